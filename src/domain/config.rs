@@ -1,0 +1,374 @@
+//! The instance configuration: parsed once at `init`, validated, then trusted everywhere.
+//!
+//! A raw JSON object becomes a [`Config`] with private fields or a [`ConfigError`] that names
+//! the field and the rule it broke (`endpoint: must use https (http only for localhost)`), so a
+//! site owner can fix a bad tag from the console message alone.
+
+use super::json::{self, Value};
+use super::survey::{SurveyKind, Trigger};
+
+/// Default batch age before a send: one request per 5 s under steady traffic (design.md).
+pub const DEFAULT_MAX_BATCH_AGE_MS: u32 = 5_000;
+/// Bounds of `maxBatchAgeMs`: tests shrink it, sites may stretch it, neither beyond reason.
+pub const MAX_BATCH_AGE_RANGE_MS: (u32, u32) = (50, 60_000);
+/// Longest site id.
+pub const MAX_SITE_ID_LEN: usize = 64;
+/// Longest endpoint URL.
+pub const MAX_ENDPOINT_LEN: usize = 2_000;
+
+/// A validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    endpoint: String,
+    site_id: String,
+    survey: Option<SurveyKind>,
+    trigger: Option<Trigger>,
+    max_batch_age_ms: u32,
+}
+
+impl Config {
+    /// Where batches are posted: an absolute https URL, or http on the loopback host.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+    /// The site this instance reports for.
+    pub fn site_id(&self) -> &str {
+        &self.site_id
+    }
+    /// The survey that triggers show, if any.
+    pub fn survey(&self) -> Option<SurveyKind> {
+        self.survey
+    }
+    /// When the configured survey shows by itself.
+    pub fn trigger(&self) -> Option<Trigger> {
+        self.trigger
+    }
+    /// The oldest a queued event gets before a send is due.
+    pub fn max_batch_age_ms(&self) -> u32 {
+        self.max_batch_age_ms
+    }
+}
+
+/// A configuration that cannot be used, naming the field and the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The option, as the JS API spells it (`siteId`, not `site_id`).
+    pub field: String,
+    /// The rule it broke.
+    pub problem: ConfigProblem,
+}
+
+/// The rules a configuration can break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigProblem {
+    /// The text given to `Config::parse` is not JSON.
+    NotJson,
+    /// The configuration is not a JSON object.
+    NotAnObject,
+    /// A required option is absent.
+    Missing,
+    /// An option cxkit does not know (most often a typo).
+    UnknownOption,
+    /// The value has the wrong JSON type.
+    NotAString,
+    /// The value has the wrong JSON type.
+    NotAnInteger,
+    /// The value has the wrong JSON type.
+    NotABoolean,
+    /// An empty string where text is required.
+    Empty,
+    /// A string above its length limit.
+    TooLong,
+    /// A site id with characters outside `A–Z a–z 0–9 _ -`.
+    BadSiteId,
+    /// Not an absolute http(s) URL.
+    NotAbsoluteUrl,
+    /// http on a host other than localhost / 127.0.0.1 / [::1].
+    InsecureHttp,
+    /// `user:pass@` in the URL.
+    Credentials,
+    /// A number outside its range.
+    OutOfRange,
+    /// A survey id other than nps, csat, ces or text.
+    UnknownSurvey,
+    /// A trigger that does not follow `delay:<n>s`.
+    BadTrigger,
+    /// A trigger without a survey to show.
+    TriggerWithoutSurvey,
+}
+
+impl ConfigProblem {
+    /// The rule, in words.
+    pub fn message(self) -> &'static str {
+        match self {
+            ConfigProblem::NotJson => "is not valid JSON",
+            ConfigProblem::NotAnObject => "must be an object",
+            ConfigProblem::Missing => "is required",
+            ConfigProblem::UnknownOption => "unknown option",
+            ConfigProblem::NotAString => "must be a string",
+            ConfigProblem::NotAnInteger => "must be a whole number",
+            ConfigProblem::NotABoolean => "must be true or false",
+            ConfigProblem::Empty => "must not be empty",
+            ConfigProblem::TooLong => "is too long",
+            ConfigProblem::BadSiteId => "may only contain letters, digits, '_' and '-'",
+            ConfigProblem::NotAbsoluteUrl => "must be an absolute http(s) URL",
+            ConfigProblem::InsecureHttp => "must use https (http only for localhost / 127.0.0.1)",
+            ConfigProblem::Credentials => "must not contain user:password@",
+            ConfigProblem::OutOfRange => "is out of range",
+            ConfigProblem::UnknownSurvey => "must be one of nps, csat, ces, text",
+            ConfigProblem::BadTrigger => "must look like delay:20s",
+            ConfigProblem::TriggerWithoutSurvey => "needs a survey to show",
+        }
+    }
+}
+
+impl ConfigError {
+    fn new(field: &str, problem: ConfigProblem) -> Self {
+        ConfigError { field: field.into(), problem }
+    }
+
+    /// `field: rule`, built without `core::fmt` so the wasm stays small.
+    pub fn message(&self) -> String {
+        let mut out = self.field.clone();
+        out.push_str(": ");
+        out.push_str(self.problem.message());
+        out
+    }
+}
+
+impl core::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Options the JS API accepts. `strict` is read by the JS wrapper; it is listed so it is not
+/// "unknown".
+const KNOWN_OPTIONS: [&str; 6] = ["endpoint", "siteId", "survey", "trigger", "maxBatchAgeMs", "strict"];
+
+impl Config {
+    /// Parses and validates a configuration given as JSON text.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let value = json::parse(text).map_err(|_| ConfigError::new("config", ConfigProblem::NotJson))?;
+        Config::from_value(&value)
+    }
+
+    /// Validates a configuration object.
+    pub fn from_value(value: &Value) -> Result<Config, ConfigError> {
+        let Value::Object(members) = value else {
+            return Err(ConfigError::new("config", ConfigProblem::NotAnObject));
+        };
+        if let Some((key, _)) = members.iter().find(|(k, _)| !KNOWN_OPTIONS.contains(&k.as_str())) {
+            return Err(ConfigError { field: key.clone(), problem: ConfigProblem::UnknownOption });
+        }
+        let endpoint = required_string(value, "endpoint")?;
+        validate_endpoint(endpoint).map_err(|problem| ConfigError::new("endpoint", problem))?;
+        let site_id = required_string(value, "siteId")?;
+        validate_site_id(site_id).map_err(|problem| ConfigError::new("siteId", problem))?;
+        let survey = optional_string(value, "survey")?
+            .map(|id| SurveyKind::from_id(id).ok_or(ConfigError::new("survey", ConfigProblem::UnknownSurvey)))
+            .transpose()?;
+        let trigger = optional_string(value, "trigger")?
+            .map(|text| Trigger::parse(text).ok_or(ConfigError::new("trigger", ConfigProblem::BadTrigger)))
+            .transpose()?;
+        if trigger.is_some() && survey.is_none() {
+            return Err(ConfigError::new("trigger", ConfigProblem::TriggerWithoutSurvey));
+        }
+        let max_batch_age_ms = optional_integer(value, "maxBatchAgeMs", MAX_BATCH_AGE_RANGE_MS)?
+            .unwrap_or(DEFAULT_MAX_BATCH_AGE_MS);
+        match value.get("strict") {
+            None | Some(Value::Bool(_)) => {}
+            Some(_) => return Err(ConfigError::new("strict", ConfigProblem::NotABoolean)),
+        }
+        Ok(Config { endpoint: endpoint.into(), site_id: site_id.into(), survey, trigger, max_batch_age_ms })
+    }
+}
+
+fn optional_string<'v>(value: &'v Value, field: &str) -> Result<Option<&'v str>, ConfigError> {
+    match value.get(field) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(ConfigError::new(field, ConfigProblem::NotAString)),
+    }
+}
+
+fn required_string<'v>(value: &'v Value, field: &str) -> Result<&'v str, ConfigError> {
+    optional_string(value, field)?.ok_or(ConfigError::new(field, ConfigProblem::Missing))
+}
+
+fn optional_integer(value: &Value, field: &str, (min, max): (u32, u32)) -> Result<Option<u32>, ConfigError> {
+    let Some(raw) = value.get(field) else { return Ok(None) };
+    let n = raw.as_i64().ok_or(ConfigError::new(field, ConfigProblem::NotAnInteger))?;
+    if n < i64::from(min) || n > i64::from(max) {
+        return Err(ConfigError::new(field, ConfigProblem::OutOfRange));
+    }
+    Ok(Some(n as u32))
+}
+
+/// Checks a site id: 1–64 characters of `A–Z a–z 0–9 _ -`.
+pub fn validate_site_id(site_id: &str) -> Result<(), ConfigProblem> {
+    if site_id.is_empty() {
+        return Err(ConfigProblem::Empty);
+    }
+    if site_id.len() > MAX_SITE_ID_LEN {
+        return Err(ConfigProblem::TooLong);
+    }
+    if !site_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+        return Err(ConfigProblem::BadSiteId);
+    }
+    Ok(())
+}
+
+/// Accepts `https://host[:port]/path…` anywhere, and plain http only on the loopback host, so a
+/// page never posts its visitors' answers in clear text. Rejects relative and scheme-relative
+/// URLs, other schemes (`javascript:`, `data:`) and `user:pass@` credentials.
+pub fn validate_endpoint(url: &str) -> Result<(), ConfigProblem> {
+    if url.is_empty() {
+        return Err(ConfigProblem::Empty);
+    }
+    if url.len() > MAX_ENDPOINT_LEN {
+        return Err(ConfigProblem::TooLong);
+    }
+    if url.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return Err(ConfigProblem::NotAbsoluteUrl);
+    }
+    let (secure, rest) = if let Some(rest) = strip_prefix_ignore_case(url, "https://") {
+        (true, rest)
+    } else if let Some(rest) = strip_prefix_ignore_case(url, "http://") {
+        (false, rest)
+    } else {
+        return Err(ConfigProblem::NotAbsoluteUrl);
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err(ConfigProblem::Credentials);
+    }
+    let host = host_of(authority).ok_or(ConfigProblem::NotAbsoluteUrl)?;
+    if !secure && !is_loopback(host) {
+        return Err(ConfigProblem::InsecureHttp);
+    }
+    Ok(())
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+}
+
+/// The host of `host[:port]` or `[v6][:port]`, or `None` when either part is malformed.
+fn host_of(authority: &str) -> Option<&str> {
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let end = v6.find(']')?;
+        (&authority[..end + 2], &v6[end + 1..])
+    } else {
+        match authority.rfind(':') {
+            Some(i) => (&authority[..i], &authority[i..]),
+            None => (authority, ""),
+        }
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let host_ok = !host.is_empty()
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:_%".contains(&b) || b >= 0x80);
+    (port_ok && host_ok).then_some(host)
+}
+
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host == "127.0.0.1" || host == "[::1]"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"endpoint":"https://collect.example.com/cx","siteId":"shop"}"#;
+
+    fn with(extra: &str) -> String {
+        GOOD.trim_end_matches('}').to_owned() + "," + extra + "}"
+    }
+
+    fn error_of(text: &str) -> String {
+        Config::parse(text).unwrap_err().message()
+    }
+
+    #[test]
+    fn a_minimal_config_gets_the_defaults() {
+        let config = Config::parse(GOOD).unwrap();
+        assert_eq!(config.endpoint(), "https://collect.example.com/cx");
+        assert_eq!(config.site_id(), "shop");
+        assert_eq!(config.survey(), None);
+        assert_eq!(config.trigger(), None);
+        assert_eq!(config.max_batch_age_ms(), DEFAULT_MAX_BATCH_AGE_MS);
+    }
+
+    #[test]
+    fn every_option_is_read() {
+        let config =
+            Config::parse(&with(r#""survey":"nps","trigger":"delay:20s","maxBatchAgeMs":250,"strict":true"#)).unwrap();
+        assert_eq!(config.survey(), Some(SurveyKind::Nps));
+        assert_eq!(config.trigger(), Some(Trigger::Delay { ms: 20_000 }));
+        assert_eq!(config.max_batch_age_ms(), 250);
+    }
+
+    #[test]
+    fn each_bad_option_names_its_field_and_rule() {
+        let cases = [
+            ("[]".to_owned(), "config: must be an object"),
+            ("{".to_owned(), "config: is not valid JSON"),
+            (r#"{"siteId":"shop"}"#.to_owned(), "endpoint: is required"),
+            (r#"{"endpoint":"https://a.b/"}"#.to_owned(), "siteId: is required"),
+            (r#"{"endpoint":7,"siteId":"shop"}"#.to_owned(), "endpoint: must be a string"),
+            (with(r#""sitId":"x""#), "sitId: unknown option"),
+            (r#"{"endpoint":"https://a.b/","siteId":""}"#.to_owned(), "siteId: must not be empty"),
+            (r#"{"endpoint":"https://a.b/","siteId":"a b"}"#.to_owned(), "siteId: may only contain letters, digits, '_' and '-'"),
+            (format!(r#"{{"endpoint":"https://a.b/","siteId":"{}"}}"#, "x".repeat(65)), "siteId: is too long"),
+            (with(r#""survey":"poll""#), "survey: must be one of nps, csat, ces, text"),
+            (with(r#""survey":"nps","trigger":"soon""#), "trigger: must look like delay:20s"),
+            (with(r#""trigger":"delay:2s""#), "trigger: needs a survey to show"),
+            (with(r#""maxBatchAgeMs":1.5"#), "maxBatchAgeMs: must be a whole number"),
+            (with(r#""maxBatchAgeMs":10"#), "maxBatchAgeMs: is out of range"),
+            (with(r#""maxBatchAgeMs":600000"#), "maxBatchAgeMs: is out of range"),
+            (with(r#""strict":"yes""#), "strict: must be true or false"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error_of(&text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn endpoints_follow_the_delivery_policy() {
+        for good in [
+            "https://collect.example.com/cx",
+            "HTTPS://EXAMPLE.COM",
+            "https://example.com:8443/v1/batch?site=1",
+            "http://localhost:8080/v1/batch",
+            "http://127.0.0.1:51234/v1/batch",
+            "http://[::1]:9000/x",
+            "https://[2001:db8::1]/x",
+        ] {
+            assert_eq!(validate_endpoint(good), Ok(()), "{good}");
+        }
+        let bad = [
+            ("http://example.com/cx", ConfigProblem::InsecureHttp),
+            ("http://localhost.evil.com/", ConfigProblem::InsecureHttp),
+            ("javascript:alert(1)", ConfigProblem::NotAbsoluteUrl),
+            ("data:text/plain,hi", ConfigProblem::NotAbsoluteUrl),
+            ("https://u:p@h/", ConfigProblem::Credentials),
+            ("https://user@h/", ConfigProblem::Credentials),
+            ("//h/cx", ConfigProblem::NotAbsoluteUrl),
+            ("/v1/batch", ConfigProblem::NotAbsoluteUrl),
+            ("v1/batch", ConfigProblem::NotAbsoluteUrl),
+            ("https://", ConfigProblem::NotAbsoluteUrl),
+            ("https://h:port/", ConfigProblem::NotAbsoluteUrl),
+            ("https://exa mple.com/", ConfigProblem::NotAbsoluteUrl),
+            ("", ConfigProblem::Empty),
+        ];
+        for (url, problem) in bad {
+            assert_eq!(validate_endpoint(url), Err(problem), "{url}");
+        }
+        assert_eq!(validate_endpoint(&("https://a.b/".to_owned() + &"x".repeat(2_000))), Err(ConfigProblem::TooLong));
+    }
+}
