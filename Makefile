@@ -1,0 +1,69 @@
+# cxkit — `make demo` and `make test` are all a fresh machine needs (README.md).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+
+export CARGO_BUILD_JOBS ?= 2
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+WASM_TARGET := wasm32-unknown-unknown
+WASM_OUT := target/$(WASM_TARGET)/wasm-release/cxkit.wasm
+BIN := node_modules/.bin
+COLLECTOR := target/release/cxkit-collector
+# The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
+WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+
+.PHONY: help setup build test test-host test-browser test-e2e demo bench clean
+
+help:
+	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
+	@echo "make test   build and run every test (host, headless Chromium, end to end)"
+	@echo "make bench  size and runtime benchmark, writes bench/results.md"
+
+setup: ## Installs what is missing; skips what is there.
+	@start=$$(date +%s)
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WASM_BINDGEN_VERSION)" ]; then \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked || \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+	@if ! dpkg-query -W -f='$${Status}' chromium chromium-driver 2>/dev/null | grep -q "install ok installed.*install ok installed"; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; fi
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+	@echo "setup: $$(( $$(date +%s) - start )) s; $$(wasm-bindgen --version), $$(chromium --version), playwright-core $$(node -p 'require("./node_modules/playwright-core/package.json").version')"
+
+build: setup
+	@start=$$(date +%s)
+	cargo build --target $(WASM_TARGET) --profile wasm-release -p cxkit
+	wasm-bindgen --target web --out-dir npm/pkg --out-name cxkit $(WASM_OUT)
+	@mkdir -p npm/dist
+	$(BIN)/wasm-opt -Oz npm/pkg/cxkit_bg.wasm -o npm/dist/cxkit.wasm
+	cd npm && node build.mjs && ../$(BIN)/tsc -p tsconfig.json
+	cargo build --release -p cxkit-collector
+	@echo "build: $$(( $$(date +%s) - start )) s"
+
+test: build
+	@start=$$(date +%s)
+	$(MAKE) --no-print-directory test-host test-browser test-e2e
+	@echo "test: $$(( $$(date +%s) - start )) s"
+
+test-host:
+	@start=$$(date +%s)
+	cargo test --workspace
+	@echo "test-host: $$(( $$(date +%s) - start )) s"
+
+test-browser:
+	@start=$$(date +%s)
+	cargo test --target $(WASM_TARGET) --test web
+	@echo "test-browser: $$(( $$(date +%s) - start )) s"
+
+test-e2e:
+	@start=$$(date +%s)
+	node --test --test-concurrency=1 tests/e2e/
+	@echo "test-e2e: $$(( $$(date +%s) - start )) s"
+
+demo: build
+	@echo "cxkit demo: http://127.0.0.1:8080/  (stats: http://127.0.0.1:8080/v1/stats?site=demo)"
+	$(COLLECTOR) --port 8080 --db target/demo.sqlite --www www --dist npm/dist
+
+clean:
+	rm -rf npm/pkg npm/dist target/demo.sqlite*

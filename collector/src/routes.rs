@@ -1,0 +1,167 @@
+//! HTTP: `POST /v1/batch`, `GET /v1/stats`, CORS for browser origins, and the demo files.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use cxkit::domain::batch;
+use serde_json::json;
+
+use crate::store::Store;
+
+/// Largest request body accepted: a batch is at most ~60 KiB (decisions.md §11).
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Placeholder in demo pages, replaced by this collector's batch URL.
+const ENDPOINT_PLACEHOLDER: &str = "{{endpoint}}";
+
+/// What the handlers share.
+pub struct App {
+    /// The event store.
+    pub store: Mutex<Store>,
+    /// Demo pages, served at `/`.
+    pub www: Option<PathBuf>,
+    /// The npm build, served at `/dist/`.
+    pub dist: Option<PathBuf>,
+}
+
+/// The collector's routes.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/v1/batch", post(receive_batch))
+        .route("/v1/stats", get(stats))
+        .fallback(get(static_file))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(cors))
+        .with_state(app)
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Any origin may post: batches carry no credentials (`credentials: "omit"`), so `*` is safe.
+async fn cors(request: Request, next: Next) -> Response {
+    let mut response = if request.method() == Method::OPTIONS {
+        let mut preflight = StatusCode::NO_CONTENT.into_response();
+        let headers = preflight.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+        headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Content-Type, Content-Encoding"));
+        headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+        preflight
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After, Date"));
+    response
+}
+
+fn bad_request(message: String, index: Option<usize>) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": message, "index": index }))).into_response()
+}
+
+async fn receive_batch(State(app): State<Arc<App>>, body: Bytes) -> Response {
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return bad_request("body: must be UTF-8 JSON".into(), None);
+    };
+    let batch = match batch::decode(text) {
+        Ok(batch) => batch,
+        Err(error) => return bad_request(error.to_string(), error.event_index),
+    };
+    let outcome = app.store.lock().map_err(|_| ()).and_then(|mut store| store.insert(&batch, now_ms()).map_err(|_| ()));
+    match outcome {
+        Ok(stored) => Json(stored).into_response(),
+        Err(()) => (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "store: could not write" }))).into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct StatsQuery {
+    site: String,
+}
+
+async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> Response {
+    let stats = match app.store.lock() {
+        Ok(store) => store.stats(&query.site),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let Ok(stats) = stats else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    let nps = stats.nps;
+    Json(json!({
+        "site": query.site,
+        "events": stats.events,
+        "redeliveries": stats.redeliveries,
+        "nps": {
+            "responses": nps.responses(),
+            "promoters": nps.promoters,
+            "passives": nps.passives,
+            "detractors": nps.detractors,
+            "score": nps.score().map(|t| t.0 as f64 / 10.0),
+        },
+    }))
+    .into_response()
+}
+
+/// `/dist/…` from the npm build, anything else from `www/`; `..` never leaves those folders.
+async fn static_file(State(app): State<Arc<App>>, headers: HeaderMap, request: Request) -> Response {
+    let path = request.uri().path();
+    let (root, relative) = match path.strip_prefix("/dist/") {
+        Some(rest) => (app.dist.as_deref(), rest),
+        None => (app.www.as_deref(), path.trim_start_matches('/')),
+    };
+    let relative = if relative.is_empty() || relative.ends_with('/') { format!("{relative}index.html") } else { relative.to_owned() };
+    let Some(file) = root.and_then(|root| inside(root, &relative)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Ok(bytes) = tokio::fs::read(&file).await else { return StatusCode::NOT_FOUND.into_response() };
+    let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let body = if extension == "html" {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+        Body::from(String::from_utf8_lossy(&bytes).replace(ENDPOINT_PLACEHOLDER, &format!("http://{host}/v1/batch")))
+    } else {
+        Body::from(bytes)
+    };
+    ([(header::CONTENT_TYPE, content_type(extension)), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+}
+
+fn inside(root: &Path, relative: &str) -> Option<PathBuf> {
+    let relative = Path::new(relative);
+    relative.components().all(|c| matches!(c, Component::Normal(_))).then(|| root.join(relative))
+}
+
+fn content_type(extension: &str) -> &'static str {
+    match extension {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ts" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_leave_their_folder() {
+        let root = Path::new("/srv/www");
+        assert_eq!(inside(root, "index.html"), Some(PathBuf::from("/srv/www/index.html")));
+        assert_eq!(inside(root, "a/b.js"), Some(PathBuf::from("/srv/www/a/b.js")));
+        assert_eq!(inside(root, "../etc/passwd"), None);
+        assert_eq!(inside(root, "a/../../x"), None);
+        assert_eq!(inside(root, "/etc/passwd"), None);
+    }
+}

@@ -1,0 +1,167 @@
+//! The event store: one SQLite file, one row per event id.
+//!
+//! Exactly-once at the collector comes from the primary key `(site, stream, seq)`: a resent
+//! event is ignored and counted as a *redelivery* (decisions.md §15), never stored twice.
+
+use std::path::Path;
+
+use cxkit::domain::batch::Batch;
+use cxkit::domain::score::nps::NpsTally;
+use rusqlite::{params, Connection, OptionalExtension};
+
+const SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+CREATE TABLE IF NOT EXISTS events (
+    site        TEXT    NOT NULL,
+    stream      TEXT    NOT NULL,
+    seq         INTEGER NOT NULL,
+    time_ms     INTEGER NOT NULL,
+    name        TEXT    NOT NULL,
+    props       TEXT    NOT NULL,
+    reason      TEXT    NOT NULL,
+    received_ms INTEGER NOT NULL,
+    PRIMARY KEY (site, stream, seq)
+);
+CREATE INDEX IF NOT EXISTS events_by_name ON events (site, name);
+CREATE TABLE IF NOT EXISTS redeliveries (
+    site  TEXT    PRIMARY KEY,
+    count INTEGER NOT NULL
+);
+";
+
+/// What storing a batch did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Stored {
+    /// Events new to the store.
+    pub stored: usize,
+    /// Events whose id was already stored: ignored, counted.
+    pub redelivered: usize,
+}
+
+/// Counts and scores for one site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteStats {
+    /// Events stored.
+    pub events: u64,
+    /// Event ids received more than once.
+    pub redeliveries: u64,
+    /// NPS answers by bucket.
+    pub nps: NpsTally,
+}
+
+/// An open store.
+pub struct Store {
+    connection: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: &Path) -> rusqlite::Result<Store> {
+        Store::with(Connection::open(path)?)
+    }
+
+    /// A store in memory, for tests.
+    pub fn in_memory() -> rusqlite::Result<Store> {
+        Store::with(Connection::open_in_memory()?)
+    }
+
+    fn with(connection: Connection) -> rusqlite::Result<Store> {
+        connection.execute_batch(SCHEMA)?;
+        Ok(Store { connection })
+    }
+
+    /// Stores a batch in one transaction.
+    pub fn insert(&mut self, batch: &Batch, received_ms: i64) -> rusqlite::Result<Stored> {
+        let tx = self.connection.transaction()?;
+        let mut stored = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO events (site, stream, seq, time_ms, name, props, reason, received_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?;
+            for event in &batch.events {
+                stored += insert.execute(params![
+                    batch.site,
+                    event.stream,
+                    event.seq as i64,
+                    event.time_ms,
+                    event.name,
+                    event.props.to_json(),
+                    batch.reason.id(),
+                    received_ms
+                ])?;
+            }
+        }
+        let redelivered = batch.events.len() - stored;
+        if redelivered > 0 {
+            tx.execute(
+                "INSERT INTO redeliveries (site, count) VALUES (?1, ?2)
+                 ON CONFLICT (site) DO UPDATE SET count = count + excluded.count",
+                params![batch.site, redelivered as i64],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Stored { stored, redelivered })
+    }
+
+    /// Counts and scores for `site`, computed with the crate's scoring code.
+    pub fn stats(&self, site: &str) -> rusqlite::Result<SiteStats> {
+        let events: i64 = self.connection.query_row("SELECT COUNT(*) FROM events WHERE site = ?1", [site], |r| r.get(0))?;
+        let redeliveries: Option<i64> = self
+            .connection
+            .query_row("SELECT count FROM redeliveries WHERE site = ?1", [site], |r| r.get(0))
+            .optional()?;
+        let mut answers = self.connection.prepare_cached(
+            "SELECT json_extract(props, '$.value') FROM events
+             WHERE site = ?1 AND name = '$response' AND json_extract(props, '$.survey') = 'nps'",
+        )?;
+        let scores = answers
+            .query_map([site], |row| row.get::<_, Option<i64>>(0))?
+            .filter_map(|score| score.ok().flatten().and_then(|s| u8::try_from(s).ok()))
+            .collect::<Vec<_>>();
+        Ok(SiteStats { events: events as u64, redeliveries: redeliveries.unwrap_or(0) as u64, nps: NpsTally::from_scores(scores) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cxkit::domain::batch::{decode, encode, SendReason, Sender};
+    use cxkit::domain::event::Event;
+    use cxkit::domain::json::Value;
+    use cxkit::domain::score::Tenths;
+
+    const SENDER: Sender<'static> = Sender { site: "shop", stream: "AAAAAAAAAAAAAAAAAAAAAA" };
+
+    fn answer(seq: u64, score: u8) -> cxkit::domain::event::Encoded {
+        let props = vec![
+            ("survey".to_owned(), Value::String("nps".into())),
+            ("value".to_owned(), Value::Number(score.to_string().into())),
+        ];
+        Event { name: "$response".into(), time_ms: 1_000 + seq as i64, props }.encode(seq).unwrap()
+    }
+
+    fn batch_of(scores: &[u8]) -> Batch {
+        let events: Vec<_> = scores.iter().enumerate().map(|(i, s)| answer(i as u64, *s)).collect();
+        decode(&encode(SENDER, SendReason::Flush, 2_000, &events)).unwrap()
+    }
+
+    #[test]
+    fn a_batch_sent_twice_is_stored_once_and_counted() {
+        let mut store = Store::in_memory().unwrap();
+        let batch = batch_of(&[10, 9, 7, 3]);
+        assert_eq!(store.insert(&batch, 5).unwrap(), Stored { stored: 4, redelivered: 0 });
+        assert_eq!(store.insert(&batch, 6).unwrap(), Stored { stored: 0, redelivered: 4 });
+        let stats = store.stats("shop").unwrap();
+        assert_eq!((stats.events, stats.redeliveries), (4, 4));
+        assert_eq!(stats.nps.score(), Some(Tenths(250)), "10, 9, 7, 3 → NPS 25");
+    }
+
+    #[test]
+    fn sites_are_kept_apart() {
+        let mut store = Store::in_memory().unwrap();
+        store.insert(&batch_of(&[9]), 1).unwrap();
+        let other = store.stats("elsewhere").unwrap();
+        assert_eq!((other.events, other.nps.score()), (0, None));
+    }
+}

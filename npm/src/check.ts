@@ -1,0 +1,86 @@
+/**
+ * Call-time checks for `track()`: cheap, in JS, so the hot path never enters wasm
+ * (decisions.md, "The hot path"). The Rust side checks again at each send; these mirror
+ * `src/domain/event.rs` and exist so a bad call is reported at the call, not lost later.
+ */
+import type { ErrorInfo } from "./types.js";
+
+const MAX_NAME_CHARS = 100;
+const MAX_PROPS = 50;
+const MAX_DEPTH = 5;
+const MAX_STRING_CHARS = 1000;
+// Rust's `char::is_control`: C0, DEL and C1.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function problem(field: string, rule: string): ErrorInfo {
+  return { code: "invalid_event", field, message: `${field}: ${rule}` };
+}
+
+/** Length in Unicode code points, counted only when the UTF-16 length could exceed `max`. */
+function tooLong(text: string, max: number): boolean {
+  return text.length > max && [...text].length > max;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+export function checkName(name: unknown): ErrorInfo | undefined {
+  if (typeof name !== "string" || name === "" || CONTROL.test(name)) {
+    return problem("name", "must be non-empty text without control characters");
+  }
+  if (tooLong(name, MAX_NAME_CHARS)) return problem("name", `longer than ${MAX_NAME_CHARS} characters`);
+  if (name.startsWith("$")) return problem("name", "names starting with '$' are reserved");
+  return undefined;
+}
+
+function checkValue(value: unknown, field: string, depth: number): ErrorInfo | undefined {
+  switch (typeof value) {
+    case "string":
+      return tooLong(value, MAX_STRING_CHARS) ? problem(field, `longer than ${MAX_STRING_CHARS} characters`) : undefined;
+    case "number":
+      return Number.isFinite(value) ? undefined : problem(field, "must be a finite number");
+    case "boolean":
+    case "undefined":
+      return undefined;
+    case "object":
+      if (value === null || value instanceof Date) return undefined;
+      if (depth >= MAX_DEPTH) return problem(field, `nested deeper than ${MAX_DEPTH} levels`);
+      for (const [key, item] of Object.entries(value)) {
+        if (tooLong(key, MAX_STRING_CHARS)) return problem(field, `a key is longer than ${MAX_STRING_CHARS} characters`);
+        const found = checkValue(item, `${field}.${key}`, depth + 1);
+        if (found) return found;
+      }
+      return undefined;
+    default:
+      return problem(field, `must be JSON data, not a ${typeof value}`);
+  }
+}
+
+/**
+ * Checks an event and returns the copy to queue, or the problem. The shallow copy is taken
+ * first, so later edits by the caller do not change the event and a throwing getter or Proxy
+ * fails here, at the call.
+ */
+export function checkEvent(name: unknown, props: unknown): { copy: Record<string, unknown> } | { error: ErrorInfo } {
+  const nameProblem = checkName(name);
+  if (nameProblem) return { error: nameProblem };
+  if (typeof props !== "object" || props === null || Array.isArray(props) || !isPlainObject(props)) {
+    return { error: problem("props", "must be a plain object") };
+  }
+  let copy: Record<string, unknown>;
+  try {
+    copy = { ...props };
+  } catch {
+    return { error: problem("props", "could not be read") };
+  }
+  const keys = Object.keys(copy);
+  if (keys.length > MAX_PROPS) return { error: problem("props", `more than ${MAX_PROPS} properties`) };
+  for (const key of keys) {
+    if (tooLong(key, MAX_STRING_CHARS)) return { error: problem("props", `a key is longer than ${MAX_STRING_CHARS} characters`) };
+    const found = checkValue(copy[key], `props.${key}`, 1);
+    if (found) return { error: found };
+  }
+  return { copy };
+}

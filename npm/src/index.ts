@@ -1,0 +1,56 @@
+/**
+ * cxkit for bundlers: `import { init } from "cxkit"`.
+ *
+ * Importing has no side effects; `init` loads the wasm (`cxkit.wasm`, shipped beside this
+ * file and found through `import.meta.url`, which bundlers turn into an asset URL).
+ */
+import { Cx } from "./cx.js";
+import { CxError, type Options, type Result } from "./types.js";
+
+export { Cx } from "./cx.js";
+export { CxError } from "./types.js";
+export type { ErrorInfo, Options, Props, Result, Status, SurveyId, SurveyResponse } from "./types.js";
+
+/** Where to load the wasm from, when not beside this module (a CDN, a hashed asset). */
+export interface LoadOptions {
+  wasmUrl?: URL | string;
+}
+
+let instance: Cx | undefined;
+
+function sameOptions(a: Options, b: Options): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Starts cxkit and resolves with its handle once the wasm runs. Calling it again with the same
+ * options returns the same instance (React StrictMode, HMR); other options are an error.
+ * A bad config logs one console error and resolves with a handle whose calls return
+ * `{ ok: false }` (with `strict: true`, `init` rejects with a {@link CxError} instead).
+ *
+ * @example
+ * const cx = await init({ endpoint: "https://collect.example.com/cx", siteId: "shop" });
+ * cx.track("checkout_started", { plan: "pro" });
+ */
+export async function init(options: Options, load: LoadOptions = {}): Promise<Cx> {
+  if (instance && !sameOptions(instance.options, options)) {
+    const error = new CxError({
+      code: "config",
+      field: "",
+      message: "config: cxkit is already running with other options; call shutdown() first",
+    });
+    if (options.strict) throw error;
+    console.error(`cxkit: ${error.message}`);
+    return instance;
+  }
+  if (!instance) {
+    const cx = new Cx(options, load.wasmUrl ?? new URL("./cxkit.wasm", import.meta.url));
+    instance = cx;
+    void cx.ready.then((started: Result) => {
+      if (!started.ok && instance === cx) instance = undefined;
+    });
+  }
+  const started = await instance.ready;
+  if (!started.ok && options.strict) throw new CxError(started.error);
+  return instance;
+}

@@ -1,0 +1,51 @@
+/**
+ * The script-tag build: `<script src=".../cxkit.js" data-endpoint="…" data-site-id="…" async>`.
+ *
+ * Creates one instance from the tag's `data-*` attributes and exposes it as the only global,
+ * `window.cxkit`, at once (calls before the wasm is up wait in order); dispatches
+ * `cxkit:ready` on `document` when it runs. A second copy of the tag reuses the instance.
+ */
+import { Cx } from "./cx.js";
+import type { Options } from "./types.js";
+
+declare global {
+  interface Window {
+    cxkit?: Cx;
+  }
+}
+
+const NUMERIC_OPTIONS = new Set(["maxBatchAgeMs"]);
+const BOOLEAN_OPTIONS = new Set(["strict"]);
+
+/** `data-site-id="shop"` → `{ siteId: "shop" }`; numbers and booleans typed, the rest as text. */
+function optionsFrom(dataset: DOMStringMap): Options {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(dataset)) {
+    if (value === undefined) continue;
+    options[key] = NUMERIC_OPTIONS.has(key) && value.trim() !== "" && !Number.isNaN(Number(value))
+      ? Number(value)
+      : BOOLEAN_OPTIONS.has(key) ? value !== "false" : value;
+  }
+  return options as unknown as Options;
+}
+
+function start(script: HTMLScriptElement): void {
+  const options = optionsFrom(script.dataset);
+  const running = window.cxkit;
+  if (running) {
+    if (running.options.siteId !== options.siteId) {
+      console.error(`cxkit: siteId: a second tag for "${String(options.siteId)}" is ignored; cxkit already runs for "${running.options.siteId}"`);
+    }
+    return;
+  }
+  const cx = new Cx(options, new URL("cxkit.wasm", script.src));
+  window.cxkit = cx;
+  void cx.ready.then((started) => {
+    if (started.ok) document.dispatchEvent(new CustomEvent("cxkit:ready", { detail: cx }));
+  });
+}
+
+// Read synchronously: `document.currentScript` is only set while this file first runs.
+const script = document.currentScript;
+if (script instanceof HTMLScriptElement) start(script);
+else console.error("cxkit: cxkit.js must be loaded with a <script> tag");

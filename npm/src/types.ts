@@ -1,0 +1,75 @@
+/** Public types of cxkit. */
+
+/** Built-in survey ids (decisions.md §4). */
+export type SurveyId = "nps" | "csat" | "ces";
+
+/** Options for {@link init} and, kebab-cased as `data-*` attributes, for the script tag. */
+export interface Options {
+  /** Where batches are posted: an absolute https URL (http only on localhost / 127.0.0.1). */
+  endpoint: string;
+  /** Your site's id: 1–64 of `A–Z a–z 0–9 _ -`. */
+  siteId: string;
+  /** The survey a trigger shows. */
+  survey?: SurveyId;
+  /** When that survey shows by itself: `delay:20s` or `delay:500ms` after init. */
+  trigger?: `delay:${number}s` | `delay:${number}ms`;
+  /** Longest an event waits before a send, in ms (50–60000; default 5000). */
+  maxBatchAgeMs?: number;
+  /** Throw a {@link CxError} on misuse instead of returning `{ ok: false }`. Advised in development. */
+  strict?: boolean;
+}
+
+/** Event properties: JSON values, ≤ 50 keys, nesting ≤ 5, strings ≤ 1,000 characters. */
+export type Props = Record<string, unknown>;
+
+/** What went wrong, and where. */
+export interface ErrorInfo {
+  /** `config`, `invalid_event`, `invalid_survey`, `not_running` or `delivery`. */
+  code: "config" | "invalid_event" | "invalid_survey" | "not_running" | "delivery";
+  /** The option or argument at fault (`siteId`, `props.plan`), or `""`. */
+  field: string;
+  /** `field: rule`, readable as is. */
+  message: string;
+}
+
+/**
+ * The outcome of a call. No method throws by default: a bad call returns `{ ok: false, error }`,
+ * logs one console error per kind and queues nothing. With `strict: true` it throws a
+ * {@link CxError} instead.
+ */
+export type Result<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorInfo };
+
+/** The error thrown in strict mode. */
+export class CxError extends Error {
+  readonly code: ErrorInfo["code"];
+  readonly field: string;
+  constructor(info: ErrorInfo) {
+    super(info.message);
+    this.name = "CxError";
+    this.code = info.code;
+    this.field = info.field;
+  }
+}
+
+/** A scored survey answer, as passed to `on("response", …)`. */
+export interface SurveyResponse {
+  survey: SurveyId;
+  /** The score on the survey's scale (NPS 0–10, CSAT 1–5, CES 1–7). */
+  value: number;
+  /** NPS only: the answer's group. */
+  bucket?: "promoter" | "passive" | "detractor";
+  /** The page path it was given on. */
+  path: string;
+}
+
+/** Queue counts, for dashboards and tests. */
+export interface Status {
+  /** Tracked, not yet handed to the queue. */
+  buffered: number;
+  /** In the queue, waiting for a send. */
+  queued: number;
+  /** In the send under way. */
+  inFlight: number;
+  /** Refused at intake (bad events that slipped past the call-time checks). */
+  rejected: number;
+}

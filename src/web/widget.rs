@@ -1,0 +1,283 @@
+//! The survey widget: a scale question in a Shadow DOM, so the page's CSS cannot break it and
+//! its CSS cannot leak into the page.
+//!
+//! Every string is set with `textContent`, never parsed as HTML. Styles go in through
+//! `adoptedStyleSheets`, which a strict CSP allows. The scale is a radio group with a roving
+//! tabindex (WAI-ARIA APG "Radio Group"): arrow keys move the selection, Enter / Space / Submit
+//! confirm it, and selecting alone never submits (decisions.md §28). The dialog is modal: it
+//! takes focus, traps Tab and gives focus back when it closes; Esc dismisses it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlElement, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+use crate::domain::survey::SurveyKind;
+
+/// How long the thank-you note stays before the widget removes itself.
+const THANKS_MS: u32 = 2_500;
+
+const CSS: &str = include_str!("widget.css");
+
+/// What the visitor did with the survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Confirmed a score.
+    Answered(u8),
+    /// Closed it without answering.
+    Dismissed,
+}
+
+/// A mounted survey. Dropping it removes it from the page and all its listeners.
+#[must_use = "the widget is removed when this handle is dropped"]
+pub struct Widget {
+    parts: Rc<Parts>,
+}
+
+struct Parts {
+    kind: SurveyKind,
+    host: Element,
+    root: ShadowRoot,
+    panel: Element,
+    options: Vec<HtmlElement>,
+    submit: HtmlElement,
+    selected: Cell<Option<usize>>,
+    finished: Cell<bool>,
+    previous_focus: Option<HtmlElement>,
+    on_outcome: Box<dyn Fn(Outcome)>,
+    listeners: RefCell<Vec<EventListener>>,
+    close_timer: RefCell<Option<Timeout>>,
+}
+
+impl Drop for Widget {
+    fn drop(&mut self) {
+        self.parts.listeners.borrow_mut().clear();
+        self.parts.close_timer.borrow_mut().take();
+        self.parts.host.remove();
+        if let Some(element) = &self.parts.previous_focus {
+            let _ = element.focus();
+        }
+    }
+}
+
+fn element(document: &Document, tag: &str, class: &str, parent: &web_sys::Node) -> Result<HtmlElement, JsValue> {
+    let element = document.create_element(tag)?;
+    if !class.is_empty() {
+        element.set_attribute("class", class)?;
+    }
+    parent.append_child(&element)?;
+    Ok(element.unchecked_into())
+}
+
+fn text(document: &Document, tag: &str, class: &str, parent: &web_sys::Node, content: &str) -> Result<HtmlElement, JsValue> {
+    let element = element(document, tag, class, parent)?;
+    element.set_text_content(Some(content));
+    Ok(element)
+}
+
+/// Shows a scale survey of `kind` and calls `on_outcome` once, when it is answered or dismissed.
+pub fn mount(document: &Document, kind: SurveyKind, on_outcome: Box<dyn Fn(Outcome)>) -> Result<Widget, JsValue> {
+    let (low, high) = kind.scale().ok_or_else(|| JsValue::from_str("survey: free text is not available yet"))?;
+    let wording = kind.wording();
+    let body = document.body().ok_or_else(|| JsValue::from_str("document has no body"))?;
+    let previous_focus = document.active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok());
+
+    let host = document.create_element("div")?;
+    host.set_attribute("data-cxkit", "survey")?;
+    host.set_attribute("data-cx-ignore", "")?;
+    let init = ShadowRootInit::new(ShadowRootMode::Open);
+    let root = host.attach_shadow(&init)?;
+    adopt_styles(document, &root)?;
+
+    let backdrop = element(document, "div", "backdrop", &root)?;
+    let panel = element(document, "div", "panel", &backdrop)?;
+    panel.set_attribute("role", "dialog")?;
+    panel.set_attribute("aria-modal", "true")?;
+    panel.set_attribute("aria-labelledby", "cx-question")?;
+    let close = text(document, "button", "close", &panel, "×")?;
+    close.set_attribute("type", "button")?;
+    close.set_attribute("aria-label", "Close")?;
+    let question = text(document, "p", "question", &panel, wording.question)?;
+    question.set_id("cx-question");
+    let scale = element(document, "div", "scale", &panel)?;
+    scale.set_attribute("role", "radiogroup")?;
+    scale.set_attribute("aria-labelledby", "cx-question")?;
+    let mut options = Vec::new();
+    let mut label = String::new();
+    for score in low..=high {
+        label.clear();
+        crate::domain::json::write_integer(i64::from(score), &mut label);
+        let option = text(document, "button", "option", &scale, &label)?;
+        option.set_attribute("type", "button")?;
+        option.set_attribute("role", "radio")?;
+        option.set_attribute("aria-checked", "false")?;
+        option.set_tab_index(if score == low { 0 } else { -1 });
+        options.push(option);
+    }
+    let ends = element(document, "div", "ends", &panel)?;
+    text(document, "span", "", &ends, wording.low)?;
+    text(document, "span", "", &ends, wording.high)?;
+    let submit = text(document, "button", "submit", &panel, "Submit")?;
+    submit.set_attribute("type", "button")?;
+    submit.set_attribute("disabled", "")?;
+
+    body.append_child(&host)?;
+    let parts = Rc::new(Parts {
+        kind,
+        host,
+        root,
+        panel: panel.clone().into(),
+        options,
+        submit: submit.clone(),
+        selected: Cell::new(None),
+        finished: Cell::new(false),
+        previous_focus,
+        on_outcome,
+        listeners: RefCell::new(Vec::new()),
+        close_timer: RefCell::new(None),
+    });
+    wire(&parts, &close, &submit)?;
+    let _ = parts.options[0].focus();
+    Ok(Widget { parts })
+}
+
+/// Styles through a constructed sheet (CSP-safe); a `<style>` element where that is missing.
+fn adopt_styles(document: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
+    match web_sys::CssStyleSheet::new() {
+        Ok(sheet) if js_sys::Reflect::has(root, &JsValue::from_str("adoptedStyleSheets")).unwrap_or(false) => {
+            sheet.replace_sync(CSS)?;
+            root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        }
+        _ => {
+            text(document, "style", "", root, CSS)?;
+        }
+    }
+    Ok(())
+}
+
+fn listen(parts: &Rc<Parts>, target: &web_sys::EventTarget, kind: &'static str, handler: fn(&Parts, &web_sys::Event)) {
+    let weak: Weak<Parts> = Rc::downgrade(parts);
+    let listener = EventListener::new_with_options(target, kind, EventListenerOptions::enable_prevent_default(), move |event| {
+        if let Some(parts) = weak.upgrade() {
+            handler(&parts, event);
+        }
+    });
+    parts.listeners.borrow_mut().push(listener);
+}
+
+fn wire(parts: &Rc<Parts>, close: &HtmlElement, submit: &HtmlElement) -> Result<(), JsValue> {
+    listen(parts, close, "click", |parts, _| parts.finish(Outcome::Dismissed));
+    listen(parts, submit, "click", |parts, _| parts.confirm());
+    for option in &parts.options {
+        listen(parts, option, "click", |parts, event| {
+            if let Some(index) = parts.index_of(event.current_target()) {
+                parts.select(index);
+            }
+        });
+    }
+    listen(parts, &parts.panel, "keydown", |parts, event| parts.on_key(event));
+    Ok(())
+}
+
+impl Parts {
+    fn index_of(&self, target: Option<web_sys::EventTarget>) -> Option<usize> {
+        let target: JsValue = target?.into();
+        self.options.iter().position(|option| JsValue::from(option) == target)
+    }
+
+    fn select(&self, index: usize) {
+        if self.finished.get() {
+            return;
+        }
+        for (i, option) in self.options.iter().enumerate() {
+            let _ = option.set_attribute("aria-checked", if i == index { "true" } else { "false" });
+            option.set_tab_index(if i == index { 0 } else { -1 });
+        }
+        self.selected.set(Some(index));
+        let _ = self.submit.remove_attribute("disabled");
+        let _ = self.options[index].focus();
+    }
+
+    fn confirm(&self) {
+        if let (Some((low, _)), Some(index)) = (self.kind.scale(), self.selected.get()) {
+            self.finish(Outcome::Answered(low + index as u8));
+        }
+    }
+
+    fn finish(&self, outcome: Outcome) {
+        if self.finished.replace(true) {
+            return;
+        }
+        (self.on_outcome)(outcome);
+        if outcome == Outcome::Dismissed {
+            self.host.remove();
+            return;
+        }
+        self.panel.set_text_content(None);
+        let Some(document) = self.panel.owner_document() else { return };
+        if let Ok(thanks) = text(&document, "p", "thanks", &self.panel, "Thank you for your feedback!") {
+            let _ = thanks.set_attribute("role", "status");
+            thanks.set_tab_index(-1);
+            let _ = thanks.focus();
+        }
+        let host = self.host.clone();
+        *self.close_timer.borrow_mut() = Some(Timeout::new(THANKS_MS, move || host.remove()));
+    }
+
+    fn on_key(&self, event: &web_sys::Event) {
+        let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else { return };
+        let key = key_event.key();
+        let in_scale = self.index_of(event.target()).is_some();
+        let current = self.selected.get().or_else(|| self.index_of(event.target()));
+        let last = self.options.len() - 1;
+        let next = match key.as_str() {
+            "Escape" => {
+                self.finish(Outcome::Dismissed);
+                return event.prevent_default();
+            }
+            "Tab" => return self.trap_tab(key_event),
+            "ArrowRight" | "ArrowDown" if in_scale => current.map_or(0, |i| (i + 1).min(last)),
+            "ArrowLeft" | "ArrowUp" if in_scale => current.map_or(0, |i| i.saturating_sub(1)),
+            "Home" if in_scale => 0,
+            "End" if in_scale => last,
+            "Enter" | " " if in_scale => {
+                event.prevent_default();
+                return match self.selected.get() {
+                    Some(_) => self.confirm(),
+                    None => self.select(current.unwrap_or(0)),
+                };
+            }
+            _ => return,
+        };
+        event.prevent_default();
+        self.select(next);
+    }
+
+    /// Keeps Tab inside the dialog: from the last focusable control back to the first.
+    fn trap_tab(&self, event: &KeyboardEvent) {
+        let focusables = self.root.query_selector_all("button:not([disabled]):not([tabindex='-1'])");
+        let Ok(focusables) = focusables else { return };
+        let (Some(first), Some(last)) = (focusables.get(0), focusables.get(focusables.length().saturating_sub(1))) else {
+            return;
+        };
+        let active: Option<web_sys::Node> = self.root.active_element().map(Into::into);
+        let wrap_to = match (event.shift_key(), active) {
+            (false, Some(node)) if node == last => first,
+            (true, Some(node)) if node == first => last,
+            (_, None) => first,
+            _ => return,
+        };
+        event.prevent_default();
+        let _ = wrap_to.unchecked_into::<HtmlElement>().focus();
+    }
+}
+
+impl Widget {
+    /// The element the widget hangs from, for tests and for the instance to find it.
+    pub fn host(&self) -> &Element {
+        &self.parts.host
+    }
+}
