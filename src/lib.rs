@@ -25,4 +25,6 @@ pub mod domain;
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
+pub use bindings::Core;
+#[cfg(target_arch = "wasm32")]
 mod web;

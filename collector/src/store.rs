@@ -61,6 +61,7 @@ impl Store {
     }
 
     /// A store in memory, for tests.
+    #[cfg(test)]
     pub fn in_memory() -> rusqlite::Result<Store> {
         Store::with(Connection::open_in_memory()?)
     }

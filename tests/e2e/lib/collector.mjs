@@ -1,0 +1,41 @@
+// Starts the real collector binary on a free loopback port with a fresh SQLite file.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const BINARY = join(ROOT, "target/release/cxkit-collector");
+
+export async function startCollector() {
+  const dir = await mkdtemp(join(tmpdir(), "cxkit-e2e-"));
+  const db = join(dir, "events.sqlite");
+  const child = spawn(BINARY, ["--port", "0", "--db", db], { stdio: ["ignore", "pipe", "inherit"] });
+  const origin = await new Promise((resolve, reject) => {
+    let seen = "";
+    child.stdout.on("data", (chunk) => {
+      seen += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(seen);
+      if (match) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`collector exited with ${code} before listening`)));
+  });
+  return {
+    origin,
+    endpoint: `${origin}/v1/batch`,
+    db,
+    async stats(site) {
+      const response = await fetch(`${origin}/v1/stats?site=${encodeURIComponent(site)}`);
+      return response.json();
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGINT");
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

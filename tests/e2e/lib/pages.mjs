@@ -1,0 +1,28 @@
+// Serves www/, the npm build at /dist/ and test pages at /test/ on a free loopback port, with
+// {{endpoint}} in HTML replaced by the collector's batch URL. Pages are opened as
+// http://localhost:<port>, the collector is http://127.0.0.1:<port>: cross-origin, as on a site.
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { ROOT } from "./collector.mjs";
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json", ".svg": "image/svg+xml" };
+const MOUNTS = [["/dist/", "npm/dist"], ["/test/", "tests/e2e/pages"], ["/", "www"]];
+
+export async function startPages(endpoint) {
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
+    const [prefix, dir] = MOUNTS.find(([mount]) => path.startsWith(mount));
+    const relative = normalize(path.slice(prefix.length) || "index.html");
+    if (relative.startsWith("..")) return void response.writeHead(403).end();
+    try {
+      let body = await readFile(join(ROOT, dir, relative));
+      if (extname(relative) === ".html") body = body.toString("utf8").replaceAll("{{endpoint}}", endpoint);
+      response.writeHead(200, { "content-type": TYPES[extname(relative)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { origin: `http://localhost:${server.address().port}`, stop: () => new Promise((resolve) => server.close(resolve)) };
+}

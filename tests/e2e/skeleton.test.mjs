@@ -1,0 +1,154 @@
+// The walking skeleton end to end: script tag → wasm → collector → SQLite → stats, in Chromium.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { launch, open } from "./lib/browser.mjs";
+import { startCollector } from "./lib/collector.mjs";
+import { startPages } from "./lib/pages.mjs";
+import { validateBatch } from "./lib/schema.mjs";
+import { query } from "./lib/sqlite.mjs";
+
+let collector, pages, browser;
+
+before(async () => {
+  collector = await startCollector();
+  pages = await startPages(collector.endpoint);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await pages?.stop();
+  await collector?.stop();
+});
+
+function assertValidBatches(batches) {
+  assert.ok(batches.length > 0, "the page sent at least one batch");
+  for (const body of batches) {
+    assert.ok(validateBatch(JSON.parse(body)), `batch matches schema/batch.schema.json: ${JSON.stringify(validateBatch.errors)}`);
+  }
+}
+
+/** Every scenario ends by delivering one more event: the instance still works. */
+async function assertStillDelivers(page, handle, site) {
+  const before = (await collector.stats(site)).events;
+  const result = await page.evaluate(async (name) => {
+    const cx = window[name];
+    cx.track("still_alive", {});
+    return cx.flush();
+  }, handle);
+  assert.equal(result.ok, true, JSON.stringify(result));
+  assert.equal((await collector.stats(site)).events, before + 1);
+}
+
+describe("script tag", () => {
+  test("an NPS answer given with a click is stored once, scored, and counted once when resent", async () => {
+    const { page, seen } = await open(browser.context, `${pages.origin}/index.html`, collector.origin);
+    const ready = await page.evaluate(() => window.cxkit.ready);
+    assert.deepEqual(ready, { ok: true });
+
+    await page.evaluate(() => window.cxkit.showSurvey("nps"));
+    await page.getByRole("radio", { name: "9", exact: true }).click();
+    await page.getByRole("button", { name: "Submit" }).click();
+    const flushed = await page.evaluate(() => window.cxkit.flush());
+    assert.equal(flushed.ok, true, JSON.stringify(flushed));
+
+    const rows = query(collector.db, "SELECT name, props, site, stream, seq FROM events WHERE name = '$response'");
+    assert.equal(rows.length, 1, "exactly one response stored");
+    const answer = JSON.parse(rows[0].props);
+    assert.equal(answer.survey, "nps");
+    assert.equal(answer.value, 9);
+    assert.equal(answer.bucket, "promoter");
+    assert.equal(answer.path, "/index.html");
+    assert.equal(rows[0].site, "demo");
+
+    const stats = await collector.stats("demo");
+    assert.equal(stats.nps.responses, 1);
+    assert.equal(stats.nps.score, 100, "one promoter: NPS 100");
+    assert.equal(stats.redeliveries, 0, "nothing was sent twice");
+
+    assertValidBatches(seen.batches);
+
+    // Resend the exact body the browser sent: accepted, counted as a redelivery, stored once.
+    const eventsBefore = query(collector.db, "SELECT COUNT(*) AS n FROM events")[0].n;
+    const resent = await fetch(collector.endpoint, { method: "POST", body: seen.batches[0], headers: { "content-type": "text/plain;charset=UTF-8" } });
+    assert.equal(resent.status, 200);
+    const outcome = await resent.json();
+    assert.equal(outcome.stored, 0);
+    assert.ok(outcome.redelivered >= 1);
+    assert.equal(query(collector.db, "SELECT COUNT(*) AS n FROM events")[0].n, eventsBefore, "no row added");
+    assert.equal((await collector.stats("demo")).redeliveries, outcome.redelivered);
+
+    await assertStillDelivers(page, "cxkit", "demo");
+    assert.deepEqual(seen.pageErrors, []);
+    assert.deepEqual(seen.consoleErrors, []);
+    await page.close();
+  });
+
+  test("a bad endpoint logs one clear error, sends nothing and leaves the page working", async () => {
+    const { page, seen } = await open(browser.context, `${pages.origin}/test/bad-endpoint.html`, "http://example.com");
+    const ready = await page.evaluate(() => window.cxkit.ready);
+    assert.equal(ready.ok, false);
+    assert.equal(ready.error.field, "endpoint");
+    const tracked = await page.evaluate(() => window.cxkit.track("ignored", {}));
+    assert.equal(tracked.ok, false);
+    assert.deepEqual(seen.consoleErrors, ["cxkit: endpoint: must use https (http only for localhost / 127.0.0.1)"]);
+    assert.deepEqual(seen.batches, []);
+    assert.deepEqual(seen.pageErrors, []);
+    await page.getByRole("button", { name: "The page still works" }).click();
+    await page.close();
+  });
+});
+
+describe("ESM import", () => {
+  test("init, track and flush deliver the event with its properties", async () => {
+    const { page, seen } = await open(browser.context, `${pages.origin}/esm.html`, collector.origin);
+    await page.waitForFunction(() => window.cxkitEsm !== undefined);
+    await page.getByRole("button", { name: "Start checkout" }).click();
+    const flushed = await page.evaluate(() => window.cxkitEsm.flush());
+    assert.deepEqual(flushed, { ok: true, sent: 1 });
+    const rows = query(collector.db, "SELECT props FROM events WHERE name = 'checkout_started'");
+    assert.deepEqual(rows.map((row) => JSON.parse(row.props)), [{ plan: "team", source: "esm" }]);
+    assertValidBatches(seen.batches);
+    await assertStillDelivers(page, "cxkitEsm", "demo");
+    assert.deepEqual(seen.pageErrors, []);
+    assert.deepEqual(seen.consoleErrors, []);
+    await page.close();
+  });
+
+  test("a bad track() call returns an error naming the field, and queues nothing", async () => {
+    const { page, seen } = await open(browser.context, `${pages.origin}/esm.html`, collector.origin);
+    await page.waitForFunction(() => window.cxkitEsm !== undefined);
+    const results = await page.evaluate(() => [
+      window.cxkitEsm.track("bad", { n: Number.NaN }),
+      window.cxkitEsm.track("$response", {}),
+      window.cxkitEsm.track("deep", { a: { b: { c: { d: { e: { f: 1 } } } } } }),
+      window.cxkitEsm.status().buffered,
+    ]);
+    assert.deepEqual(results.slice(0, 3).map((r) => r.error.message), [
+      "props.n: must be a finite number",
+      "name: names starting with '$' are reserved",
+      "props.a.b.c.d.e: nested deeper than 5 levels",
+    ]);
+    assert.equal(results[3], 0, "nothing buffered");
+    assert.equal(seen.consoleErrors.length, 1, "one console error per kind");
+    await page.close();
+  });
+});
+
+describe("schema", () => {
+  test("fixtures that break the wire format fail the schema", () => {
+    const good = { v: 1, site: "demo", reason: "flush", sent: 2, t: 1, streams: ["AAAAAAAAAAAAAAAAAAAAAA"], names: ["a"], keys: [["k"]], events: [[0, 0, 0, 0, 0, 1]] };
+    assert.ok(validateBatch(good), JSON.stringify(validateBatch.errors));
+    const bad = [
+      { ...good, v: 2 },
+      { ...good, site: "a b" },
+      { ...good, reason: "whim" },
+      { ...good, streams: ["short"] },
+      { ...good, events: [] },
+      { ...good, events: [[0, 0, 0]] },
+      { ...good, events: [[0, -1, 0, 0, 0]] },
+      { ...good, extra: true },
+    ];
+    for (const batch of bad) assert.equal(validateBatch(batch), false, JSON.stringify(batch));
+  });
+});
