@@ -13,7 +13,7 @@ COLLECTOR := target/release/cxkit-collector
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build test test-host test-browser test-e2e demo bench clean
+.PHONY: help setup build test test-size test-host test-browser test-e2e demo bench clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
@@ -43,13 +43,19 @@ build: setup
 
 test: build
 	@start=$$(date +%s)
-	$(MAKE) --no-print-directory test-host test-browser test-e2e
+	$(MAKE) --no-print-directory test-size test-host test-browser test-e2e
 	@echo "test: $$(( $$(date +%s) - start )) s"
+
+test-size: ## Sizes are deterministic: gated against the ceiling in bench/budgets.json.
+	node bench/size.mjs --check
 
 test-host:
 	@start=$$(date +%s)
 	cargo test --workspace
-	@echo "test-host: $$(( $$(date +%s) - start )) s"
+	@echo "test-size: ## Sizes are deterministic: gated against the ceiling in bench/budgets.json.
+	node bench/size.mjs --check
+
+test-host: $$(( $$(date +%s) - start )) s"
 
 test-browser:
 	@start=$$(date +%s)
@@ -64,6 +70,11 @@ test-e2e:
 demo: build
 	@echo "cxkit demo: http://127.0.0.1:8080/  (stats: http://127.0.0.1:8080/v1/stats?site=demo)"
 	$(COLLECTOR) --port 8080 --db target/demo.sqlite --www www --dist npm/dist
+
+bench: build
+	@start=$$(date +%s)
+	node bench/run.mjs
+	@echo "bench: $$(( $$(date +%s) - start )) s"
 
 clean:
 	rm -rf npm/pkg npm/dist target/demo.sqlite*

@@ -76,7 +76,7 @@ async fn receive_batch(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Ok(batch) => batch,
         Err(error) => return bad_request(error.to_string(), error.event_index),
     };
-    let outcome = app.store.lock().map_err(|_| ()).and_then(|mut store| store.insert(&batch, now_ms()).map_err(|_| ()));
+    let outcome = app.store.lock().map_err(|_| ()).and_then(|mut store| store.insert(&batch, body.len(), now_ms()).map_err(|_| ()));
     match outcome {
         Ok(stored) => Json(stored).into_response(),
         Err(()) => (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "store: could not write" }))).into_response(),
@@ -99,6 +99,8 @@ async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> 
         "site": query.site,
         "events": stats.events,
         "redeliveries": stats.redeliveries,
+        "requests": stats.requests,
+        "bytes": stats.bytes,
         "nps": {
             "responses": nps.responses(),
             "promoters": nps.promoters,

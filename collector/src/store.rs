@@ -27,6 +27,11 @@ CREATE TABLE IF NOT EXISTS redeliveries (
     site  TEXT    PRIMARY KEY,
     count INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS traffic (
+    site     TEXT    PRIMARY KEY,
+    requests INTEGER NOT NULL,
+    bytes    INTEGER NOT NULL
+);
 ";
 
 /// What storing a batch did.
@@ -45,6 +50,10 @@ pub struct SiteStats {
     pub events: u64,
     /// Event ids received more than once.
     pub redeliveries: u64,
+    /// Batches accepted.
+    pub requests: u64,
+    /// Request-body bytes of those batches, as received.
+    pub bytes: u64,
     /// NPS answers by bucket.
     pub nps: NpsTally,
 }
@@ -71,8 +80,8 @@ impl Store {
         Ok(Store { connection })
     }
 
-    /// Stores a batch in one transaction.
-    pub fn insert(&mut self, batch: &Batch, received_ms: i64) -> rusqlite::Result<Stored> {
+    /// Stores a batch that arrived as `body_bytes` bytes, in one transaction.
+    pub fn insert(&mut self, batch: &Batch, body_bytes: usize, received_ms: i64) -> rusqlite::Result<Stored> {
         let tx = self.connection.transaction()?;
         let mut stored = 0;
         {
@@ -101,6 +110,11 @@ impl Store {
                 params![batch.site, redelivered as i64],
             )?;
         }
+        tx.execute(
+            "INSERT INTO traffic (site, requests, bytes) VALUES (?1, 1, ?2)
+             ON CONFLICT (site) DO UPDATE SET requests = requests + 1, bytes = bytes + excluded.bytes",
+            params![batch.site, body_bytes as i64],
+        )?;
         tx.commit()?;
         Ok(Stored { stored, redelivered })
     }
@@ -108,6 +122,11 @@ impl Store {
     /// Counts and scores for `site`, computed with the crate's scoring code.
     pub fn stats(&self, site: &str) -> rusqlite::Result<SiteStats> {
         let events: i64 = self.connection.query_row("SELECT COUNT(*) FROM events WHERE site = ?1", [site], |r| r.get(0))?;
+        let traffic: Option<(i64, i64)> = self
+            .connection
+            .query_row("SELECT requests, bytes FROM traffic WHERE site = ?1", [site], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (requests, bytes) = traffic.unwrap_or((0, 0));
         let redeliveries: Option<i64> = self
             .connection
             .query_row("SELECT count FROM redeliveries WHERE site = ?1", [site], |r| r.get(0))
@@ -120,7 +139,13 @@ impl Store {
             .query_map([site], |row| row.get::<_, Option<i64>>(0))?
             .filter_map(|score| score.ok().flatten().and_then(|s| u8::try_from(s).ok()))
             .collect::<Vec<_>>();
-        Ok(SiteStats { events: events as u64, redeliveries: redeliveries.unwrap_or(0) as u64, nps: NpsTally::from_scores(scores) })
+        Ok(SiteStats {
+            events: events as u64,
+            redeliveries: redeliveries.unwrap_or(0) as u64,
+            requests: requests as u64,
+            bytes: bytes as u64,
+            nps: NpsTally::from_scores(scores),
+        })
     }
 }
 
@@ -151,18 +176,19 @@ mod tests {
     fn a_batch_sent_twice_is_stored_once_and_counted() {
         let mut store = Store::in_memory().unwrap();
         let batch = batch_of(&[10, 9, 7, 3]);
-        assert_eq!(store.insert(&batch, 5).unwrap(), Stored { stored: 4, redelivered: 0 });
-        assert_eq!(store.insert(&batch, 6).unwrap(), Stored { stored: 0, redelivered: 4 });
+        assert_eq!(store.insert(&batch, 300, 5).unwrap(), Stored { stored: 4, redelivered: 0 });
+        assert_eq!(store.insert(&batch, 300, 6).unwrap(), Stored { stored: 0, redelivered: 4 });
         let stats = store.stats("shop").unwrap();
         assert_eq!((stats.events, stats.redeliveries), (4, 4));
+        assert_eq!((stats.requests, stats.bytes), (2, 600), "every accepted request is counted as received");
         assert_eq!(stats.nps.score(), Some(Tenths(250)), "10, 9, 7, 3 → NPS 25");
     }
 
     #[test]
     fn sites_are_kept_apart() {
         let mut store = Store::in_memory().unwrap();
-        store.insert(&batch_of(&[9]), 1).unwrap();
+        store.insert(&batch_of(&[9]), 100, 1).unwrap();
         let other = store.stats("elsewhere").unwrap();
-        assert_eq!((other.events, other.nps.score()), (0, None));
+        assert_eq!((other.events, other.requests, other.nps.score()), (0, 0, None));
     }
 }

@@ -255,19 +255,20 @@ pub fn validate_endpoint(url: &str) -> Result<(), ConfigProblem> {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..)).flatten()
 }
 
 /// The host of `host[:port]` or `[v6][:port]`, or `None` when either part is malformed.
+/// Splits with `get`, not indexing, so no slicing panic path reaches the wasm.
 fn host_of(authority: &str) -> Option<&str> {
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let end = v6.find(']')?;
-        (&authority[..end + 2], &v6[end + 1..])
-    } else {
-        match authority.rfind(':') {
-            Some(i) => (&authority[..i], &authority[i..]),
-            None => (authority, ""),
-        }
+    let split = match authority.strip_prefix('[') {
+        Some(v6) => v6.find(']').map(|end| end + 2),
+        None => authority.rfind(':'),
+    };
+    let (host, port) = match split {
+        Some(i) => (authority.get(..i)?, authority.get(i..)?),
+        None if authority.starts_with('[') => return None,
+        None => (authority, ""),
     };
     let port_ok = port.is_empty()
         || port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));

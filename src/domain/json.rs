@@ -138,7 +138,19 @@ struct Reader<'a> {
     pos: usize,
 }
 
+// Slicing goes through `get`: an index panic would pull `core::fmt`'s `Debug` for `str` and
+// the Unicode printing tables into the wasm (several KiB), for a case that cannot happen here.
 impl Reader<'_> {
+    /// The bytes not read yet.
+    fn rest(&self) -> &[u8] {
+        self.bytes.get(self.pos..).unwrap_or_default()
+    }
+
+    /// The text from `start` to the current position, which always sit on character boundaries.
+    fn text_from(&self, start: usize) -> &str {
+        self.text.get(start..self.pos).unwrap_or_default()
+    }
+
     fn error(&self, kind: JsonErrorKind) -> JsonError {
         JsonError { offset: self.pos, kind }
     }
@@ -154,7 +166,7 @@ impl Reader<'_> {
     }
 
     fn expect_literal(&mut self, literal: &str, value: Value) -> Result<Value, JsonError> {
-        if self.bytes[self.pos..].starts_with(literal.as_bytes()) {
+        if self.rest().starts_with(literal.as_bytes()) {
             self.pos += literal.len();
             Ok(value)
         } else {
@@ -273,7 +285,7 @@ impl Reader<'_> {
                 return Err(invalid(self));
             }
         }
-        Ok(Value::Number(self.text[start..self.pos].into()))
+        Ok(Value::Number(self.text_from(start).into()))
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -300,7 +312,7 @@ impl Reader<'_> {
                 self.pos += 1;
             }
             // The run ends on an ASCII byte or at the end, so it is a whole-character slice.
-            out.push_str(&self.text[run_start..self.pos]);
+            out.push_str(self.text_from(run_start));
             match self.peek()? {
                 b'"' => {
                     self.pos += 1;
@@ -331,7 +343,7 @@ impl Reader<'_> {
     /// Reads the XXXX of `\uXXXX` (and a following low surrogate, if any).
     fn unicode_escape(&mut self) -> Result<char, JsonError> {
         let first = self.hex4()?;
-        if (0xD800..0xDC00).contains(&first) && self.bytes[self.pos..].starts_with(b"\\u") {
+        if (0xD800..0xDC00).contains(&first) && self.rest().starts_with(b"\\u") {
             let save = self.pos;
             self.pos += 2;
             let second = self.hex4()?;
@@ -393,7 +405,7 @@ pub fn write_string(s: &str, out: &mut String) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[run_start..i]);
+        out.push_str(s.get(run_start..i).unwrap_or_default());
         if escape.is_empty() {
             out.push_str("\\u00");
             out.push(HEX[usize::from(b >> 4)] as char);
@@ -403,7 +415,7 @@ pub fn write_string(s: &str, out: &mut String) {
         }
         run_start = i + 1;
     }
-    out.push_str(&s[run_start..]);
+    out.push_str(s.get(run_start..).unwrap_or_default());
     out.push('"');
 }
 
@@ -423,7 +435,7 @@ pub fn write_integer(n: i64, out: &mut String) {
             break;
         }
     }
-    for &d in &digits[start..] {
+    for &d in digits.get(start..).unwrap_or_default() {
         out.push(d as char);
     }
 }

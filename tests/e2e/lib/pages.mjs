@@ -1,4 +1,4 @@
-// Serves www/, the npm build at /dist/ and test pages at /test/ on a free loopback port, with
+// Serves www/, the npm build at /dist/, test pages at /test/ and bench/ at /bench/ on a free loopback port, with
 // {{endpoint}} in HTML replaced by the collector's batch URL. Pages are opened as
 // http://localhost:<port>, the collector is http://127.0.0.1:<port>: cross-origin, as on a site.
 import { createServer } from "node:http";
@@ -7,7 +7,7 @@ import { extname, join, normalize } from "node:path";
 import { ROOT } from "./collector.mjs";
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json", ".svg": "image/svg+xml" };
-const MOUNTS = [["/dist/", "npm/dist"], ["/test/", "tests/e2e/pages"], ["/", "www"]];
+const MOUNTS = [["/dist/", "npm/dist"], ["/test/", "tests/e2e/pages"], ["/bench/", "bench"], ["/", "www"]];
 
 export async function startPages(endpoint) {
   const server = createServer(async (request, response) => {

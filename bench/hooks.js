@@ -1,0 +1,18 @@
+// Benchmark hooks, loaded before cxkit.js: they record when the handle appears, how long
+// compiling and instantiating the wasm takes, when cxkit is ready, and keep the wasm memory.
+window.__bench = { handleAt: undefined, readyAt: undefined, instantiate: undefined, memory: undefined };
+let handle;
+Object.defineProperty(window, "cxkit", {
+  configurable: true,
+  get: () => handle,
+  set: (value) => { handle = value; window.__bench.handleAt = performance.now(); },
+});
+const instantiateStreaming = WebAssembly.instantiateStreaming;
+WebAssembly.instantiateStreaming = async function (source, imports) {
+  const start = performance.now();
+  const result = await instantiateStreaming.call(this, source, imports);
+  window.__bench.instantiate = { start, end: performance.now() };
+  window.__bench.memory = result.instance.exports.memory;
+  return result;
+};
+document.addEventListener("cxkit:ready", () => { window.__bench.readyAt = performance.now(); });

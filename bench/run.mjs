@@ -1,0 +1,184 @@
+// The cxkit benchmark: the script-tag bundle as a site owner's visitors get it, in headless
+// Chromium, against the real collector on loopback. Five fresh browser profiles, medians with
+// (min–max), written to bench/results.md. Exits non-zero when a figure misses its target.
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { launch, open } from "../tests/e2e/lib/browser.mjs";
+import { startCollector } from "../tests/e2e/lib/collector.mjs";
+import { startPages } from "../tests/e2e/lib/pages.mjs";
+import { measureSizes, readBudgets } from "./size.mjs";
+
+const RUNS = 5;
+const EVENTS = 10_000;
+const RESULTS = fileURLToPath(new URL("results.md", import.meta.url));
+
+/** One fresh profile, one page load, 10,000 events delivered. */
+async function runOnce() {
+  const collector = await startCollector();
+  const pages = await startPages(collector.endpoint);
+  const browser = await launch();
+  try {
+    const { page, seen } = await open(browser.context, `${pages.origin}/bench/page.html`, collector.origin);
+    await page.waitForFunction(() => window.__bench.readyAt !== undefined);
+    const start = await page.evaluate(() => {
+      const b = window.__bench;
+      const [js] = performance.getEntriesByName(new URL("/dist/cxkit.js", location.href).href);
+      const [wasm] = performance.getEntriesByName(new URL("/dist/cxkit.wasm", location.href).href);
+      return {
+        handle: b.handleAt - js.responseEnd,
+        fetch: wasm.responseEnd - wasm.startTime,
+        compile: b.instantiate.end - b.instantiate.start,
+        init: b.readyAt - b.instantiate.end,
+        ready: b.readyAt - js.responseEnd,
+      };
+    });
+
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send("Performance.enable");
+    const memory = async () => {
+      await cdp.send("HeapProfiler.collectGarbage");
+      const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+      return usedSize + (await page.evaluate(() => window.__bench.memory.buffer.byteLength));
+    };
+    const taskSeconds = async () => {
+      const { metrics } = await cdp.send("Performance.getMetrics");
+      return metrics.find((m) => m.name === "TaskDuration").value;
+    };
+    const memoryBefore = await memory();
+    const taskBefore = await taskSeconds();
+
+    const calls = await page.evaluate(async (n) => {
+      const plans = ["free", "pro", "team"];
+      const cx = window.cxkit;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) cx.track("bench_event", { i, plan: plans[i % 3], ok: i % 2 === 0 });
+      const t1 = performance.now();
+      const plain = [];
+      for (let i = 0; i < n; i++) plain.push(["bench_event", { i, plan: plans[i % 3], ok: i % 2 === 0 }, Date.now()]);
+      const t2 = performance.now();
+      const flushed = await cx.flush();
+      return { trackMs: t1 - t0, pushMs: t2 - t1, plainLength: plain.length, flushed };
+    }, EVENTS);
+    if (!calls.flushed.ok) throw new Error(`flush failed: ${JSON.stringify(calls.flushed)}`);
+    const taskAfter = await taskSeconds();
+    const memoryAfter = await memory();
+
+    const stats = await collector.stats("bench");
+    if (stats.events !== EVENTS) throw new Error(`collector stored ${stats.events} of ${EVENTS} events`);
+
+    const widget = await page.evaluate(async () => {
+      const t0 = performance.now();
+      window.cxkit.showSurvey("nps");
+      const mounted = performance.now();
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      return { mount: mounted - t0, frame: performance.now() - t0 };
+    });
+    if (seen.pageErrors.length || seen.consoleErrors.length) {
+      throw new Error(`page errors: ${JSON.stringify(seen)}`);
+    }
+    return {
+      handle_ms: start.handle,
+      wasm_fetch_ms: start.fetch,
+      compile_instantiate_ms: start.compile,
+      init_ms: start.init,
+      ready_ms: start.ready,
+      track_us: (calls.trackMs * 1000) / EVENTS,
+      push_us: (calls.pushMs * 1000) / EVENTS,
+      track_vs_push: calls.trackMs / Math.max(calls.pushMs, 0.1),
+      main_thread_us_per_event: ((taskAfter - taskBefore) * 1e6) / EVENTS,
+      requests: stats.requests,
+      bytes_per_event: stats.bytes / EVENTS,
+      memory_growth_bytes: memoryAfter - memoryBefore,
+      memory_after_bytes: memoryAfter,
+      widget_mount_ms: widget.mount,
+      widget_frame_ms: widget.frame,
+      chromium: browser.context.browser()?.version() ?? "",
+    };
+  } finally {
+    await browser.close();
+    await pages.stop();
+    await collector.stop();
+  }
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const ROWS = [
+  ["handle_ms", "script start → handle (`window.cxkit`)", "ms", 2],
+  ["wasm_fetch_ms", "  wasm fetch", "ms", 2],
+  ["compile_instantiate_ms", "  compile + instantiate (streaming)", "ms", 2],
+  ["init_ms", "  init (config, instance)", "ms", 2],
+  ["ready_ms", "script start → wasm ready", "ms", 2],
+  ["track_us", "`track()` per call, first 10,000 calls", "µs", 3],
+  ["push_us", "plain JS array push, same run", "µs", 3],
+  ["track_vs_push", "`track()` ÷ plain push", "×", 2],
+  ["main_thread_us_per_event", "main thread per event, calls + delivery", "µs", 2],
+  ["requests", "requests for 10,000 events", "", 0],
+  ["bytes_per_event", "request-body bytes per event (at the collector)", "B", 1],
+  ["memory_growth_bytes", "JS heap (after GC) + wasm memory growth", "KiB", 0],
+  ["memory_after_bytes", "JS heap (after GC) + wasm memory after", "KiB", 0],
+  ["widget_mount_ms", "`showSurvey` → widget in the DOM", "ms", 2],
+  ["widget_frame_ms", "`showSurvey` → next frame", "ms", 2],
+];
+
+function format(value, unit, digits) {
+  return unit === "KiB" ? (value / 1024).toFixed(digits) : value.toFixed(digits);
+}
+
+function version(command, args) {
+  try {
+    return execFileSync(command, args, { encoding: "utf8" }).trim();
+  } catch {
+    return `${command}: not found`;
+  }
+}
+
+const runs = [];
+for (let i = 0; i < RUNS; i++) runs.push(await runOnce());
+const budgets = readBudgets();
+const sizes = measureSizes();
+const broken = [];
+
+function verdict(key, value) {
+  const target = budgets[key]?.target;
+  if (target === undefined) return "";
+  if (value > target) broken.push(`${key}: ${value} > ${target}`);
+  return value <= target ? `≤ ${target} ✅` : `≤ ${target} ❌`;
+}
+
+const lines = [
+  "# cxkit benchmark results",
+  "",
+  `Machine: ${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}.`,
+  `Versions: Chromium ${runs[0].chromium}, node ${process.version}, ${version("rustc", ["--version"])}, ${version("wasm-bindgen", ["--version"])}.`,
+  `Method: \`make bench\` (bench/run.mjs): ${RUNS} fresh browser profiles, each loading bench/page.html with the script tag from npm/dist, cross-origin to the real collector on loopback; median (min–max).`,
+  "",
+  "## Size of the script-tag bundle (npm/dist, after wasm-opt)",
+  "",
+  "| file | raw | gzip -9 | brotli |",
+  "|---|---:|---:|---:|",
+  ...Object.entries({ ...sizes.files, total: sizes.total }).map(([name, s]) => `| ${name} | ${s.raw} | ${s.gzip} | ${s.brotli} |`),
+  "",
+  `Budget: total gzip ${sizes.total.gzip} B ${verdict("script_gzip_bytes", sizes.total.gzip)} (${(sizes.total.gzip / 1024).toFixed(1)} KiB).`,
+  "",
+  "## Runtime",
+  "",
+  "| figure | median | (min–max) | unit | target |",
+  "|---|---:|---:|---|---|",
+];
+for (const [key, label, unit, digits] of ROWS) {
+  const values = runs.map((run) => run[key]);
+  const mid = median(values);
+  const range = `${format(Math.min(...values), unit, digits)}–${format(Math.max(...values), unit, digits)}`;
+  lines.push(`| ${label} | ${format(mid, unit, digits)} | ${range} | ${unit} | ${verdict(key, mid)} |`);
+}
+lines.push("");
+lines.push(broken.length ? `Missed targets: ${broken.join("; ")}.` : "All targets met.");
+writeFileSync(RESULTS, `${lines.join("\n")}\n`);
+console.log(lines.join("\n"));
+if (broken.length) process.exit(1);
