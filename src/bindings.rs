@@ -1,5 +1,6 @@
 //! The `#[wasm_bindgen]` surface, and nothing else: one class, `Core`, that the npm wrapper
-//! (`npm/src/core.ts`) drives. Crossed per send or per cold call, never per event.
+//! (`npm/src/cx.ts`, `npm/src/delivery.ts`) drives. Crossed per send or per cold call, never
+//! per event, and never asynchronously.
 
 use wasm_bindgen::prelude::*;
 
@@ -14,22 +15,30 @@ pub struct Core {
 #[wasm_bindgen]
 impl Core {
     /// Validates `config` (JSON text) and starts. `buffer` is the array `track()` pushes
-    /// `[name, props, time]` onto; `on_response` gets the JSON of each scored answer.
+    /// `[name, props, time]` onto; `on_outcome` gets the JSON of each survey outcome queued.
     /// Throws `field: rule` for a bad config.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, buffer: js_sys::Array, on_response: js_sys::Function) -> Result<Core, JsValue> {
-        Instance::start(config, buffer, on_response).map(|instance| Core { instance })
+    pub fn new(config: &str, buffer: js_sys::Array, on_outcome: js_sys::Function) -> Result<Core, JsValue> {
+        Instance::start(config, buffer, on_outcome).map(|instance| Core { instance })
     }
 
-    /// Called when the buffer gets its first event: arms the age timer.
-    pub fn wake(&self) {
-        self.instance.wake();
+    /// The configured age limit of a pending event, in ms.
+    #[wasm_bindgen(js_name = maxBatchAgeMs)]
+    pub fn max_batch_age_ms(&self) -> u32 {
+        self.instance.max_batch_age_ms()
     }
 
-    /// Sends all queued events; resolves with the count acknowledged, rejects with the HTTP
-    /// status of a failed send (0 when there was no answer).
-    pub fn flush(&self) -> js_sys::Promise {
-        self.instance.flush()
+    /// Drains up to one batch of the buffer, then returns the body of the next batch to post (`reason`: size, age, flush, hide, retry, load), or
+    /// `undefined` when nothing waits or a send is under way.
+    #[wasm_bindgen(js_name = nextBatch)]
+    pub fn next_batch(&self, reason: &str) -> Option<String> {
+        self.instance.next_batch(reason)
+    }
+
+    /// Reports the HTTP status of the send under way (0: no answer); returns the number of
+    /// events acknowledged.
+    pub fn settle(&self, status: u16) -> u32 {
+        self.instance.settle(status)
     }
 
     /// Shows a built-in survey (`nps`, `csat`, `ces`). Throws `survey: rule` for another id.
@@ -38,13 +47,13 @@ impl Core {
         self.instance.show_survey(id)
     }
 
-    /// Queue counts as JSON: `{"buffered","queued","inFlight","rejected"}`.
+    /// Queue counts as JSON: `{"queued","inFlight","rejected"}`.
     pub fn status(&self) -> String {
         self.instance.status()
     }
 
-    /// Sends what is left and removes every listener, timer and element.
-    pub fn shutdown(&self) -> js_sys::Promise {
-        self.instance.shutdown()
+    /// Removes the widget and the survey trigger.
+    pub fn shutdown(&self) {
+        self.instance.shutdown();
     }
 }

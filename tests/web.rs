@@ -13,21 +13,22 @@ use web_sys::{Element, KeyboardEvent, KeyboardEventInit, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Nothing listens on port 9 of the loopback host: sends fail fast and events stay queued.
+/// The core never sends by itself (the JS shell does), so this endpoint is never reached.
 const CONFIG: &str = r#"{"endpoint":"http://127.0.0.1:9/v1/batch","siteId":"test"}"#;
 
+/// A core with a recorder for the survey outcomes it reports.
 struct Harness {
     core: Core,
-    answers: Rc<RefCell<Vec<String>>>,
-    _on_response: Closure<dyn FnMut(String)>,
+    outcomes: Rc<RefCell<Vec<serde_json::Value>>>,
+    _on_outcome: Closure<dyn FnMut(String)>,
 }
 
 fn start() -> Harness {
-    let answers = Rc::new(RefCell::new(Vec::new()));
-    let sink = answers.clone();
-    let on_response = Closure::<dyn FnMut(String)>::new(move |answer: String| sink.borrow_mut().push(answer));
-    let core = Core::new(CONFIG, js_sys::Array::new(), on_response.as_ref().clone().unchecked_into()).expect("config is good");
-    Harness { core, answers, _on_response: on_response }
+    let outcomes = Rc::new(RefCell::new(Vec::new()));
+    let sink = outcomes.clone();
+    let on_outcome = Closure::<dyn FnMut(String)>::new(move |json: String| sink.borrow_mut().push(serde_json::from_str(&json).unwrap()));
+    let core = Core::new(CONFIG, js_sys::Array::new(), on_outcome.as_ref().clone().unchecked_into()).expect("config is good");
+    Harness { core, outcomes, _on_outcome: on_outcome }
 }
 
 fn document() -> web_sys::Document {
@@ -68,7 +69,7 @@ fn the_nps_widget_renders_in_a_shadow_root() {
     assert_eq!(labels, (0..=10).map(|n| n.to_string()).collect::<Vec<_>>());
     assert!(root.query_selector("img, script").unwrap().is_none());
     assert!(document().body().unwrap().query_selector("[role=dialog]").unwrap().is_none(), "nothing leaks into the light DOM");
-    let _ = harness.core.shutdown();
+    harness.core.shutdown();
     assert!(widget_root().is_none(), "shutdown removes the widget");
 }
 
@@ -85,18 +86,19 @@ fn a_keyboard_choice_of_nine_is_a_promoter_response() {
         .map(|r| r.text_content().unwrap())
         .collect();
     assert_eq!(checked, ["9"]);
-    assert!(harness.answers.borrow().is_empty(), "selecting alone never submits");
+    assert!(harness.outcomes.borrow().is_empty(), "selecting alone never submits");
 
     press("Enter");
-    let answers = harness.answers.borrow();
-    assert_eq!(answers.len(), 1);
-    let answer: serde_json::Value = serde_json::from_str(&answers[0]).unwrap();
-    assert_eq!(answer["survey"], "nps");
-    assert_eq!(answer["value"], 9);
-    assert_eq!(answer["bucket"], "promoter");
-    let counts = status(&harness.core);
-    assert_eq!(counts["queued"].as_u64().unwrap() + counts["inFlight"].as_u64().unwrap(), 1, "the answer is queued: {counts}");
-    let _ = harness.core.shutdown();
+    let outcomes = harness.outcomes.borrow();
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0]["survey"], "nps");
+    assert_eq!(outcomes[0]["value"], 9);
+    assert_eq!(outcomes[0]["bucket"], "promoter");
+    assert_eq!(status(&harness.core)["queued"], 1, "the answer is queued");
+    let body: serde_json::Value = serde_json::from_str(&harness.core.next_batch("flush").expect("a batch")).unwrap();
+    assert_eq!(body["names"], serde_json::json!(["$response"]));
+    assert_eq!(body["events"][0].as_array().unwrap()[5..8], [serde_json::json!("nps"), serde_json::json!(9), serde_json::json!("promoter")]);
+    harness.core.shutdown();
 }
 
 #[wasm_bindgen_test]
@@ -106,8 +108,11 @@ fn escape_dismisses_without_an_answer() {
     press("ArrowRight");
     press("Escape");
     assert!(widget_root().is_none(), "the widget is gone");
-    assert!(harness.answers.borrow().is_empty());
-    let _ = harness.core.shutdown();
+    let outcomes = harness.outcomes.borrow();
+    assert_eq!(outcomes.len(), 1);
+    assert_eq!(outcomes[0]["survey"], "nps");
+    assert!(outcomes[0].get("value").is_none(), "a dismissal is not an answer: {}", outcomes[0]);
+    harness.core.shutdown();
 }
 
 #[wasm_bindgen_test]
@@ -119,10 +124,31 @@ fn a_bad_config_names_the_field_and_the_rule() {
 }
 
 #[wasm_bindgen_test]
+fn sends_take_the_buffer_and_a_failed_one_loses_nothing() {
+    let buffer = js_sys::Array::new();
+    let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
+    let core = Core::new(CONFIG, buffer.clone(), noop.as_ref().clone().unchecked_into()).unwrap();
+    for (name, props) in [("a", r#"{"n":1}"#), ("$reserved", "{}"), ("b", r#"{"n":2}"#)] {
+        let entry = js_sys::Array::of3(&name.into(), &js_sys::JSON::parse(props).unwrap(), &1_700_000_000_000f64.into());
+        buffer.push(&entry);
+    }
+    let first = core.next_batch("age").expect("a batch");
+    assert_eq!(buffer.length(), 0, "the buffer was drained");
+    assert!(core.next_batch("age").is_none(), "one send at a time");
+    assert_eq!(core.settle(503), 0);
+    assert_eq!(status(&core), serde_json::json!({"queued": 2, "inFlight": 0, "rejected": 1}));
+    let again = core.next_batch("retry").expect("the same events again");
+    assert_eq!(first.replace("\"age\"", "\"retry\"").split("\"t\":").nth(1), again.split("\"t\":").nth(1), "same events, same ids");
+    assert_eq!(core.settle(200), 2);
+    assert!(core.next_batch("flush").is_none());
+    core.shutdown();
+}
+
+#[wasm_bindgen_test]
 fn an_unknown_survey_is_refused() {
     let harness = start();
     let error = harness.core.show_survey("poll").unwrap_err();
     assert_eq!(error.as_string().unwrap(), "survey: must be one of nps, csat, ces, text");
     assert!(widget_root().is_none());
-    let _ = harness.core.shutdown();
+    harness.core.shutdown();
 }

@@ -18,6 +18,8 @@ use crate::store::Store;
 
 /// Largest request body accepted: a batch is at most ~60 KiB (decisions.md §11).
 const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest batch after gunzip: a guard against compression bombs.
+const MAX_INFLATED_BYTES: u64 = 8 * 1024 * 1024;
 /// Placeholder in demo pages, replaced by this collector's batch URL.
 const ENDPOINT_PLACEHOLDER: &str = "{{endpoint}}";
 
@@ -68,11 +70,28 @@ fn bad_request(message: String, index: Option<usize>) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({ "error": message, "index": index }))).into_response()
 }
 
-async fn receive_batch(State(app): State<Arc<App>>, body: Bytes) -> Response {
-    let Ok(text) = std::str::from_utf8(&body) else {
-        return bad_request("body: must be UTF-8 JSON".into(), None);
+/// The batch text of a body: gzip is recognised by `Content-Encoding` or by its magic bytes,
+/// since browsers send it without the header to stay CORS-simple (decisions.md §7).
+fn batch_text(headers: &HeaderMap, body: &[u8]) -> Result<String, String> {
+    let declared = headers.get(header::CONTENT_ENCODING).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
+    if declared || body.starts_with(&[0x1f, 0x8b]) {
+        let mut text = String::new();
+        let mut inflated = std::io::Read::take(flate2::read::GzDecoder::new(body), MAX_INFLATED_BYTES + 1);
+        std::io::Read::read_to_string(&mut inflated, &mut text).map_err(|_| "body: not valid gzip of UTF-8 JSON".to_owned())?;
+        if text.len() as u64 > MAX_INFLATED_BYTES {
+            return Err("body: larger than 8 MiB once inflated".into());
+        }
+        return Ok(text);
+    }
+    String::from_utf8(body.to_vec()).map_err(|_| "body: must be UTF-8 JSON".to_owned())
+}
+
+async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let text = match batch_text(&headers, &body) {
+        Ok(text) => text,
+        Err(message) => return bad_request(message, None),
     };
-    let batch = match batch::decode(text) {
+    let batch = match batch::decode(&text) {
         Ok(batch) => batch,
         Err(error) => return bad_request(error.to_string(), error.event_index),
     };
@@ -156,6 +175,31 @@ fn content_type(extension: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn gzipped(text: &str) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        std::io::Write::write_all(&mut encoder, text.as_bytes()).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn gzip_is_recognised_with_or_without_its_header() {
+        let plain = HeaderMap::new();
+        let mut declared = HeaderMap::new();
+        declared.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        assert_eq!(batch_text(&plain, b"{\"v\":1}").unwrap(), "{\"v\":1}");
+        assert_eq!(batch_text(&plain, &gzipped("{\"v\":1}")).unwrap(), "{\"v\":1}");
+        assert_eq!(batch_text(&declared, &gzipped("[]")).unwrap(), "[]");
+        assert!(batch_text(&declared, b"not gzip").is_err());
+        assert!(batch_text(&plain, &[0xff, 0xfe]).is_err());
+    }
+
+    #[test]
+    fn a_compression_bomb_is_refused() {
+        let bomb = gzipped(&" ".repeat(MAX_INFLATED_BYTES as usize + 1));
+        assert!(bomb.len() < MAX_BODY_BYTES, "the bomb fits in a request");
+        assert_eq!(batch_text(&HeaderMap::new(), &bomb).unwrap_err(), "body: larger than 8 MiB once inflated");
+    }
 
     #[test]
     fn paths_cannot_leave_their_folder() {

@@ -155,16 +155,17 @@ mod tests {
     use cxkit::domain::batch::{decode, encode, SendReason, Sender};
     use cxkit::domain::event::Event;
     use cxkit::domain::json::Value;
+    use cxkit::domain::queue::Queued;
     use cxkit::domain::score::Tenths;
 
     const SENDER: Sender<'static> = Sender { site: "shop", stream: "AAAAAAAAAAAAAAAAAAAAAA" };
 
-    fn answer(seq: u64, score: u8) -> cxkit::domain::event::Encoded {
+    fn answer(seq: u64, score: u8) -> Queued {
         let props = vec![
             ("survey".to_owned(), Value::String("nps".into())),
             ("value".to_owned(), Value::Number(score.to_string().into())),
         ];
-        Event { name: "$response".into(), time_ms: 1_000 + seq as i64, props }.encode(seq).unwrap()
+        Queued { seq, event: Event { name: "$response".into(), time_ms: 1_000 + seq as i64, props }.encode().unwrap() }
     }
 
     fn batch_of(scores: &[u8]) -> Batch {

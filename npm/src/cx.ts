@@ -7,11 +7,13 @@
  */
 import initWasm, { Core } from "../pkg/cxkit.js";
 import { checkEvent } from "./check.js";
+import { Delivery, type SendOutcome } from "./delivery.js";
 import { CxError, type ErrorInfo, type Options, type Result, type Status, type SurveyId, type SurveyResponse } from "./types.js";
 
 /** Calls kept while the wasm loads; beyond this they are refused, not buffered without end. */
 const MAX_WAITING_CALLS = 1000;
-/** A send is due when the buffer holds this many events, whatever their age (decisions.md §12). */
+/** A send is due each time the buffer grows by this many events, whatever their age
+ * (decisions.md §12); the send then takes the buffer over in chunks of this size. */
 const BUFFER_GUARD = 500;
 
 const OK: { ok: true } = Object.freeze({ ok: true });
@@ -30,9 +32,13 @@ function fromCore(code: ErrorInfo["code"], thrown: unknown): ErrorInfo {
   return { code, field: colon > 0 ? message.slice(0, colon) : "", message };
 }
 
-/** A failed send: its events stay queued, so this is a report, not a misuse, and never thrown. */
-function deliveryFailure(status: unknown): { ok: false; error: ErrorInfo } {
-  const message = status === 0 ? "delivery: the collector could not be reached" : `delivery: the collector answered ${String(status)}`;
+/** A send's outcome as a {@link Result}. A failed send keeps its events queued, so it is a
+ * report, not a misuse: never thrown, never logged as one. */
+function fromSend(outcome: SendOutcome): Result<{ sent: number }> {
+  if (outcome.ok) return outcome;
+  const message = outcome.status === 0
+    ? "delivery: the collector could not be reached"
+    : `delivery: the collector answered ${outcome.status}`;
   return { ok: false, error: { code: "delivery", field: "", message } };
 }
 
@@ -48,6 +54,7 @@ export class Cx {
   readonly #listeners = new Set<ResponseListener>();
   readonly #logged = new Set<string>();
   #core: Core | undefined;
+  #delivery: Delivery | undefined;
   #stopped: ErrorInfo | undefined;
 
   constructor(options: Options, wasmUrl: URL | string) {
@@ -64,7 +71,7 @@ export class Cx {
   async #start(wasmUrl: URL | string): Promise<Result> {
     try {
       await loadWasm(wasmUrl);
-      this.#core = new Core(JSON.stringify(this.#options), this.#buffer, (answer: string) => this.#emit(answer));
+      this.#core = new Core(JSON.stringify(this.#options), this.#buffer, (outcome: string) => this.#recorded(outcome));
     } catch (thrown) {
       const error = fromCore("config", thrown);
       this.#stopped = error;
@@ -74,8 +81,9 @@ export class Cx {
       return { ok: false, error };
     }
     const core = this.#core;
+    this.#delivery = new Delivery(core, this.#options.endpoint);
     for (const call of this.#waiting.splice(0)) call(core);
-    if (this.#buffer.length > 0) core.wake();
+    if (this.#buffer.length > 0) this.#delivery.schedule();
     return OK;
   }
 
@@ -105,11 +113,14 @@ export class Cx {
     return OK;
   }
 
-  #emit(answer: string): void {
-    const response = JSON.parse(answer) as SurveyResponse;
+  /** A survey outcome was queued: send it at once, and tell listeners about an answer. */
+  #recorded(outcome: string): void {
+    void this.#delivery?.send("flush");
+    const response = JSON.parse(outcome) as Partial<SurveyResponse>;
+    if (response.value === undefined) return;
     for (const listener of this.#listeners) {
       try {
-        listener(response);
+        listener(response as SurveyResponse);
       } catch (thrown) {
         console.error("cxkit: a response listener threw", thrown);
       }
@@ -125,8 +136,8 @@ export class Cx {
     const checked = checkEvent(name, props);
     if ("error" in checked) return this.#fail(checked.error);
     const length = this.#buffer.push([name, checked.copy, Date.now()]);
-    if (length === 1) this.#core?.wake();
-    else if (length === BUFFER_GUARD) void this.flush();
+    if (length === 1) this.#delivery?.schedule();
+    else if (length % BUFFER_GUARD === 0) void this.#delivery?.send("size");
     return OK;
   }
 
@@ -157,38 +168,30 @@ export class Cx {
   async flush(): Promise<Result<{ sent: number }>> {
     const ready = await this.ready;
     if (!ready.ok) return this.#fail(ready.error);
-    const core = this.#core;
-    if (!core || this.#stopped) return this.#fail(this.#stopped ?? { code: "not_running", field: "", message: "cxkit is not running" });
-    try {
-      const sent = (await core.flush()) as number;
-      return { ok: true, sent };
-    } catch (status) {
-      return deliveryFailure(status);
-    }
+    const delivery = this.#delivery;
+    if (!delivery || this.#stopped) return this.#fail(this.#stopped ?? { code: "not_running", field: "", message: "cxkit is not running" });
+    return fromSend(await delivery.send("flush"));
   }
 
   /** Queue counts. */
   status(): Status {
-    const counts: Status = this.#core ? (JSON.parse(this.#core.status()) as Status) : { buffered: 0, queued: 0, inFlight: 0, rejected: 0 };
-    counts.buffered = this.#buffer.length;
-    return counts;
+    const queue = this.#core ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered">) : { queued: 0, inFlight: 0, rejected: 0 };
+    return { buffered: this.#buffer.length, ...queue };
   }
 
   /** Sends what is left, then removes every listener, timer and element cxkit added. */
   async shutdown(): Promise<Result> {
     const ready = await this.ready;
-    if (!ready.ok || !this.#core || this.#stopped) return OK;
     const core = this.#core;
+    const delivery = this.#delivery;
+    if (!ready.ok || !core || !delivery || this.#stopped) return OK;
     this.#stopped = { code: "not_running", field: "", message: "cxkit was shut down" };
     this.#listeners.clear();
-    let result: Result = OK;
-    try {
-      await core.shutdown();
-    } catch (status) {
-      result = deliveryFailure(status);
-    }
+    core.shutdown();
+    const last = await delivery.stop();
     core.free();
     this.#core = undefined;
-    return result;
+    this.#delivery = undefined;
+    return last.ok ? OK : fromSend(last);
   }
 }

@@ -12,9 +12,10 @@
 //! ```
 
 use super::config::validate_site_id;
-use super::event::{self, Encoded};
+use super::event;
 use super::id::is_stream_id;
 use super::json::{self, write_integer, write_string, Value};
+use super::queue::Queued;
 
 /// The wire format version this code writes and reads.
 pub const VERSION: i64 = 1;
@@ -67,15 +68,15 @@ pub struct Sender<'a> {
 }
 
 /// Encodes `events` (non-empty, from one stream) as a version-1 batch.
-pub fn encode(sender: Sender<'_>, reason: SendReason, sent_ms: i64, events: &[Encoded]) -> String {
+pub fn encode(sender: Sender<'_>, reason: SendReason, sent_ms: i64, events: &[Queued]) -> String {
     let mut names: Vec<&str> = Vec::new();
     let mut shapes: Vec<&str> = Vec::new();
-    let mut body = String::with_capacity(events.iter().map(Encoded::wire_bytes).sum::<usize>() + 128);
-    let first_time = events.first().map_or(sent_ms, |e| e.time_ms);
+    let mut body = String::with_capacity(events.iter().map(|q| q.event.wire_bytes()).sum::<usize>() + 128);
+    let first_time = events.first().map_or(sent_ms, |q| q.event.time_ms);
     let mut previous_time = first_time;
-    for (i, event) in events.iter().enumerate() {
+    for (i, Queued { seq, event }) in events.iter().enumerate() {
         body.push_str(if i == 0 { "[0," } else { ",[0," });
-        write_integer(event.seq as i64, &mut body);
+        write_integer(*seq as i64, &mut body);
         body.push(',');
         write_integer(event.time_ms - previous_time, &mut body);
         previous_time = event.time_ms;
@@ -266,7 +267,7 @@ fn decode_event(
         return Err("needs one value per key");
     }
     let props: Vec<(String, Value)> = keys.iter().map(|k| k.to_string()).zip(values.iter().cloned()).collect();
-    event::check_props(&props).map_err(event::EventProblem::message)?;
+    event::check_props(props.len(), json::measure_members(&props)).map_err(event::EventProblem::message)?;
     *time_ms += dt;
     Ok(DecodedEvent {
         stream: streams[stream].into(),
@@ -285,9 +286,9 @@ mod tests {
     const STREAM: &str = "Q2hlY2tvdXRTdGFydGVkIQ";
     const SENDER: Sender<'static> = Sender { site: "shop", stream: STREAM };
 
-    fn encoded(seq: u64, time_ms: i64, name: &str, props: &str) -> Encoded {
+    fn encoded(seq: u64, time_ms: i64, name: &str, props: &str) -> Queued {
         let Value::Object(props) = json::parse(props).unwrap() else { panic!("props must be an object") };
-        Event { name: name.into(), time_ms, props }.encode(seq).unwrap()
+        Queued { seq, event: Event { name: name.into(), time_ms, props }.encode().unwrap() }
     }
 
     #[test]

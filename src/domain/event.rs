@@ -1,11 +1,13 @@
 //! The event model and its limits.
 //!
 //! `track()` pushes `[name, props, time]` into a JS buffer; at each send the whole buffer
-//! arrives here as one JSON text ([`read_buffer`]), every event is checked against the limits
-//! below, and the good ones are [`Encoded`] once, in the form the wire format concatenates.
-//! cxkit's own events (survey answers) are built in Rust with reserved `$` names.
+//! arrives here as one JSON text ([`read_buffer`]). Each entry is checked against the limits
+//! below while it is read, and its property values are copied on as the text they already are:
+//! no tree of values is built on the hot path. The result is [`Encoded`], the form the wire
+//! format concatenates. cxkit's own events (survey answers) are built in Rust as [`Event`]s
+//! with reserved `$` names.
 
-use super::json::{self, Value};
+use super::json::{self, Measure, Reader, Value};
 
 /// Most properties on one event.
 pub const MAX_PROPS: usize = 50;
@@ -89,56 +91,24 @@ pub fn check_name(name: &str, allow_reserved: bool) -> Result<(), EventProblem> 
     Ok(())
 }
 
-/// Checks a property value's nesting and string lengths; `depth` is the level it sits at.
-pub fn check_value(value: &Value, depth: usize) -> Result<(), EventProblem> {
-    match value {
-        Value::String(s) => check_string(s),
-        Value::Array(items) => {
-            if depth >= MAX_DEPTH {
-                return Err(EventProblem::TooDeep);
-            }
-            items.iter().try_for_each(|item| check_value(item, depth + 1))
-        }
-        Value::Object(members) => {
-            if depth >= MAX_DEPTH {
-                return Err(EventProblem::TooDeep);
-            }
-            members.iter().try_for_each(|(key, item)| {
-                check_string(key)?;
-                check_value(item, depth + 1)
-            })
-        }
-        Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+/// Checks a properties object by its member count and [`Measure`]: the one place the
+/// property limits are applied, whether the object was read as text or built as values.
+pub fn check_props(members: usize, measure: Measure) -> Result<(), EventProblem> {
+    if members > MAX_PROPS {
+        return Err(EventProblem::TooManyProps);
     }
-}
-
-fn check_string(s: &str) -> Result<(), EventProblem> {
-    // Byte length bounds the char count from above: skip the count for short strings.
-    if s.len() > MAX_STRING_CHARS && s.chars().count() > MAX_STRING_CHARS {
+    if measure.depth > MAX_DEPTH {
+        return Err(EventProblem::TooDeep);
+    }
+    if measure.longest_string > MAX_STRING_CHARS {
         return Err(EventProblem::StringTooLong);
     }
     Ok(())
 }
 
-/// Checks the properties of an event as a whole.
-pub fn check_props(props: &[(String, Value)]) -> Result<(), EventProblem> {
-    if props.len() > MAX_PROPS {
-        return Err(EventProblem::TooManyProps);
-    }
-    props.iter().try_for_each(|(key, value)| {
-        check_string(key)?;
-        check_value(value, 1)
-    })
-}
-
-/// An event in the form the wire format concatenates, with its sequence number.
-///
-/// Encoded once at intake, so a retry or a split never re-encodes, and the size of a batch is
-/// known before it is built.
+/// An event in the form the wire format concatenates, checked against every limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Encoded {
-    /// Position in this page's stream: with the stream id, the event's unique id.
-    pub seq: u64,
     /// Wall-clock time, ms since the Unix epoch.
     pub time_ms: i64,
     /// The event name.
@@ -155,29 +125,41 @@ impl Encoded {
         // `[0,<seq>,<dt>,<name>,<keys>` costs at most 4 commas, brackets and 3 × 20 digits.
         self.name.len() + self.keys.len() + self.values.len() + 70
     }
+
+    fn checked(self) -> Result<Encoded, EventProblem> {
+        if self.wire_bytes() > MAX_EVENT_BYTES {
+            return Err(EventProblem::TooLarge);
+        }
+        Ok(self)
+    }
+}
+
+/// Appends one property to the encoded key list and values.
+fn append_prop(keys: &mut String, values: &mut String, key_json: &str, value_json: &str) {
+    keys.push(if keys.is_empty() { '[' } else { ',' });
+    keys.push_str(key_json);
+    values.push(',');
+    values.push_str(value_json);
+}
+
+fn close_keys(mut keys: String) -> String {
+    keys.push_str(if keys.is_empty() { "[]" } else { "]" });
+    keys
 }
 
 impl Event {
-    /// Validates and encodes the event with sequence number `seq`.
-    pub fn encode(self, seq: u64) -> Result<Encoded, EventProblem> {
+    /// Validates and encodes the event.
+    pub fn encode(self) -> Result<Encoded, EventProblem> {
         check_name(&self.name, true)?;
-        check_props(&self.props)?;
-        let mut keys = String::from("[");
-        let mut values = String::new();
-        for (i, (key, value)) in self.props.iter().enumerate() {
-            if i > 0 {
-                keys.push(',');
-            }
-            json::write_string(key, &mut keys);
-            values.push(',');
-            json::write_value(value, &mut values);
+        check_props(self.props.len(), json::measure_members(&self.props))?;
+        let (mut keys, mut values) = (String::new(), String::new());
+        let mut key_json = String::new();
+        for (key, value) in &self.props {
+            key_json.clear();
+            json::write_string(key, &mut key_json);
+            append_prop(&mut keys, &mut values, &key_json, &value.to_json());
         }
-        keys.push(']');
-        let encoded = Encoded { seq, time_ms: self.time_ms, name: self.name, keys, values };
-        if encoded.wire_bytes() > MAX_EVENT_BYTES {
-            return Err(EventProblem::TooLarge);
-        }
-        Ok(encoded)
+        Encoded { time_ms: self.time_ms, name: self.name, keys: close_keys(keys), values }.checked()
     }
 }
 
@@ -193,32 +175,93 @@ pub struct Rejected {
 /// Reads the JS buffer, `[[name, props, time], …]`, as given by one `JSON.stringify`.
 ///
 /// Entries that break a rule are returned apart, so one bad event never costs the others.
-/// `Err` only when the text as a whole is not a JSON array.
-pub fn read_buffer(text: &str) -> Result<(Vec<Event>, Vec<Rejected>), json::JsonError> {
-    let value = json::parse(text)?;
-    let Value::Array(entries) = value else {
-        return Err(json::JsonError { offset: 0, kind: json::JsonErrorKind::UnexpectedCharacter });
-    };
-    let mut events = Vec::with_capacity(entries.len());
-    let mut rejected = Vec::new();
-    for (index, entry) in entries.into_iter().enumerate() {
-        match event_from_entry(entry) {
-            Ok(event) => events.push(event),
-            Err(problem) => rejected.push(Rejected { index, problem }),
+/// `Err` only when the text is not a JSON array.
+pub fn read_buffer(text: &str) -> Result<(Vec<Encoded>, Vec<Rejected>), json::JsonError> {
+    let mut reader = Reader::new(text);
+    reader.expect(b'[')?;
+    let (mut events, mut rejected) = (Vec::new(), Vec::new());
+    if !reader.eat(b']')? {
+        for index in 0.. {
+            match read_entry(&mut reader)? {
+                Ok(event) => events.push(event),
+                Err(problem) => rejected.push(Rejected { index, problem }),
+            }
+            if !reader.more(b']')? {
+                break;
+            }
         }
     }
+    reader.end()?;
     Ok((events, rejected))
 }
 
-fn event_from_entry(entry: Value) -> Result<Event, EventProblem> {
-    let Value::Array(parts) = entry else { return Err(EventProblem::Malformed) };
-    let [name, props, time]: [Value; 3] = parts.try_into().map_err(|_| EventProblem::Malformed)?;
-    let Value::String(name) = name else { return Err(EventProblem::BadName) };
-    check_name(&name, false)?;
-    let Value::Object(props) = props else { return Err(EventProblem::PropsNotObject) };
-    let time_ms = time.as_i64().filter(|t| *t >= 0).ok_or(EventProblem::BadTime)?;
-    check_props(&props)?;
-    Ok(Event { name, time_ms, props })
+/// Reads one `[name, props, time]` entry to its end, whatever is wrong with it, so the reader
+/// is always ready for the next one; a broken rule is the inner `Err`.
+fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, json::JsonError> {
+    if reader.peek()? != b'[' {
+        reader.raw_value()?;
+        return Ok(Err(EventProblem::Malformed));
+    }
+    reader.expect(b'[')?;
+    if reader.eat(b']')? {
+        return Ok(Err(EventProblem::Malformed));
+    }
+    let mut problem;
+    let name = if reader.peek()? == b'"' {
+        let name = reader.string()?;
+        problem = check_name(&name, false).err();
+        name
+    } else {
+        reader.raw_value()?;
+        problem = Some(EventProblem::BadName);
+        String::new()
+    };
+    if !reader.more(b']')? {
+        return Ok(Err(EventProblem::Malformed));
+    }
+    let (mut keys, mut values) = (String::new(), String::new());
+    if reader.peek()? == b'{' {
+        reader.expect(b'{')?;
+        let (mut members, mut measure) = (0, Measure { depth: 1, longest_string: 0 });
+        if !reader.eat(b'}')? {
+            loop {
+                let (key, key_chars) = reader.raw_string()?;
+                reader.expect(b':')?;
+                let (value, inner) = reader.raw_value()?;
+                members += 1;
+                measure.longest_string = measure.longest_string.max(key_chars).max(inner.longest_string);
+                measure.depth = measure.depth.max(inner.depth + 1);
+                append_prop(&mut keys, &mut values, key, value);
+                if !reader.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        problem = problem.or(check_props(members, measure).err());
+    } else {
+        reader.raw_value()?;
+        problem = problem.or(Some(EventProblem::PropsNotObject));
+    }
+    if !reader.more(b']')? {
+        return Ok(Err(EventProblem::Malformed));
+    }
+    let time = reader.raw_value()?.0;
+    let time_ms = json::parse_integer(time).filter(|t| *t >= 0);
+    problem = problem.or(time_ms.is_none().then_some(EventProblem::BadTime));
+    if reader.more(b']')? {
+        loop {
+            reader.raw_value()?;
+            if !reader.more(b']')? {
+                break;
+            }
+        }
+        problem = Some(EventProblem::Malformed);
+    }
+    if let Some(problem) = problem {
+        return Ok(Err(problem));
+    }
+    let event = Encoded { time_ms: time_ms.unwrap_or_default(), name, keys: close_keys(keys), values };
+    Ok(event.checked())
 }
 
 #[cfg(test)]
@@ -236,46 +279,68 @@ mod tests {
         rejected[0].problem
     }
 
+    fn accepts(entry: &str) -> bool {
+        read_buffer(&format!("[{entry}]")).unwrap().1.is_empty()
+    }
+
     #[test]
-    fn a_good_buffer_becomes_events_in_order() {
+    fn a_good_buffer_becomes_encoded_events_in_order() {
         let (events, rejected) =
-            read_buffer(r#"[["checkout_started",{"plan":"pro","n":2},1732350000123],["cart",{},1732350000200]]"#)
+            read_buffer(r#"[["checkout_started",{"plan":"pro","n":2,"x":{"y":[1,"é\n"]}},1732350000123],["cart",{},1732350000200]]"#)
                 .unwrap();
         assert!(rejected.is_empty());
         assert_eq!(events.len(), 2);
         assert_eq!(events[0].name, "checkout_started");
         assert_eq!(events[0].time_ms, 1_732_350_000_123);
-        let encoded = events[0].clone().encode(7).unwrap();
-        assert_eq!(encoded.seq, 7);
-        assert_eq!(encoded.keys, r#"["plan","n"]"#);
-        assert_eq!(encoded.values, r#","pro",2"#);
-        let empty = events[1].clone().encode(8).unwrap();
-        assert_eq!((empty.keys.as_str(), empty.values.as_str()), ("[]", ""));
+        assert_eq!(events[0].keys, r#"["plan","n","x"]"#);
+        assert_eq!(events[0].values, r#","pro",2,{"y":[1,"é\n"]}"#);
+        assert_eq!((events[1].keys.as_str(), events[1].values.as_str()), ("[]", ""));
+        assert_eq!(read_buffer("[]").unwrap(), (vec![], vec![]));
+    }
+
+    #[test]
+    fn text_and_values_encode_alike() {
+        let text = r#"[["x",{"plan":"pro","n":-2.5e3,"a":[true,null],"q":"\"hi\""},7]]"#;
+        let (from_text, _) = read_buffer(text).unwrap();
+        let json::Value::Object(props) = json::parse(r#"{"plan":"pro","n":-2.5e3,"a":[true,null],"q":"\"hi\""}"#).unwrap() else {
+            unreachable!()
+        };
+        let from_values = Event { name: "x".into(), time_ms: 7, props }.encode().unwrap();
+        assert_eq!(from_text, [from_values]);
     }
 
     #[test]
     fn one_bad_event_costs_only_itself() {
-        let (events, rejected) = read_buffer(r#"[["a",{},1],["$response",{},2],["b",{},3]]"#).unwrap();
-        assert_eq!(events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(rejected, [Rejected { index: 1, problem: EventProblem::ReservedName }]);
+        let (events, rejected) =
+            read_buffer(r#"[["a",{},1],["$response",{"deep":[[[[[1]]]]]},2],7,["b",{},3,"extra"],["c",{},3]]"#).unwrap();
+        assert_eq!(events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(
+            rejected,
+            [
+                Rejected { index: 1, problem: EventProblem::ReservedName },
+                Rejected { index: 2, problem: EventProblem::Malformed },
+                Rejected { index: 3, problem: EventProblem::Malformed },
+            ]
+        );
     }
 
     #[test]
     fn each_limit_is_enforced_at_its_edge() {
         let props = |n: usize| (0..n).map(|i| format!("\"k{i}\":{i}")).collect::<Vec<_>>().join(",");
-        assert!(read_buffer(&format!(r#"[["x",{{{}}},1]]"#, props(MAX_PROPS))).unwrap().1.is_empty());
+        assert!(accepts(&format!(r#"["x",{{{}}},1]"#, props(MAX_PROPS))));
         assert_eq!(problem_of(&format!(r#"["x",{{{}}},1]"#, props(MAX_PROPS + 1))), EventProblem::TooManyProps);
 
-        assert!(read_buffer(&format!(r#"[["x",{},1]]"#, nested(MAX_DEPTH))).unwrap().1.is_empty());
+        assert!(accepts(&format!(r#"["x",{},1]"#, nested(MAX_DEPTH))));
         assert_eq!(problem_of(&format!(r#"["x",{},1]"#, nested(MAX_DEPTH + 1))), EventProblem::TooDeep);
         assert_eq!(problem_of(r#"["x",{"a":[[[[[1]]]]]},1]"#), EventProblem::TooDeep);
 
         let at_limit = "é".repeat(MAX_STRING_CHARS);
-        assert!(read_buffer(&format!(r#"[["x",{{"s":"{at_limit}"}},1]]"#)).unwrap().1.is_empty());
+        assert!(accepts(&format!(r#"["x",{{"s":"{at_limit}"}},1]"#)));
         assert_eq!(problem_of(&format!(r#"["x",{{"s":"{at_limit}é"}},1]"#)), EventProblem::StringTooLong);
+        assert!(accepts(&format!(r#"["x",{{"s":"{}"}},1]"#, "\\n".repeat(MAX_STRING_CHARS))), "an escape is one character");
         assert_eq!(problem_of(&format!(r#"["x",{{"{}":1}},1]"#, "k".repeat(1001))), EventProblem::StringTooLong);
 
-        assert!(read_buffer(&format!(r#"[["{}",{{}},1]]"#, "n".repeat(MAX_NAME_CHARS))).unwrap().1.is_empty());
+        assert!(accepts(&format!(r#"["{}",{{}},1]"#, "n".repeat(MAX_NAME_CHARS))));
         assert_eq!(problem_of(&format!(r#"["{}",{{}},1]"#, "n".repeat(MAX_NAME_CHARS + 1))), EventProblem::NameTooLong);
     }
 
@@ -283,12 +348,15 @@ mod tests {
     fn encoded_size_is_capped() {
         let props = (0..9).map(|i| (format!("k{i}"), Value::String("x".repeat(900)))).collect();
         let event = Event { name: "big".into(), time_ms: 1, props };
-        assert_eq!(event.encode(0).unwrap_err(), EventProblem::TooLarge);
+        assert_eq!(event.encode().unwrap_err(), EventProblem::TooLarge);
+        let big = (0..9).map(|i| format!(r#""k{i}":"{}""#, "x".repeat(900))).collect::<Vec<_>>().join(",");
+        assert_eq!(problem_of(&format!(r#"["big",{{{big}}},1]"#)), EventProblem::TooLarge);
     }
 
     #[test]
     fn malformed_entries_are_named() {
         assert_eq!(problem_of("7"), EventProblem::Malformed);
+        assert_eq!(problem_of("[]"), EventProblem::Malformed);
         assert_eq!(problem_of(r#"["x",{}]"#), EventProblem::Malformed);
         assert_eq!(problem_of(r#"[1,{},1]"#), EventProblem::BadName);
         assert_eq!(problem_of(r#"["",{},1]"#), EventProblem::BadName);
@@ -297,5 +365,6 @@ mod tests {
         assert_eq!(problem_of(r#"["x",{},-1]"#), EventProblem::BadTime);
         assert_eq!(problem_of(r#"["x",{},1.5]"#), EventProblem::BadTime);
         assert!(read_buffer("{}").is_err());
+        assert!(read_buffer(r#"[["x",{"a":}]]"#).is_err(), "a grammar error fails the whole text");
     }
 }

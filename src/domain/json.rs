@@ -121,18 +121,60 @@ impl JsonErrorKind {
     }
 }
 
+/// The facts about a JSON value that size limits are about.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Measure {
+    /// Nesting of containers: 0 for a scalar, 1 for `{}` or `[1]`, 2 for `[[1]]`.
+    pub depth: usize,
+    /// The longest string or object key inside, in Unicode scalar values.
+    pub longest_string: usize,
+}
+
+impl Measure {
+    fn string(chars: usize) -> Measure {
+        Measure { depth: 0, longest_string: chars }
+    }
+
+    /// Folds in a value one container level further in.
+    fn contain(&mut self, inner: Measure) {
+        self.depth = self.depth.max(inner.depth + 1);
+        self.longest_string = self.longest_string.max(inner.longest_string);
+    }
+}
+
+/// Measures a parsed value; agrees with what [`Reader::raw_value`] measures on its text.
+pub fn measure(value: &Value) -> Measure {
+    match value {
+        Value::String(s) => Measure::string(s.chars().count()),
+        Value::Array(items) => items.iter().fold(Measure { depth: 1, longest_string: 0 }, |mut m, item| {
+            m.contain(measure(item));
+            m
+        }),
+        Value::Object(members) => measure_members(members),
+        Value::Null | Value::Bool(_) | Value::Number(_) => Measure::default(),
+    }
+}
+
+/// Measures an object given as its members.
+pub fn measure_members(members: &[(String, Value)]) -> Measure {
+    members.iter().fold(Measure { depth: 1, longest_string: 0 }, |mut m, (key, item)| {
+        m.contain(measure(item));
+        m.longest_string = m.longest_string.max(key.chars().count());
+        m
+    })
+}
+
 /// Parses one JSON value, surrounded by optional white space.
 pub fn parse(text: &str) -> Result<Value, JsonError> {
-    let mut reader = Reader { bytes: text.as_bytes(), text, pos: 0 };
+    let mut reader = Reader::new(text);
     let value = reader.value(0)?;
-    reader.skip_space();
-    if reader.pos != reader.bytes.len() {
-        return Err(reader.error(JsonErrorKind::TrailingCharacters));
-    }
+    reader.end()?;
     Ok(value)
 }
 
-struct Reader<'a> {
+/// A cursor over JSON text, for readers that walk a known structure without building a
+/// [`Value`] for all of it (`event::read_buffer`).
+pub struct Reader<'a> {
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
@@ -140,14 +182,19 @@ struct Reader<'a> {
 
 // Slicing goes through `get`: an index panic would pull `core::fmt`'s `Debug` for `str` and
 // the Unicode printing tables into the wasm (several KiB), for a case that cannot happen here.
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Reader<'a> {
+        Reader { bytes: text.as_bytes(), text, pos: 0 }
+    }
+
     /// The bytes not read yet.
     fn rest(&self) -> &[u8] {
         self.bytes.get(self.pos..).unwrap_or_default()
     }
 
     /// The text from `start` to the current position, which always sit on character boundaries.
-    fn text_from(&self, start: usize) -> &str {
+    fn text_from(&self, start: usize) -> &'a str {
         self.text.get(start..self.pos).unwrap_or_default()
     }
 
@@ -161,91 +208,151 @@ impl Reader<'_> {
         }
     }
 
-    fn peek(&self) -> Result<u8, JsonError> {
+    /// The next byte that is not white space, without consuming it.
+    pub fn peek(&mut self) -> Result<u8, JsonError> {
+        self.skip_space();
         self.bytes.get(self.pos).copied().ok_or_else(|| self.error(JsonErrorKind::UnexpectedEnd))
     }
 
-    fn expect_literal(&mut self, literal: &str, value: Value) -> Result<Value, JsonError> {
+    /// Consumes `byte` if it comes next (after white space).
+    pub fn eat(&mut self, byte: u8) -> Result<bool, JsonError> {
+        let found = self.peek()? == byte;
+        if found {
+            self.pos += 1;
+        }
+        Ok(found)
+    }
+
+    /// Consumes `byte`, which must come next.
+    pub fn expect(&mut self, byte: u8) -> Result<(), JsonError> {
+        if self.eat(byte)? {
+            Ok(())
+        } else {
+            Err(self.error(JsonErrorKind::UnexpectedCharacter))
+        }
+    }
+
+    /// After the items of an array or object: `,` (more follow, `true`) or `close` (`false`).
+    pub fn more(&mut self, close: u8) -> Result<bool, JsonError> {
+        if self.eat(b',')? {
+            Ok(true)
+        } else {
+            self.expect(close).map(|()| false)
+        }
+    }
+
+    /// Checks that only white space is left.
+    pub fn end(&mut self) -> Result<(), JsonError> {
+        self.skip_space();
+        if self.pos == self.bytes.len() {
+            Ok(())
+        } else {
+            Err(self.error(JsonErrorKind::TrailingCharacters))
+        }
+    }
+
+    fn expect_literal(&mut self, literal: &str) -> Result<(), JsonError> {
         if self.rest().starts_with(literal.as_bytes()) {
             self.pos += literal.len();
-            Ok(value)
+            Ok(())
         } else {
             Err(self.error(JsonErrorKind::UnexpectedCharacter))
         }
     }
 
     fn value(&mut self, depth: usize) -> Result<Value, JsonError> {
-        self.skip_space();
         match self.peek()? {
-            b'{' => self.object(depth + 1),
-            b'[' => self.array(depth + 1),
+            b'{' => self.container(depth + 1, b'}', |reader| {
+                let mut members = Vec::new();
+                loop {
+                    let key = reader.string()?;
+                    reader.expect(b':')?;
+                    members.push((key, reader.value(depth + 1)?));
+                    if !reader.more(b'}')? {
+                        return Ok(Value::Object(members));
+                    }
+                }
+            }),
+            b'[' => self.container(depth + 1, b']', |reader| {
+                let mut items = Vec::new();
+                loop {
+                    items.push(reader.value(depth + 1)?);
+                    if !reader.more(b']')? {
+                        return Ok(Value::Array(items));
+                    }
+                }
+            }),
             b'"' => self.string().map(Value::String),
-            b't' => self.expect_literal("true", Value::Bool(true)),
-            b'f' => self.expect_literal("false", Value::Bool(false)),
-            b'n' => self.expect_literal("null", Value::Null),
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => Err(self.error(JsonErrorKind::UnexpectedCharacter)),
+            b'-' | b'0'..=b'9' => self.number().map(|text| Value::Number(text.into())),
+            _ => self.literal(),
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value, JsonError> {
+    fn literal(&mut self) -> Result<Value, JsonError> {
+        let (text, value) = match self.peek()? {
+            b't' => ("true", Value::Bool(true)),
+            b'f' => ("false", Value::Bool(false)),
+            b'n' => ("null", Value::Null),
+            _ => return Err(self.error(JsonErrorKind::UnexpectedCharacter)),
+        };
+        self.expect_literal(text).map(|()| value)
+    }
+
+    /// Opens a container, returns its empty form at once, or reads its items with `items`.
+    fn container<T>(
+        &mut self,
+        depth: usize,
+        close: u8,
+        items: impl FnOnce(&mut Self) -> Result<T, JsonError>,
+    ) -> Result<T, JsonError>
+    where
+        T: From<Empty>,
+    {
         if depth > MAX_PARSE_DEPTH {
             return Err(self.error(JsonErrorKind::TooDeep));
         }
         self.pos += 1;
-        let mut items = Vec::new();
-        self.skip_space();
-        if self.peek()? == b']' {
-            self.pos += 1;
-            return Ok(Value::Array(items));
+        if self.eat(close)? {
+            return Ok(T::from(Empty(close)));
         }
-        loop {
-            items.push(self.value(depth)?);
-            self.skip_space();
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b']' => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => return Err(self.error(JsonErrorKind::UnexpectedCharacter)),
-            }
-        }
+        items(self)
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value, JsonError> {
-        if depth > MAX_PARSE_DEPTH {
-            return Err(self.error(JsonErrorKind::TooDeep));
-        }
-        self.pos += 1;
-        let mut members = Vec::new();
+    /// Skips one value, checking its grammar, and returns its text and [`Measure`].
+    pub fn raw_value(&mut self) -> Result<(&'a str, Measure), JsonError> {
         self.skip_space();
-        if self.peek()? == b'}' {
-            self.pos += 1;
-            return Ok(Value::Object(members));
-        }
-        loop {
-            self.skip_space();
-            if self.peek()? != b'"' {
-                return Err(self.error(JsonErrorKind::UnexpectedCharacter));
+        let start = self.pos;
+        let measure = self.skip(0)?;
+        Ok((self.text_from(start), measure))
+    }
+
+    fn skip(&mut self, depth: usize) -> Result<Measure, JsonError> {
+        let mut measure = Measure { depth: 1, longest_string: 0 };
+        match self.peek()? {
+            b'{' => {
+                let _: Skipped = self.container(depth + 1, b'}', |reader| loop {
+                    let (_, key_chars) = reader.raw_string()?;
+                    measure.longest_string = measure.longest_string.max(key_chars);
+                    reader.expect(b':')?;
+                    measure.contain(reader.skip(depth + 1)?);
+                    if !reader.more(b'}')? {
+                        return Ok(Skipped);
+                    }
+                })?;
+                Ok(measure)
             }
-            let key = self.string()?;
-            self.skip_space();
-            if self.peek()? != b':' {
-                return Err(self.error(JsonErrorKind::UnexpectedCharacter));
+            b'[' => {
+                let _: Skipped = self.container(depth + 1, b']', |reader| loop {
+                    measure.contain(reader.skip(depth + 1)?);
+                    if !reader.more(b']')? {
+                        return Ok(Skipped);
+                    }
+                })?;
+                Ok(measure)
             }
-            self.pos += 1;
-            let value = self.value(depth)?;
-            members.push((key, value));
-            self.skip_space();
-            match self.peek()? {
-                b',' => self.pos += 1,
-                b'}' => {
-                    self.pos += 1;
-                    return Ok(Value::Object(members));
-                }
-                _ => return Err(self.error(JsonErrorKind::UnexpectedCharacter)),
-            }
+            b'"' => self.raw_string().map(|(_, chars)| Measure::string(chars)),
+            b'-' | b'0'..=b'9' => self.number().map(|_| Measure::default()),
+            _ => self.literal().map(|_| Measure::default()),
         }
     }
 
@@ -257,10 +364,12 @@ impl Reader<'_> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<Value, JsonError> {
+    /// Reads a number and returns its text.
+    pub fn number(&mut self) -> Result<&'a str, JsonError> {
+        self.skip_space();
         let start = self.pos;
         let invalid = |reader: &Self| reader.error(JsonErrorKind::InvalidNumber);
-        if self.bytes[self.pos] == b'-' {
+        if self.bytes.get(self.pos) == Some(&b'-') {
             self.pos += 1;
         }
         match self.bytes.get(self.pos) {
@@ -285,7 +394,7 @@ impl Reader<'_> {
                 return Err(invalid(self));
             }
         }
-        Ok(Value::Number(self.text_from(start).into()))
+        Ok(self.text_from(start))
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
@@ -299,48 +408,8 @@ impl Reader<'_> {
         Ok(code)
     }
 
-    /// Reads a string starting at its opening quote.
-    fn string(&mut self) -> Result<String, JsonError> {
-        self.pos += 1;
-        let mut out = String::new();
-        loop {
-            let run_start = self.pos;
-            while let Some(&b) = self.bytes.get(self.pos) {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            // The run ends on an ASCII byte or at the end, so it is a whole-character slice.
-            out.push_str(self.text_from(run_start));
-            match self.peek()? {
-                b'"' => {
-                    self.pos += 1;
-                    return Ok(out);
-                }
-                b'\\' => {
-                    self.pos += 1;
-                    let escape = self.peek()?;
-                    self.pos += 1;
-                    match escape {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => out.push(self.unicode_escape()?),
-                        _ => return Err(self.error(JsonErrorKind::InvalidString)),
-                    }
-                }
-                _ => return Err(self.error(JsonErrorKind::InvalidString)),
-            }
-        }
-    }
-
-    /// Reads the XXXX of `\uXXXX` (and a following low surrogate, if any).
+    /// Reads `\uXXXX` (the backslash and `u` already read) and, for a high surrogate, the low
+    /// surrogate escape that follows it. Lone surrogates become U+FFFD.
     fn unicode_escape(&mut self) -> Result<char, JsonError> {
         let first = self.hex4()?;
         if (0xD800..0xDC00).contains(&first) && self.rest().starts_with(b"\\u") {
@@ -354,6 +423,97 @@ impl Reader<'_> {
             self.pos = save;
         }
         Ok(char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER))
+    }
+
+    /// Reads a string, calling `escaped(offset, length, char)` for each escape, and returns its
+    /// quoted text and its length in characters. The one grammar check for strings.
+    fn scan_string(&mut self, mut escaped: impl FnMut(usize, usize, char)) -> Result<(&'a str, usize), JsonError> {
+        if self.peek()? != b'"' {
+            return Err(self.error(JsonErrorKind::UnexpectedCharacter));
+        }
+        let start = self.pos;
+        self.pos += 1;
+        let mut chars = 0;
+        loop {
+            match self.bytes.get(self.pos).copied() {
+                None => return Err(self.error(JsonErrorKind::UnexpectedEnd)),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok((self.text_from(start), chars));
+                }
+                Some(b'\\') => {
+                    let at = self.pos;
+                    self.pos += 1;
+                    let escape = self.bytes.get(self.pos).copied().ok_or_else(|| self.error(JsonErrorKind::UnexpectedEnd))?;
+                    self.pos += 1;
+                    let c = match escape {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape()?,
+                        _ => return Err(self.error(JsonErrorKind::InvalidString)),
+                    };
+                    escaped(at, self.pos - at, c);
+                    chars += 1;
+                }
+                Some(b) if b < 0x20 => return Err(self.error(JsonErrorKind::InvalidString)),
+                Some(b) => {
+                    // Count characters by their first byte; continuation bytes are 10xxxxxx.
+                    chars += usize::from(b & 0xC0 != 0x80);
+                    self.pos += 1;
+                }
+            }
+        }
+    }
+
+    /// Reads a string and returns it quoted and escaped as in the text, with its length in
+    /// characters: for copying it on without decoding it.
+    pub fn raw_string(&mut self) -> Result<(&'a str, usize), JsonError> {
+        self.scan_string(|_, _, _| {})
+    }
+
+    /// Reads a string and returns it unescaped.
+    pub fn string(&mut self) -> Result<String, JsonError> {
+        let mut escapes: Vec<(usize, usize, char)> = Vec::new();
+        let (quoted, _) = self.scan_string(|at, len, c| escapes.push((at, len, c)))?;
+        let start = self.pos - quoted.len();
+        let body = quoted.get(1..quoted.len() - 1).unwrap_or_default();
+        if escapes.is_empty() {
+            return Ok(body.to_owned());
+        }
+        let mut out = String::with_capacity(body.len());
+        let mut copied = start + 1;
+        for (at, len, c) in escapes {
+            out.push_str(self.text.get(copied..at).unwrap_or_default());
+            out.push(c);
+            copied = at + len;
+        }
+        out.push_str(self.text.get(copied..self.pos - 1).unwrap_or_default());
+        Ok(out)
+    }
+}
+
+/// What a container reads as when it is empty: `{}` or `[]`.
+struct Empty(u8);
+
+impl From<Empty> for Value {
+    fn from(Empty(close): Empty) -> Value {
+        if close == b'}' { Value::Object(Vec::new()) } else { Value::Array(Vec::new()) }
+    }
+}
+
+/// A container skipped by [`Reader::raw_value`].
+#[derive(Default)]
+struct Skipped;
+
+impl From<Empty> for Skipped {
+    fn from(_: Empty) -> Skipped {
+        Skipped
     }
 }
 
@@ -515,6 +675,26 @@ mod tests {
         assert_eq!(parse(&deep).unwrap_err().kind, JsonErrorKind::TooDeep);
         let ok = "[".repeat(MAX_PARSE_DEPTH) + &"]".repeat(MAX_PARSE_DEPTH);
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn raw_values_are_measured_like_parsed_ones() {
+        let samples = [
+            ("1", 0, 0),
+            (r#""héllo""#, 0, 5),
+            (r#""a\n\u00e9\ud83d\ude00""#, 0, 4),
+            (r#""\ud800""#, 0, 1),
+            ("[]", 1, 0),
+            (r#"{"longest key":[1,[2,{"x":"abc"}]]}"#, 4, 11),
+            (r#"[[[["four"]]]]"#, 4, 4),
+        ];
+        for (text, depth, longest) in samples {
+            let mut reader = Reader::new(text);
+            let (raw, measured) = reader.raw_value().unwrap();
+            assert_eq!(raw, text);
+            assert_eq!(measured, Measure { depth, longest_string: longest }, "{text}");
+            assert_eq!(measure(&parse(text).unwrap()), measured, "{text}");
+        }
     }
 
     #[test]

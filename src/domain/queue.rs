@@ -4,19 +4,28 @@
 
 use std::collections::VecDeque;
 
-use super::event::{Encoded, Event, EventProblem};
+use super::event::Encoded;
 
 /// Largest request body: under the 64 KiB keepalive quota, with room for the envelope.
 pub const MAX_BATCH_BYTES: usize = 60 * 1024;
 /// A guard on events per request; bytes and age are the usual triggers (decisions.md §12).
 pub const MAX_BATCH_EVENTS: usize = 500;
 
+/// An event with its sequence number: with the page's stream id, its unique id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// Position in this page's stream.
+    pub seq: u64,
+    /// The checked, encoded event.
+    pub event: Encoded,
+}
+
 /// Events waiting to be sent or in flight.
 #[derive(Debug, Default)]
 pub struct Queue {
     next_seq: u64,
-    pending: VecDeque<Encoded>,
-    in_flight: Vec<Encoded>,
+    pending: VecDeque<Queued>,
+    in_flight: Vec<Queued>,
 }
 
 impl Queue {
@@ -25,12 +34,12 @@ impl Queue {
         Queue::default()
     }
 
-    /// Validates, numbers and enqueues an event; a refused event takes no sequence number.
-    pub fn push(&mut self, event: Event) -> Result<u64, EventProblem> {
+    /// Numbers and enqueues a checked event; returns its sequence number.
+    pub fn push(&mut self, event: Encoded) -> u64 {
         let seq = self.next_seq;
-        self.pending.push_back(event.encode(seq)?);
+        self.pending.push_back(Queued { seq, event });
         self.next_seq += 1;
-        Ok(seq)
+        seq
     }
 
     /// Events waiting, not counting those in flight.
@@ -39,7 +48,7 @@ impl Queue {
     }
 
     /// Events of the send under way.
-    pub fn in_flight(&self) -> &[Encoded] {
+    pub fn in_flight(&self) -> &[Queued] {
         &self.in_flight
     }
 
@@ -52,7 +61,7 @@ impl Queue {
         }
         let mut bytes = 0;
         while let Some(next) = self.pending.front() {
-            let size = next.wire_bytes();
+            let size = next.event.wire_bytes();
             let full = self.in_flight.len() >= max_events || bytes + size > max_bytes;
             if full && !self.in_flight.is_empty() {
                 break;
@@ -79,22 +88,23 @@ impl Queue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::event::Event;
     use crate::domain::json::Value;
 
-    fn event(name: &str, text_len: usize) -> Event {
-        Event { name: name.into(), time_ms: 1, props: vec![("t".into(), Value::String("x".repeat(text_len)))] }
+    fn event(name: &str, text_len: usize) -> Encoded {
+        let props = vec![("t".into(), Value::String("x".repeat(text_len)))];
+        Event { name: name.into(), time_ms: 1, props }.encode().unwrap()
     }
 
-    fn seqs(events: &[Encoded]) -> Vec<u64> {
+    fn seqs(events: &[Queued]) -> Vec<u64> {
         events.iter().map(|e| e.seq).collect()
     }
 
     #[test]
-    fn sequence_numbers_count_accepted_events_only() {
+    fn sequence_numbers_count_up_from_zero() {
         let mut queue = Queue::new();
-        assert_eq!(queue.push(event("a", 1)), Ok(0));
-        assert_eq!(queue.push(Event { name: String::new(), time_ms: 1, props: vec![] }), Err(EventProblem::BadName));
-        assert_eq!(queue.push(event("b", 1)), Ok(1));
+        assert_eq!(queue.push(event("a", 1)), 0);
+        assert_eq!(queue.push(event("b", 1)), 1);
         assert_eq!(queue.pending_len(), 2);
     }
 
@@ -102,9 +112,9 @@ mod tests {
     fn a_send_takes_the_oldest_events_within_both_caps() {
         let mut queue = Queue::new();
         for _ in 0..10 {
-            queue.push(event("e", 100)).unwrap();
+            queue.push(event("e", 100));
         }
-        let one = queue.pending.front().unwrap().wire_bytes();
+        let one = queue.pending.front().unwrap().event.wire_bytes();
         assert!(queue.begin_send(one * 3, 100));
         assert_eq!(seqs(queue.in_flight()), [0, 1, 2]);
         assert!(!queue.begin_send(usize::MAX, 100), "one send at a time");
@@ -117,10 +127,10 @@ mod tests {
     fn a_failed_send_loses_nothing_and_keeps_order() {
         let mut queue = Queue::new();
         for _ in 0..5 {
-            queue.push(event("e", 10)).unwrap();
+            queue.push(event("e", 10));
         }
         assert!(queue.begin_send(usize::MAX, 3));
-        queue.push(event("late", 10)).unwrap();
+        queue.push(event("late", 10));
         queue.fail();
         assert!(queue.in_flight().is_empty());
         assert!(queue.begin_send(usize::MAX, 100));
@@ -132,8 +142,8 @@ mod tests {
     #[test]
     fn an_event_above_the_byte_cap_goes_alone() {
         let mut queue = Queue::new();
-        queue.push(event("big", 900)).unwrap();
-        queue.push(event("small", 1)).unwrap();
+        queue.push(event("big", 900));
+        queue.push(event("small", 1));
         assert!(queue.begin_send(10, 100));
         assert_eq!(seqs(queue.in_flight()), [0]);
     }

@@ -1,23 +1,18 @@
-//! One live cxkit instance in a page: it owns the queue, the timers, the widget and the page
-//! lifecycle listeners, and drops them all on shutdown.
+//! One live cxkit instance in a page: the queue, the survey widget and its trigger.
 //!
-//! The hot path never enters wasm (decisions.md, "The hot path"): `track()` pushes
-//! `[name, props, time]` onto a JS array that this instance shares, and calls [`Instance::wake`]
-//! only when that array goes from empty to one entry. Every send first *drains* the array:
-//! one `JSON.stringify` of the whole of it, handed over as one string and validated here.
-//!
-//! Sends run one after another on a promise chain, so batches leave in sequence order and a
-//! failed send puts its events back in front before the next send reads the queue.
+//! The instance decides, the JS shell acts (sans-IO, as in ureq-proto: buffers in, buffers
+//! out). `track()` pushes `[name, props, time]` onto a JS array this instance shares; when the
+//! shell wants to send, [`Instance::next_batch`] first *drains* that array (one
+//! `JSON.stringify` of all of it, one crossing), then hands back the body of the next batch;
+//! the shell posts it and reports the HTTP status to [`Instance::settle`]. So the hot path
+//! never enters wasm, and the network code stays out of the module (docs/architecture.md).
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
-use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::transport;
 use super::widget::{self, Outcome, Widget};
 use crate::domain::batch::{self, SendReason, Sender};
 use crate::domain::config::Config;
@@ -26,9 +21,9 @@ use crate::domain::json::{write_integer, Value};
 use crate::domain::queue::{Queue, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
 use crate::domain::score::nps::NpsBucket;
 use crate::domain::survey::{SurveyKind, Trigger};
-use crate::domain::{id, json};
+use crate::domain::id;
 
-/// A running instance. Cloning shares it.
+/// A running instance.
 pub struct Instance {
     shared: Rc<Shared>,
 }
@@ -37,14 +32,11 @@ struct Shared {
     config: Config,
     stream: String,
     buffer: js_sys::Array,
-    on_response: js_sys::Function,
+    on_outcome: js_sys::Function,
     queue: RefCell<Queue>,
     rejected: Cell<u32>,
-    sends: RefCell<js_sys::Promise>,
-    age_timer: RefCell<Option<Timeout>>,
     trigger_timer: RefCell<Option<Timeout>>,
     widget: RefCell<Option<Widget>>,
-    lifecycle: RefCell<Vec<EventListener>>,
 }
 
 fn window() -> Result<web_sys::Window, JsValue> {
@@ -63,24 +55,21 @@ fn random_stream_id() -> Result<String, JsValue> {
 
 impl Instance {
     /// Validates `config` (JSON text) and starts an instance that drains `buffer` and calls
-    /// `on_response` with the JSON of each scored answer. The error is `field: rule`.
-    pub fn start(config: &str, buffer: js_sys::Array, on_response: js_sys::Function) -> Result<Instance, JsValue> {
+    /// `on_outcome` with the JSON of each survey outcome it queues (an answer has a `value`).
+    /// The error is `field: rule`.
+    pub fn start(config: &str, buffer: js_sys::Array, on_outcome: js_sys::Function) -> Result<Instance, JsValue> {
         let config = Config::parse(config).map_err(|e| JsValue::from_str(&e.message()))?;
         let trigger = config.trigger();
         let shared = Rc::new(Shared {
             config,
             stream: random_stream_id()?,
             buffer,
-            on_response,
+            on_outcome,
             queue: RefCell::new(Queue::new()),
             rejected: Cell::new(0),
-            sends: RefCell::new(js_sys::Promise::resolve(&JsValue::UNDEFINED)),
-            age_timer: RefCell::new(None),
             trigger_timer: RefCell::new(None),
             widget: RefCell::new(None),
-            lifecycle: RefCell::new(Vec::new()),
         });
-        shared.listen_for_hide()?;
         if let Some(Trigger::Delay { ms }) = trigger {
             let weak = Rc::downgrade(&shared);
             let timer = Timeout::new(ms, move || {
@@ -94,15 +83,37 @@ impl Instance {
         Ok(Instance { shared })
     }
 
-    /// The JS buffer went from empty to one event: make sure a send is due within the age limit.
-    pub fn wake(&self) {
-        self.shared.arm_age_timer();
+    /// The configured age limit of a pending event, for the shell's timer.
+    pub fn max_batch_age_ms(&self) -> u32 {
+        self.shared.config.max_batch_age_ms()
     }
 
-    /// Sends everything queued now. Resolves with the number of events the collector
-    /// acknowledged; rejects with the HTTP status (0: no answer) of a failed send.
-    pub fn flush(&self) -> js_sys::Promise {
-        self.shared.send(SendReason::Flush, false)
+    /// Drains one chunk of the buffer, then starts the next send: the batch body, or `None`
+    /// when nothing waits or a send is already under way.
+    pub fn next_batch(&self, reason: &str) -> Option<String> {
+        let shared = &self.shared;
+        shared.drain();
+        let mut queue = shared.queue.borrow_mut();
+        if !queue.begin_send(MAX_BATCH_BYTES, MAX_BATCH_EVENTS) {
+            return None;
+        }
+        let reason = SendReason::from_id(reason).unwrap_or(SendReason::Flush);
+        let sender = Sender { site: shared.config.site_id(), stream: &shared.stream };
+        Some(batch::encode(sender, reason, now_ms(), queue.in_flight()))
+    }
+
+    /// The outcome of the send under way: an HTTP status, or 0 for no answer. A 2xx
+    /// acknowledges its events (returns how many); anything else puts them back in front.
+    pub fn settle(&self, status: u16) -> u32 {
+        let mut queue = self.shared.queue.borrow_mut();
+        if (200..300).contains(&status) {
+            let acknowledged = queue.in_flight().len() as u32;
+            queue.acknowledge();
+            acknowledged
+        } else {
+            queue.fail();
+            0
+        }
     }
 
     /// Shows the survey with id `id`, unless one is already on screen.
@@ -111,15 +122,13 @@ impl Instance {
         self.shared.show(kind)
     }
 
-    /// Counts for `cx.status()`, as JSON: events waiting in JS and in the queue, in flight,
-    /// and refused at intake.
+    /// Counts for `cx.status()`, as JSON: events in the queue, in flight, and refused at intake.
     pub fn status(&self) -> String {
         let shared = &self.shared;
         let queue = shared.queue.borrow();
-        let mut out = String::from("{\"buffered\":");
-        write_integer(i64::from(shared.buffer.length()), &mut out);
+        let mut out = String::new();
         for (key, n) in [
-            (",\"queued\":", queue.pending_len()),
+            ("{\"queued\":", queue.pending_len()),
             (",\"inFlight\":", queue.in_flight().len()),
             (",\"rejected\":", shared.rejected.get() as usize),
         ] {
@@ -130,74 +139,43 @@ impl Instance {
         out
     }
 
-    /// Sends what is left (keepalive, so it survives the page), then removes every listener,
-    /// timer and element of this instance.
-    pub fn shutdown(&self) -> js_sys::Promise {
-        let last_send = self.shared.send(SendReason::Flush, true);
-        self.shared.lifecycle.borrow_mut().clear();
-        self.shared.age_timer.borrow_mut().take();
+    /// Removes the widget and the trigger timer.
+    pub fn shutdown(&self) {
         self.shared.trigger_timer.borrow_mut().take();
         self.shared.widget.borrow_mut().take();
-        last_send
     }
 }
 
 impl Shared {
-    fn listen_for_hide(self: &Rc<Self>) -> Result<(), JsValue> {
-        let window = window()?;
-        let document = window.document().ok_or_else(|| JsValue::from_str("cxkit needs a document"))?;
-        let on_hide = |shared: &Weak<Shared>| {
-            let shared = shared.clone();
-            move |_: &web_sys::Event| {
-                let hidden = web_sys::window()
-                    .and_then(|w| w.document())
-                    .is_some_and(|d| d.visibility_state() == web_sys::VisibilityState::Hidden);
-                if let (true, Some(shared)) = (hidden, shared.upgrade()) {
-                    let _ = shared.send(SendReason::Hide, true);
-                }
-            }
-        };
-        let weak = Rc::downgrade(self);
-        let mut listeners = self.lifecycle.borrow_mut();
-        listeners.push(EventListener::new(&document, "visibilitychange", on_hide(&weak)));
-        listeners.push(EventListener::new(&window, "pagehide", on_hide(&weak)));
-        Ok(())
-    }
-
-    fn arm_age_timer(self: &Rc<Self>) {
-        let mut timer = self.age_timer.borrow_mut();
-        if timer.is_none() {
-            let weak = Rc::downgrade(self);
-            *timer = Some(Timeout::new(self.config.max_batch_age_ms(), move || {
-                if let Some(shared) = weak.upgrade() {
-                    shared.age_timer.borrow_mut().take();
-                    let _ = shared.send(SendReason::Age, false);
-                }
-            }));
-        }
-    }
-
-    /// Moves the JS buffer into the queue: one stringify, one crossing, whatever its length.
+    /// Moves the oldest entries of the JS buffer, at most one batch's worth, into the queue:
+    /// one stringify and one crossing per chunk, so a burst of 10,000 `track()` calls becomes
+    /// bounded pieces of work, one per send, never one long task (decisions.md §38).
     fn drain(&self) {
-        if self.buffer.length() == 0 {
+        let total = self.buffer.length();
+        if total == 0 {
             return;
         }
-        let text = match js_sys::JSON::stringify(&self.buffer) {
+        let take = total.min(MAX_BATCH_EVENTS as u32);
+        let chunk = if take == total { self.buffer.clone() } else { self.buffer.slice(0, take) };
+        let text = match js_sys::JSON::stringify(&chunk) {
             Ok(text) => String::from(text),
-            Err(_) => self.stringify_one_by_one(),
+            Err(_) => self.stringify_one_by_one(&chunk),
         };
-        self.buffer.set_length(0);
+        self.buffer.copy_within(0, take as i32, total as i32);
+        self.buffer.set_length(total - take);
         let Ok((events, rejected)) = event::read_buffer(&text) else { return };
         let mut queue = self.queue.borrow_mut();
-        let refused = events.into_iter().filter_map(|event| queue.push(event).err()).count() + rejected.len();
-        self.rejected.set(self.rejected.get() + refused as u32);
+        for event in events {
+            queue.push(event);
+        }
+        self.rejected.set(self.rejected.get() + rejected.len() as u32);
     }
 
-    /// The whole buffer did not stringify (a cycle, a throwing `toJSON`): keep every entry that
-    /// does, count the others.
-    fn stringify_one_by_one(&self) -> String {
+    /// The chunk did not stringify (a cycle, a throwing `toJSON`): keep every entry that does,
+    /// count the others.
+    fn stringify_one_by_one(&self, chunk: &js_sys::Array) -> String {
         let mut text = String::from("[");
-        for entry in self.buffer.iter() {
+        for entry in chunk.iter() {
             match js_sys::JSON::stringify(&entry) {
                 Ok(entry) => {
                     if text.len() > 1 {
@@ -210,61 +188,6 @@ impl Shared {
         }
         text.push(']');
         text
-    }
-
-    /// Queues a send after the ones already under way; returns its promise.
-    fn send(self: &Rc<Self>, reason: SendReason, keepalive: bool) -> js_sys::Promise {
-        let weak = Rc::downgrade(self);
-        let previous = self.sends.borrow().clone();
-        let next = future_to_promise(async move {
-            let _ = JsFuture::from(previous).await;
-            match weak.upgrade() {
-                Some(shared) => shared.send_all(reason, keepalive).await,
-                None => Ok(JsValue::from(0)),
-            }
-        });
-        // The chain itself must never reject, or one failure would fail every later send; and
-        // awaiting `next` here marks its rejection handled, so a failed internal send is not
-        // an "Uncaught (in promise)" on the visitor's console.
-        let outcome = JsFuture::from(next.clone());
-        *self.sends.borrow_mut() = future_to_promise(async move {
-            let _ = outcome.await;
-            Ok(JsValue::UNDEFINED)
-        });
-        next
-    }
-
-    /// Sends batch after batch until the queue is empty. A failure puts the batch back and
-    /// tries again when the age timer fires.
-    async fn send_all(self: &Rc<Self>, reason: SendReason, keepalive: bool) -> Result<JsValue, JsValue> {
-        self.drain();
-        self.age_timer.borrow_mut().take();
-        let sender = Sender { site: self.config.site_id(), stream: &self.stream };
-        let mut acknowledged = 0u32;
-        loop {
-            let body = {
-                let mut queue = self.queue.borrow_mut();
-                if !queue.begin_send(MAX_BATCH_BYTES, MAX_BATCH_EVENTS) {
-                    break;
-                }
-                batch::encode(sender, reason, now_ms(), queue.in_flight())
-            };
-            let outcome = transport::post(self.config.endpoint(), &body, keepalive).await;
-            let mut queue = self.queue.borrow_mut();
-            match outcome {
-                Ok(status) if (200..300).contains(&status) => {
-                    acknowledged += queue.in_flight().len() as u32;
-                    queue.acknowledge();
-                }
-                failed => {
-                    queue.fail();
-                    drop(queue);
-                    self.arm_age_timer();
-                    return Err(JsValue::from(failed.unwrap_or(0)));
-                }
-            }
-        }
-        Ok(JsValue::from(acknowledged))
     }
 
     fn show(self: &Rc<Self>, kind: SurveyKind) -> Result<(), JsValue> {
@@ -283,9 +206,9 @@ impl Shared {
         Ok(())
     }
 
-    /// Queues the answer (or dismissal) after the touchpoints before it, tells the page, and
-    /// sends at once: an answer is the most valuable event cxkit has.
-    fn record(self: &Rc<Self>, kind: SurveyKind, outcome: Outcome) {
+    /// Queues the answer (or dismissal) after the touchpoints before it, scored, and tells the
+    /// shell, which sends it at once: an answer is the most valuable event cxkit has.
+    fn record(&self, kind: SurveyKind, outcome: Outcome) {
         self.drain();
         let mut props = vec![("survey".to_owned(), Value::String(kind.id().into()))];
         let name = match outcome {
@@ -303,11 +226,10 @@ impl Shared {
         };
         let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
         props.push(("path".into(), Value::String(path)));
-        let answer = json::Value::Object(props.clone()).to_json();
-        let queued = self.queue.borrow_mut().push(Event { name: name.into(), time_ms: now_ms(), props });
-        if queued.is_ok() && matches!(outcome, Outcome::Answered(_)) {
-            let _ = self.on_response.call1(&JsValue::NULL, &JsValue::from_str(&answer));
+        let outcome_json = Value::Object(props.clone()).to_json();
+        if let Ok(event) = (Event { name: name.into(), time_ms: now_ms(), props }).encode() {
+            self.queue.borrow_mut().push(event);
+            let _ = self.on_outcome.call1(&JsValue::NULL, &JsValue::from_str(&outcome_json));
         }
-        let _ = self.send(SendReason::Flush, false);
     }
 }

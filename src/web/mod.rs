@@ -1,5 +1,6 @@
-//! The only code that touches the browser: the live instance, the widget and the transport.
+//! The only code that touches the browser: the live instance and the survey widget.
+//! Network, timers for sending and page-lifecycle listening live in the JS shell
+//! (`npm/src/delivery.ts`), which asks the instance what to send.
 
 pub mod instance;
-pub mod transport;
 pub mod widget;

@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { launch, open } from "./lib/browser.mjs";
 import { startCollector } from "./lib/collector.mjs";
 import { startPages } from "./lib/pages.mjs";
-import { validateBatch } from "./lib/schema.mjs";
+import { batchOf, validateBatch } from "./lib/schema.mjs";
 import { query } from "./lib/sqlite.mjs";
 
 let collector, pages, browser;
@@ -24,7 +24,7 @@ after(async () => {
 function assertValidBatches(batches) {
   assert.ok(batches.length > 0, "the page sent at least one batch");
   for (const body of batches) {
-    assert.ok(validateBatch(JSON.parse(body)), `batch matches schema/batch.schema.json: ${JSON.stringify(validateBatch.errors)}`);
+    assert.ok(validateBatch(batchOf(body)), `batch matches schema/batch.schema.json: ${JSON.stringify(validateBatch.errors)}`);
   }
 }
 
@@ -70,7 +70,7 @@ describe("script tag", () => {
 
     // Resend the exact body the browser sent: accepted, counted as a redelivery, stored once.
     const eventsBefore = query(collector.db, "SELECT COUNT(*) AS n FROM events")[0].n;
-    const resent = await fetch(collector.endpoint, { method: "POST", body: seen.batches[0], headers: { "content-type": "text/plain;charset=UTF-8" } });
+    const resent = await fetch(collector.endpoint, { method: "POST", body: seen.batches[0] });
     assert.equal(resent.status, 200);
     const outcome = await resent.json();
     assert.equal(outcome.stored, 0);

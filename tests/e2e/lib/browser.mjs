@@ -21,7 +21,7 @@ export async function launch() {
 
 /**
  * Opens `url` and records what a test must check: console errors, uncaught page errors and the
- * body of every request to the collector.
+ * body bytes of every request to the collector.
  */
 export async function open(context, url, collectorOrigin) {
   const page = await context.newPage();
@@ -29,7 +29,7 @@ export async function open(context, url, collectorOrigin) {
   page.on("console", (message) => { if (message.type() === "error") seen.consoleErrors.push(message.text()); });
   page.on("pageerror", (error) => seen.pageErrors.push(String(error)));
   page.on("request", (request) => {
-    if (request.url().startsWith(collectorOrigin) && request.method() === "POST") seen.batches.push(request.postData());
+    if (request.url().startsWith(collectorOrigin) && request.method() === "POST") seen.batches.push(request.postDataBuffer());
   });
   await page.goto(url);
   return { page, seen };
