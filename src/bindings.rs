@@ -41,6 +41,11 @@ impl Core {
         self.instance.settle(status)
     }
 
+    /// Exercises the intake and encoder once, at idle, so a later burst runs optimised code.
+    pub fn warm(&self) {
+        self.instance.warm();
+    }
+
     /// Shows a built-in survey (`nps`, `csat`, `ces`). Throws `survey: rule` for another id.
     #[wasm_bindgen(js_name = showSurvey)]
     pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {

@@ -26,12 +26,17 @@ function isPlainObject(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** The last name that passed: most calls repeat a name, and a repeat needs no second look. */
+let lastGoodName: string | undefined;
+
 export function checkName(name: unknown): ErrorInfo | undefined {
+  if (name === lastGoodName) return undefined;
   if (typeof name !== "string" || name === "" || CONTROL.test(name)) {
     return problem("name", "must be non-empty text without control characters");
   }
   if (tooLong(name, MAX_NAME_CHARS)) return problem("name", `longer than ${MAX_NAME_CHARS} characters`);
   if (name.startsWith("$")) return problem("name", "names starting with '$' are reserved");
+  lastGoodName = name;
   return undefined;
 }
 

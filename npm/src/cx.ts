@@ -20,6 +20,12 @@ const OK: { ok: true } = Object.freeze({ ok: true });
 
 let wasmLoading: Promise<unknown> | undefined;
 
+/** Runs `task` when the page is idle (Safari has no requestIdleCallback: a timeout then). */
+function whenIdle(task: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(task, { timeout: 2000 });
+  else setTimeout(task, 200);
+}
+
 function loadWasm(url: URL | string): Promise<unknown> {
   wasmLoading ??= initWasm({ module_or_path: url });
   return wasmLoading;
@@ -84,6 +90,8 @@ export class Cx {
     this.#delivery = new Delivery(core, this.#options.endpoint);
     for (const call of this.#waiting.splice(0)) call(core);
     if (this.#buffer.length > 0) this.#delivery.schedule();
+    whenIdle(() => this.#core?.warm());
+    performance.mark("cxkit:ready");
     return OK;
   }
 

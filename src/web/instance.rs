@@ -18,10 +18,13 @@ use crate::domain::batch::{self, SendReason, Sender};
 use crate::domain::config::Config;
 use crate::domain::event::{self, Event};
 use crate::domain::json::{write_integer, Value};
-use crate::domain::queue::{Queue, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
+use crate::domain::queue::{Queue, Queued, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
 use crate::domain::score::nps::NpsBucket;
 use crate::domain::survey::{SurveyKind, Trigger};
 use crate::domain::id;
+
+/// Events in the warm-up buffer: enough work for the engine to optimise the hot functions.
+const WARM_EVENTS: i64 = 2_000;
 
 /// A running instance.
 pub struct Instance {
@@ -114,6 +117,22 @@ impl Instance {
             queue.fail();
             0
         }
+    }
+
+    /// Runs the intake and the encoder on a made-up buffer, at idle after load, so the engine
+    /// has optimised them before a real burst arrives (V8 starts wasm in its baseline tier).
+    pub fn warm(&self) {
+        let mut text = String::from("[");
+        for i in 0..WARM_EVENTS {
+            text.push_str(if i == 0 { "[\"warm\",{\"i\":" } else { ",[\"warm\",{\"i\":" });
+            write_integer(i, &mut text);
+            text.push_str(",\"s\":\"text\",\"b\":true,\"o\":{\"n\":null}},1700000000000]");
+        }
+        text.push(']');
+        let Ok((events, _)) = event::read_buffer(&text) else { return };
+        let queued: Vec<Queued> = events.into_iter().enumerate().map(|(seq, event)| Queued { seq: seq as u64, event }).collect();
+        let sender = Sender { site: self.shared.config.site_id(), stream: &self.shared.stream };
+        let _ = batch::encode(sender, SendReason::Flush, now_ms(), &queued);
     }
 
     /// Shows the survey with id `id`, unless one is already on screen.
