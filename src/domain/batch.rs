@@ -99,18 +99,23 @@ pub fn encode(sender: Sender<'_>, reason: SendReason, sent_ms: i64, events: &[Qu
     out.push_str(",\"streams\":[");
     write_string(sender.stream, &mut out);
     out.push_str("],\"names\":[");
-    for (i, name) in names.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_string(name, &mut out);
-    }
+    push_separated(&mut out, &names, write_string);
     out.push_str("],\"keys\":[");
-    out.push_str(&shapes.join(","));
+    push_separated(&mut out, &shapes, |shape, out| out.push_str(shape));
     out.push_str("],\"events\":[");
     out.push_str(&body);
     out.push_str("]}");
     out
+}
+
+/// Writes `items` comma-separated (without `str::join`, which costs 1 KB of wasm).
+fn push_separated(out: &mut String, items: &[&str], write: fn(&str, &mut String)) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write(item, out);
+    }
 }
 
 fn index_of<'a>(table: &mut Vec<&'a str>, item: &'a str) -> usize {

@@ -8,10 +8,11 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BINARY = join(ROOT, "target/release/cxkit-collector");
 
-export async function startCollector() {
+/** Starts the collector; `flags` add to `--port 0 --db <fresh file>` (e.g. `--www`, `--dist`). */
+export async function startCollector(flags = []) {
   const dir = await mkdtemp(join(tmpdir(), "cxkit-e2e-"));
   const db = join(dir, "events.sqlite");
-  const child = spawn(BINARY, ["--port", "0", "--db", db], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(BINARY, ["--port", "0", "--db", db, ...flags], { stdio: ["ignore", "pipe", "inherit"], cwd: ROOT });
   const origin = await new Promise((resolve, reject) => {
     let seen = "";
     child.stdout.on("data", (chunk) => {
