@@ -35,10 +35,14 @@ impl Core {
         self.instance.next_batch(reason)
     }
 
-    /// Reports the HTTP status of the send under way (0: no answer); returns the number of
-    /// events acknowledged.
-    pub fn settle(&self, status: u16) -> u32 {
-        self.instance.settle(status)
+    /// Reports the answer to the send under way: HTTP status (0: no answer), the wait its
+    /// `Retry-After` asked for in ms (negative: absent or unreadable), and a random `u32` for
+    /// the jitter. Returns `[acknowledged, retryInMs]`: the events acknowledged, and how long
+    /// to wait before the next send (`-1`: the next may go at once).
+    pub fn settle(&self, status: u16, retry_after_ms: f64, random: u32) -> Box<[f64]> {
+        let asked = (retry_after_ms >= 0.0).then_some(retry_after_ms as u64);
+        let (acknowledged, delay) = self.instance.settle(status, asked, random);
+        Box::new([f64::from(acknowledged), delay.map_or(-1.0, |ms| ms as f64)])
     }
 
     /// Exercises the intake and encoder once, at idle, so a later burst runs optimised code.
@@ -52,7 +56,7 @@ impl Core {
         self.instance.show_survey(id)
     }
 
-    /// Queue counts as JSON: `{"queued","inFlight","rejected"}`.
+    /// Queue counts as JSON: `{"queued","inFlight","rejected","dropped","failures"}`.
     pub fn status(&self) -> String {
         self.instance.status()
     }

@@ -16,9 +16,12 @@ pub struct Args {
     pub www: Option<PathBuf>,
     /// The built npm `dist/` to serve at `/dist/`, if any.
     pub dist: Option<PathBuf>,
+    /// Serve `/v1/test/…` to script answers and read attempts: for tests only.
+    pub test_control: bool,
 }
 
-pub const USAGE: &str = "usage: cxkit-collector [--host 127.0.0.1] [--port 8080] [--db cxkit.sqlite] [--www DIR] [--dist DIR]";
+pub const USAGE: &str =
+    "usage: cxkit-collector [--host 127.0.0.1] [--port 8080] [--db cxkit.sqlite] [--www DIR] [--dist DIR] [--test-control]";
 
 impl Args {
     /// Reads flags from `args` (without the program name).
@@ -29,6 +32,7 @@ impl Args {
             db: PathBuf::from("cxkit.sqlite"),
             www: None,
             dist: None,
+            test_control: false,
         };
         while let Some(flag) = args.next() {
             let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -38,6 +42,7 @@ impl Args {
                 "--db" => parsed.db = value()?.into(),
                 "--www" => parsed.www = Some(value()?.into()),
                 "--dist" => parsed.dist = Some(value()?.into()),
+                "--test-control" => parsed.test_control = true,
                 other => return Err(format!("unknown flag {other}")),
             }
         }
@@ -61,8 +66,9 @@ mod tests {
 
     #[test]
     fn flags_are_read_and_bad_ones_named() {
-        let args = parse(&["--port", "0", "--db", "/tmp/x.sqlite", "--www", "www"]).unwrap();
-        assert_eq!((args.port, args.db.to_str(), args.www.is_some()), (0, Some("/tmp/x.sqlite"), true));
+        let args = parse(&["--port", "0", "--db", "/tmp/x.sqlite", "--www", "www", "--test-control"]).unwrap();
+        assert_eq!((args.port, args.db.to_str(), args.www.is_some(), args.test_control), (0, Some("/tmp/x.sqlite"), true, true));
+        assert!(!parse(&[]).unwrap().test_control, "test control is off unless asked for");
         assert_eq!(parse(&["--port"]).unwrap_err(), "--port needs a value");
         assert_eq!(parse(&["--port", "x"]).unwrap_err(), "--port must be 0–65535");
         assert_eq!(parse(&["--bogus"]).unwrap_err(), "unknown flag --bogus");

@@ -2,6 +2,7 @@
 //! in SQLite and serves stats computed with the crate's own scoring code, plus the demo site.
 
 mod args;
+mod control;
 mod routes;
 mod store;
 
@@ -27,7 +28,8 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let app = Arc::new(App { store: Mutex::new(store), www: args.www, dist: args.dist });
+    let control = args.test_control.then(|| Mutex::new(control::Control::default()));
+    let app = Arc::new(App { store: Mutex::new(store), www: args.www, dist: args.dist, control });
     let listener = match tokio::net::TcpListener::bind((args.host, args.port)).await {
         Ok(listener) => listener,
         Err(error) => {

@@ -11,9 +11,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cxkit::domain::batch;
+use cxkit::domain::batch::{self, Batch};
 use serde_json::json;
 
+use crate::control::{Attempt, Control, Script};
 use crate::store::Store;
 
 /// Largest request body accepted: a batch is at most ~60 KiB (decisions.md §11).
@@ -31,13 +32,42 @@ pub struct App {
     pub www: Option<PathBuf>,
     /// The npm build, served at `/dist/`.
     pub dist: Option<PathBuf>,
+    /// Scripted answers and the record of attempts, with `--test-control` only.
+    pub control: Option<Mutex<Control>>,
+}
+
+impl App {
+    /// Records the attempt (under test control) and returns the answer.
+    fn answer(&self, batch: Option<&Batch>, bytes: usize, response: Response) -> Response {
+        if let Some(control) = &self.control {
+            let attempt = Attempt {
+                at: now_ms(),
+                status: response.status().as_u16(),
+                bytes,
+                events: batch.map_or(0, |b| b.events.len()),
+                reason: batch.map_or("", |b| b.reason.id()).to_owned(),
+                seqs: batch.map_or_else(Vec::new, |b| b.events.iter().map(|e| e.seq).collect()),
+            };
+            if let Ok(mut control) = control.lock() {
+                control.record(attempt);
+            }
+        }
+        response
+    }
+
+    fn store(&self, batch: &Batch, bytes: usize) -> Result<crate::store::Stored, ()> {
+        let mut store = self.store.lock().map_err(|_| ())?;
+        store.insert(batch, bytes, now_ms()).map_err(|_| ())
+    }
 }
 
 /// The collector's routes.
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .route("/v1/batch", post(receive_batch))
-        .route("/v1/stats", get(stats))
+    let mut router = Router::new().route("/v1/batch", post(receive_batch)).route("/v1/stats", get(stats));
+    if app.control.is_some() {
+        router = router.route("/v1/test/script", post(load_script)).route("/v1/test/attempts", get(attempts));
+    }
+    router
         .fallback(get(static_file))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(cors))
@@ -87,18 +117,65 @@ fn batch_text(headers: &HeaderMap, body: &[u8]) -> Result<String, String> {
 }
 
 async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
-    let text = match batch_text(&headers, &body) {
-        Ok(text) => text,
-        Err(message) => return bad_request(message, None),
+    let bytes = body.len();
+    let batch = match batch_text(&headers, &body) {
+        Ok(text) => match batch::decode(&text) {
+            Ok(batch) => batch,
+            Err(error) => return app.answer(None, bytes, bad_request(error.to_string(), error.event_index)),
+        },
+        Err(message) => return app.answer(None, bytes, bad_request(message, None)),
     };
-    let batch = match batch::decode(&text) {
-        Ok(batch) => batch,
-        Err(error) => return bad_request(error.to_string(), error.event_index),
+    let (scripted, poison) = match app.control.as_ref().map(|c| c.lock()) {
+        Some(Ok(mut control)) => (control.next_answer(), control.poison_index(batch.events.iter().map(|e| e.name.as_str()))),
+        _ => (None, None),
     };
-    let outcome = app.store.lock().map_err(|_| ()).and_then(|mut store| store.insert(&batch, body.len(), now_ms()).map_err(|_| ()));
-    match outcome {
+    if let Some(index) = poison {
+        let refused = bad_request(format!("events[{index}]: refused by test control"), Some(index));
+        return app.answer(Some(&batch), bytes, refused);
+    }
+    if let Some(answer) = scripted.filter(|a| !(200..300).contains(&a.status)) {
+        tokio::time::sleep(std::time::Duration::from_millis(answer.delay_ms)).await;
+        if answer.store && app.store(&batch, bytes).is_err() {
+            return app.answer(Some(&batch), bytes, StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+        let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(json!({ "error": "scripted by test control" }))).into_response();
+        let headers = response.headers_mut();
+        if let Some(value) = answer.retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+            headers.insert(header::RETRY_AFTER, value);
+        }
+        if let Some(seconds) = answer.retry_after_date_in {
+            let now = SystemTime::now();
+            let later = now + std::time::Duration::from_secs(seconds);
+            for (name, at) in [(header::DATE, now), (header::RETRY_AFTER, later)] {
+                if let Ok(value) = HeaderValue::from_str(&httpdate::fmt_http_date(at)) {
+                    headers.insert(name, value);
+                }
+            }
+        }
+        return app.answer(Some(&batch), bytes, response);
+    }
+    let response = match app.store(&batch, bytes) {
         Ok(stored) => Json(stored).into_response(),
         Err(()) => (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "store: could not write" }))).into_response(),
+    };
+    app.answer(Some(&batch), bytes, response)
+}
+
+async fn load_script(State(app): State<Arc<App>>, Json(script): Json<Script>) -> Response {
+    match app.control.as_ref().map(|c| c.lock()) {
+        Some(Ok(mut control)) => {
+            control.load(script);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn attempts(State(app): State<Arc<App>>) -> Response {
+    match app.control.as_ref().map(|c| c.lock()) {
+        Some(Ok(control)) => Json(control.attempts()).into_response(),
+        _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
 

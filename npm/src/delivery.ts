@@ -1,21 +1,45 @@
 /**
  * Delivery: posts the batches the wasm core hands out, one after another, and reports each
- * outcome back. The core decides what goes in a batch and what a status means; this file only
- * does the I/O the core cannot do without pulling the network code into the module.
+ * answer back. The core decides what goes in a batch, what an answer means and how long to
+ * wait after a failure (src/domain/retry.rs); this file only does the I/O and keeps the time.
  *
  * - Bodies are CORS-simple (a string, or gzip bytes with no Content-Encoding header), so no
  *   preflight; the collector recognises gzip by its magic bytes (decisions.md §7).
  * - `credentials: "omit"`: cxkit sets no cookies and sends none.
  * - At hide: `keepalive` and plain text, since compression is asynchronous and the page may
  *   be gone before it finishes (decisions.md §11).
+ * - Waits are measured with `performance.now()`, never the wall clock, so a clock change
+ *   neither stalls nor hastens a retry (decisions.md §16). No send goes before a deadline the
+ *   core set, not even `flush()`: a `Retry-After` is the collector asking for quiet.
  */
 import type { Core } from "../pkg/cxkit.js";
 
 /** Why a batch is sent, as on the wire. */
-export type SendReason = "size" | "age" | "flush" | "hide";
+export type SendReason = "size" | "age" | "flush" | "hide" | "retry";
 
 /** The outcome of a send: the events acknowledged, or the status that stopped it (0: no answer). */
 export type SendOutcome = { ok: true; sent: number } | { ok: false; status: number };
+
+interface Answer {
+  status: number;
+  /** The wait `Retry-After` asked for in ms; -1 when absent or unreadable. */
+  retryAfterMs: number;
+}
+
+/**
+ * Reads `Retry-After`: delay-seconds, or an HTTP date (any of the three forms `Date.parse`
+ * knows) measured against the server's own `Date`, so client clock skew does not count.
+ * Cross-origin, both are readable only because the collector exposes them.
+ */
+function retryAfterMs(value: string | null, serverDate: string | null): number {
+  if (value === null) return -1;
+  const text = value.trim();
+  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return -1;
+  const now = serverDate === null ? Number.NaN : Date.parse(serverDate);
+  return Math.max(0, at - (Number.isNaN(now) ? Date.now() : now));
+}
 
 const HAS_GZIP = typeof CompressionStream === "function";
 
@@ -29,14 +53,15 @@ function gzip(text: string): Promise<ArrayBuffer> {
   return new Response(stream.readable).arrayBuffer();
 }
 
-/** Posts `body` and returns the HTTP status; 0 when no answer came (offline, refused, CORS). */
-async function post(endpoint: string, body: string, keepalive: boolean): Promise<number> {
+/** Posts `body`; status 0 when no answer came (offline, refused, blocked by CORS). */
+async function post(endpoint: string, body: string, keepalive: boolean): Promise<Answer> {
   try {
     const payload = keepalive || !HAS_GZIP ? body : await gzip(body);
     const response = await fetch(endpoint, { method: "POST", body: payload, credentials: "omit", keepalive });
-    return response.status;
+    const { headers } = response;
+    return { status: response.status, retryAfterMs: retryAfterMs(headers.get("Retry-After"), headers.get("Date")) };
   } catch {
-    return 0;
+    return { status: 0, retryAfterMs: -1 };
   }
 }
 
@@ -45,6 +70,9 @@ export class Delivery {
   readonly #endpoint: string;
   #chain: Promise<unknown> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** `performance.now()` before which no send may go; 0 when none is due. */
+  #notBefore = 0;
+  #lastStatus = 0;
   #stopped = false;
   readonly #onHide = (): void => {
     if (document.visibilityState === "hidden") void this.send("hide");
@@ -59,11 +87,16 @@ export class Delivery {
 
   /** Makes sure a send happens within the age limit (called when the first event waits). */
   schedule(): void {
-    if (this.#stopped) return;
-    this.#timer ??= setTimeout(() => {
+    this.#arm(this.#core.maxBatchAgeMs(), "age");
+  }
+
+  /** Arms the one send timer, unless one is armed already (an age timer or a retry). */
+  #arm(delayMs: number, reason: SendReason): void {
+    if (this.#stopped || this.#timer !== undefined) return;
+    this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      void this.send("age");
-    }, this.#core.maxBatchAgeMs());
+      void this.send(reason);
+    }, delayMs);
   }
 
   /** Sends everything queued, after any send under way. Never rejects. */
@@ -74,20 +107,24 @@ export class Delivery {
   }
 
   async #sendAll(reason: SendReason): Promise<SendOutcome> {
+    if (performance.now() < this.#notBefore) return { ok: false, status: this.#lastStatus };
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const keepalive = reason === "hide";
     let sent = 0;
     for (let body = this.#core.nextBatch(reason); body !== undefined; body = this.#core.nextBatch(reason)) {
-      const status = await post(this.#endpoint, body, keepalive);
-      const acknowledged = this.#core.settle(status);
-      if (status < 200 || status > 299) {
-        // The events are back in the queue: try again when the age timer fires.
-        this.schedule();
-        return { ok: false, status };
-      }
+      const answer = await post(this.#endpoint, body, keepalive);
+      const [acknowledged = 0, retryInMs = -1] = this.#core.settle(answer.status, answer.retryAfterMs, (Math.random() * 2 ** 32) >>> 0);
       sent += acknowledged;
+      if (retryInMs >= 0) {
+        // The events are back in the queue; nothing goes before the deadline the core set.
+        this.#lastStatus = answer.status;
+        this.#notBefore = performance.now() + retryInMs;
+        this.#arm(retryInMs, "retry");
+        return { ok: false, status: answer.status };
+      }
     }
+    this.#notBefore = 0;
     return { ok: true, sent };
   }
 

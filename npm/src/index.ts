@@ -5,7 +5,7 @@
  * file and found through `import.meta.url`, which bundlers turn into an asset URL).
  */
 import { Cx } from "./cx.js";
-import { CxError, type Options, type Result } from "./types.js";
+import { CxError, type Options } from "./types.js";
 
 export { Cx } from "./cx.js";
 export { CxError } from "./types.js";
@@ -43,14 +43,13 @@ export async function init(options: Options, load: LoadOptions = {}): Promise<Cx
     console.error(`cxkit: ${error.message}`);
     return instance;
   }
-  if (!instance) {
-    const cx = new Cx(options, load.wasmUrl ?? new URL("./cxkit.wasm", import.meta.url));
-    instance = cx;
-    void cx.ready.then((started: Result) => {
-      if (!started.ok && instance === cx) instance = undefined;
-    });
+  const cx = instance ?? new Cx(options, load.wasmUrl ?? new URL("./cxkit.wasm", import.meta.url));
+  instance = cx;
+  const started = await cx.ready;
+  if (!started.ok) {
+    // An instance that could not start is not kept: the next init() may try other options.
+    if (instance === cx) instance = undefined;
+    if (options.strict) throw new CxError(started.error);
   }
-  const started = await instance.ready;
-  if (!started.ok && options.strict) throw new CxError(started.error);
-  return instance;
+  return cx;
 }

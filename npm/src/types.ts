@@ -72,4 +72,8 @@ export interface Status {
   inFlight: number;
   /** Refused at intake (bad events that slipped past the call-time checks). */
   rejected: number;
+  /** Refused by the collector alone while the rest of their batch was accepted. */
+  dropped: number;
+  /** Failed sends in a row: above 0, cxkit is backing off and keeps every event. */
+  failures: number;
 }

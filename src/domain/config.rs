@@ -263,7 +263,7 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 fn host_of(authority: &str) -> Option<&str> {
     let split = match authority.strip_prefix('[') {
         Some(v6) => v6.find(']').map(|end| end + 2),
-        None => authority.rfind(':'),
+        None => authority.bytes().rposition(|b| b == b':'),
     };
     let (host, port) = match split {
         Some(i) => (authority.get(..i)?, authority.get(i..)?),

@@ -82,7 +82,7 @@ pub fn check_name(name: &str, allow_reserved: bool) -> Result<(), EventProblem> 
     if name.is_empty() || name.chars().any(char::is_control) {
         return Err(EventProblem::BadName);
     }
-    if name.chars().count() > MAX_NAME_CHARS {
+    if json::char_count(name) > MAX_NAME_CHARS {
         return Err(EventProblem::NameTooLong);
     }
     if !allow_reserved && name.starts_with(RESERVED_PREFIX) {

@@ -145,7 +145,7 @@ impl Measure {
 /// Measures a parsed value; agrees with what [`Reader::raw_value`] measures on its text.
 pub fn measure(value: &Value) -> Measure {
     match value {
-        Value::String(s) => Measure::string(s.chars().count()),
+        Value::String(s) => Measure::string(char_count(s)),
         Value::Array(items) => items.iter().fold(Measure { depth: 1, longest_string: 0 }, |mut m, item| {
             m.contain(measure(item));
             m
@@ -155,11 +155,22 @@ pub fn measure(value: &Value) -> Measure {
     }
 }
 
+/// Whether `byte` starts a UTF-8 character (is not a continuation byte, `10xxxxxx`).
+fn starts_char(byte: u8) -> bool {
+    byte & 0xC0 != 0x80
+}
+
+/// The number of Unicode scalar values in `s`, by counting first bytes: the same count as
+/// `chars().count()`, without the 0.9 KB that function costs the wasm.
+pub fn char_count(s: &str) -> usize {
+    s.bytes().filter(|&b| starts_char(b)).count()
+}
+
 /// Measures an object given as its members.
 pub fn measure_members(members: &[(String, Value)]) -> Measure {
     members.iter().fold(Measure { depth: 1, longest_string: 0 }, |mut m, (key, item)| {
         m.contain(measure(item));
-        m.longest_string = m.longest_string.max(key.chars().count());
+        m.longest_string = m.longest_string.max(char_count(key));
         m
     })
 }
@@ -463,8 +474,7 @@ impl<'a> Reader<'a> {
                 }
                 Some(b) if b < 0x20 => return Err(self.error(JsonErrorKind::InvalidString)),
                 Some(b) => {
-                    // Count characters by their first byte; continuation bytes are 10xxxxxx.
-                    chars += usize::from(b & 0xC0 != 0x80);
+                    chars += usize::from(starts_char(b));
                     self.pos += 1;
                 }
             }
@@ -694,6 +704,13 @@ mod tests {
             assert_eq!(raw, text);
             assert_eq!(measured, Measure { depth, longest_string: longest }, "{text}");
             assert_eq!(measure(&parse(text).unwrap()), measured, "{text}");
+        }
+    }
+
+    #[test]
+    fn characters_are_counted_like_chars_count() {
+        for s in ["", "a", "é", "€uro", "😀😀", "mixed é € 😀 text\u{0}"] {
+            assert_eq!(char_count(s), s.chars().count(), "{s}");
         }
     }
 

@@ -6,5 +6,6 @@ pub mod event;
 pub mod id;
 pub mod json;
 pub mod queue;
+pub mod retry;
 pub mod score;
 pub mod survey;

@@ -1,10 +1,18 @@
 //! The send queue as a pure state machine: events wait in `pending`, a send moves a prefix of
-//! them `in_flight`, and the outcome either drops them (acknowledged) or puts them back in
-//! front, in order. Each event lives in exactly one place, so a failed send never loses one.
+//! them `in_flight`, and the verdict on the answer ([`Queue::settle`]) either retires them or
+//! puts them back in front, in order. Each event lives in exactly one place, so a failed send
+//! never loses one.
+//!
+//! A batch the collector refuses (400/413/422) is split in halves, and the halves again, to
+//! isolate what it refuses. An event is dropped only when it fails alone *and* another part of
+//! the same batch was accepted; when no part is accepted, everything is kept and the queue
+//! backs off (decisions.md §14): a collector that refuses everything is misconfigured, and
+//! that must never cost an answer.
 
 use std::collections::VecDeque;
 
 use super::event::Encoded;
+use super::retry::Verdict;
 
 /// Largest request body: under the 64 KiB keepalive quota, with room for the envelope.
 pub const MAX_BATCH_BYTES: usize = 60 * 1024;
@@ -26,7 +34,34 @@ pub struct Queue {
     next_seq: u64,
     pending: VecDeque<Queued>,
     in_flight: Vec<Queued>,
+    /// While a refused batch is split: the sizes its remaining parts must be sent in.
+    parts: VecDeque<usize>,
+    split: Option<Split>,
+    failures: u32,
+    dropped: u64,
 }
+
+/// The state of one refused batch being split.
+#[derive(Debug, Default)]
+struct Split {
+    /// Some part of the batch was accepted.
+    accepted_any: bool,
+    /// Events refused alone before any part was accepted, kept aside until the others are tried.
+    held: Vec<Queued>,
+}
+
+/// What [`Queue::settle`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settlement {
+    /// Events acknowledged by this answer.
+    pub acknowledged: usize,
+    /// `Some(attempt)`: wait before the next send, with the backoff of this attempt number;
+    /// `None`: the next send may go at once.
+    pub back_off: Option<u32>,
+}
+
+/// The attempt number that gives the longest backoff: for a collector that refuses everything.
+pub const LONGEST_BACKOFF_ATTEMPT: u32 = 32;
 
 impl Queue {
     /// An empty queue whose first event gets sequence number 0.
@@ -52,12 +87,29 @@ impl Queue {
         &self.in_flight
     }
 
-    /// Starts a send of the oldest pending events, up to `max_bytes` and `max_events`.
-    /// Returns `false` when a send is already under way or nothing waits. An event larger than
-    /// `max_bytes` still goes, alone, so it can never block the queue.
+    /// Events dropped because the collector refused them alone while accepting the rest.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Failed sends in a row.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// Starts a send of the oldest pending events, up to `max_bytes` and `max_events` — or,
+    /// while a refused batch is split, exactly its next part. Returns `false` when a send is
+    /// already under way or nothing waits. An event larger than `max_bytes` still goes, alone,
+    /// so it can never block the queue.
     pub fn begin_send(&mut self, max_bytes: usize, max_events: usize) -> bool {
         if !self.in_flight.is_empty() || self.pending.is_empty() {
             return false;
+        }
+        if let Some(part) = self.parts.pop_front() {
+            for _ in 0..part {
+                self.in_flight.extend(self.pending.pop_front());
+            }
+            return true;
         }
         let mut bytes = 0;
         while let Some(next) = self.pending.front() {
@@ -72,13 +124,69 @@ impl Queue {
         true
     }
 
-    /// The collector acknowledged the send: its events are done.
-    pub fn acknowledge(&mut self) {
-        self.in_flight.clear();
+    /// Applies the verdict on the answer to the send under way.
+    pub fn settle(&mut self, verdict: Verdict) -> Settlement {
+        let sent = self.in_flight.len();
+        match verdict {
+            Verdict::Delivered => {
+                self.in_flight.clear();
+                self.failures = 0;
+                if let Some(split) = &mut self.split {
+                    split.accepted_any = true;
+                }
+                let back_off = self.finish_split();
+                Settlement { acknowledged: sent, back_off }
+            }
+            Verdict::Retry | Verdict::Refused => {
+                if self.split.is_some() {
+                    self.parts.push_front(sent);
+                }
+                self.put_back();
+                self.failures += 1;
+                let attempt = if verdict == Verdict::Refused { LONGEST_BACKOFF_ATTEMPT } else { self.failures - 1 };
+                Settlement { acknowledged: 0, back_off: Some(attempt) }
+            }
+            Verdict::Split if sent > 1 => {
+                let first = sent / 2;
+                self.parts.push_front(sent - first);
+                self.parts.push_front(first);
+                self.split.get_or_insert_with(Split::default);
+                self.put_back();
+                Settlement { acknowledged: 0, back_off: None }
+            }
+            Verdict::Split => {
+                let split = self.split.get_or_insert_with(Split::default);
+                if split.accepted_any {
+                    self.dropped += sent as u64;
+                } else {
+                    split.held.append(&mut self.in_flight);
+                }
+                self.in_flight.clear();
+                let back_off = self.finish_split();
+                Settlement { acknowledged: 0, back_off }
+            }
+        }
     }
 
-    /// The send failed or its outcome is unknown: its events go back in front, in order.
-    pub fn fail(&mut self) {
+    /// Ends the split once every part was tried: events held aside are dropped if another part
+    /// was accepted, else all of them go back in front and the queue backs off.
+    fn finish_split(&mut self) -> Option<u32> {
+        if !self.parts.is_empty() {
+            return None;
+        }
+        let split = self.split.take()?;
+        if split.accepted_any {
+            self.dropped += split.held.len() as u64;
+            return None;
+        }
+        for event in split.held.into_iter().rev() {
+            self.pending.push_front(event);
+        }
+        self.failures += 1;
+        Some(self.failures - 1)
+    }
+
+    fn put_back(&mut self) {
         for event in self.in_flight.drain(..).rev() {
             self.pending.push_front(event);
         }
@@ -118,9 +226,13 @@ mod tests {
         assert!(queue.begin_send(one * 3, 100));
         assert_eq!(seqs(queue.in_flight()), [0, 1, 2]);
         assert!(!queue.begin_send(usize::MAX, 100), "one send at a time");
-        queue.acknowledge();
+        assert_eq!(deliver(&mut queue), Settlement { acknowledged: 3, back_off: None });
         assert!(queue.begin_send(usize::MAX, 4));
         assert_eq!(seqs(queue.in_flight()), [3, 4, 5, 6]);
+    }
+
+    fn deliver(queue: &mut Queue) -> Settlement {
+        queue.settle(Verdict::Delivered)
     }
 
     #[test]
@@ -131,12 +243,98 @@ mod tests {
         }
         assert!(queue.begin_send(usize::MAX, 3));
         queue.push(event("late", 10));
-        queue.fail();
+        assert_eq!(queue.settle(Verdict::Retry), Settlement { acknowledged: 0, back_off: Some(0) });
         assert!(queue.in_flight().is_empty());
+        assert!(queue.begin_send(usize::MAX, 3));
+        assert_eq!(queue.settle(Verdict::Retry).back_off, Some(1), "the backoff grows with each failure");
         assert!(queue.begin_send(usize::MAX, 100));
         assert_eq!(seqs(queue.in_flight()), [0, 1, 2, 3, 4, 5]);
-        queue.acknowledge();
+        assert_eq!(deliver(&mut queue).acknowledged, 6);
+        assert_eq!(queue.failures(), 0, "a delivery resets the backoff");
         assert!(!queue.begin_send(usize::MAX, 100), "nothing left");
+    }
+
+    #[test]
+    fn a_refusing_endpoint_gets_the_longest_backoff_and_keeps_everything() {
+        let mut queue = Queue::new();
+        queue.push(event("e", 1));
+        assert!(queue.begin_send(usize::MAX, 100));
+        assert_eq!(queue.settle(Verdict::Refused).back_off, Some(LONGEST_BACKOFF_ATTEMPT));
+        assert_eq!(queue.pending_len(), 1);
+    }
+
+    /// Runs sends until the queue is empty or backs off, answering 400 when a batch holds a
+    /// poison seq, else 200. Returns (delivered seqs in order, sizes of the batches sent).
+    fn drain_with_poison(queue: &mut Queue, poison: &[u64]) -> (Vec<u64>, Vec<usize>, Option<u32>) {
+        let (mut delivered, mut batches) = (Vec::new(), Vec::new());
+        while queue.begin_send(usize::MAX, 100) {
+            batches.push(queue.in_flight().len());
+            let refused = queue.in_flight().iter().any(|q| poison.contains(&q.seq));
+            let sent = seqs(queue.in_flight());
+            let settlement = queue.settle(if refused { Verdict::Split } else { Verdict::Delivered });
+            if !refused {
+                delivered.extend(sent);
+            }
+            if settlement.back_off.is_some() {
+                return (delivered, batches, settlement.back_off);
+            }
+        }
+        (delivered, batches, None)
+    }
+
+    #[test]
+    fn a_poison_event_is_isolated_and_dropped_while_the_rest_is_delivered() {
+        let mut queue = Queue::new();
+        for _ in 0..8 {
+            queue.push(event("e", 1));
+        }
+        let (delivered, batches, back_off) = drain_with_poison(&mut queue, &[5]);
+        assert_eq!(delivered, [0, 1, 2, 3, 4, 6, 7]);
+        assert_eq!(batches, [8, 4, 4, 2, 1, 1, 2], "halves, then halves of the refused half");
+        assert_eq!((queue.dropped(), back_off, queue.pending_len()), (1, None, 0));
+    }
+
+    #[test]
+    fn a_poison_event_first_in_line_waits_for_the_others_before_it_is_dropped() {
+        let mut queue = Queue::new();
+        for _ in 0..4 {
+            queue.push(event("e", 1));
+        }
+        let (delivered, _, back_off) = drain_with_poison(&mut queue, &[0]);
+        assert_eq!(delivered, [1, 2, 3]);
+        assert_eq!((queue.dropped(), back_off), (1, None));
+    }
+
+    #[test]
+    fn when_nothing_is_accepted_nothing_is_dropped() {
+        let mut queue = Queue::new();
+        for _ in 0..4 {
+            queue.push(event("e", 1));
+        }
+        let (delivered, batches, back_off) = drain_with_poison(&mut queue, &[0, 1, 2, 3]);
+        assert!(delivered.is_empty());
+        assert_eq!(batches, [4, 2, 1, 1, 2, 1, 1], "depth first: a half is split fully before the next");
+        assert_eq!((queue.dropped(), back_off, queue.pending_len()), (0, Some(0), 4), "all kept, backing off");
+        assert!(queue.begin_send(usize::MAX, 100));
+        assert_eq!(seqs(queue.in_flight()), [0, 1, 2, 3], "in their order, whole again");
+    }
+
+    #[test]
+    fn a_retry_in_the_middle_of_a_split_keeps_its_part() {
+        let mut queue = Queue::new();
+        for _ in 0..4 {
+            queue.push(event("e", 1));
+        }
+        assert!(queue.begin_send(usize::MAX, 100));
+        queue.settle(Verdict::Split);
+        assert!(queue.begin_send(usize::MAX, 100));
+        assert_eq!(seqs(queue.in_flight()), [0, 1]);
+        assert_eq!(queue.settle(Verdict::Retry).back_off, Some(0));
+        assert!(queue.begin_send(usize::MAX, 100));
+        assert_eq!(seqs(queue.in_flight()), [0, 1], "the same part again");
+        deliver(&mut queue);
+        assert!(queue.begin_send(usize::MAX, 100));
+        assert_eq!(seqs(queue.in_flight()), [2, 3]);
     }
 
     #[test]

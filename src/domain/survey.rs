@@ -105,11 +105,12 @@ impl Trigger {
             Some(digits) => (digits, 1),
             None => (amount.strip_suffix('s')?, 1_000),
         };
-        if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.len() > 8 || digits.starts_with('-') {
             return None;
         }
-        let ms = digits.parse::<u32>().ok()?.checked_mul(scale)?;
-        (ms <= MAX_TRIGGER_DELAY_MS).then_some(Trigger::Delay { ms })
+        let ms = super::json::parse_integer(digits)?.checked_mul(scale)?;
+        let ms = u32::try_from(ms).ok().filter(|ms| *ms <= MAX_TRIGGER_DELAY_MS)?;
+        Some(Trigger::Delay { ms })
     }
 }
 

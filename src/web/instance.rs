@@ -19,6 +19,7 @@ use crate::domain::config::Config;
 use crate::domain::event::{self, Event};
 use crate::domain::json::{write_integer, Value};
 use crate::domain::queue::{Queue, Queued, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
+use crate::domain::retry::{self, Verdict};
 use crate::domain::score::nps::NpsBucket;
 use crate::domain::survey::{SurveyKind, Trigger};
 use crate::domain::id;
@@ -105,18 +106,18 @@ impl Instance {
         Some(batch::encode(sender, reason, now_ms(), queue.in_flight()))
     }
 
-    /// The outcome of the send under way: an HTTP status, or 0 for no answer. A 2xx
-    /// acknowledges its events (returns how many); anything else puts them back in front.
-    pub fn settle(&self, status: u16) -> u32 {
-        let mut queue = self.shared.queue.borrow_mut();
-        if (200..300).contains(&status) {
-            let acknowledged = queue.in_flight().len() as u32;
-            queue.acknowledge();
-            acknowledged
-        } else {
-            queue.fail();
-            0
-        }
+    /// The answer to the send under way: its HTTP status (0: no answer), the wait its
+    /// `Retry-After` asked for in ms (`None`: absent or unreadable), and a random `u32` for the
+    /// jitter. Returns the events acknowledged and, when the next send must wait, how long in
+    /// ms (decisions.md §13–14).
+    pub fn settle(&self, status: u16, retry_after_ms: Option<u64>, random: u32) -> (u32, Option<u64>) {
+        let verdict = retry::classify(status);
+        let settlement = self.shared.queue.borrow_mut().settle(verdict);
+        let delay = settlement.back_off.map(|attempt| {
+            let asked = retry_after_ms.filter(|_| verdict == Verdict::Retry);
+            retry::next_delay_ms(retry::backoff_ms(attempt, random), asked)
+        });
+        (settlement.acknowledged as u32, delay)
     }
 
     /// Runs the intake and the encoder on a made-up buffer, at idle after load, so the engine
@@ -141,7 +142,8 @@ impl Instance {
         self.shared.show(kind)
     }
 
-    /// Counts for `cx.status()`, as JSON: events in the queue, in flight, and refused at intake.
+    /// Counts for `cx.status()`, as JSON: events in the queue, in flight, refused at intake,
+    /// dropped as refused by the collector, and failed sends in a row.
     pub fn status(&self) -> String {
         let shared = &self.shared;
         let queue = shared.queue.borrow();
@@ -150,6 +152,8 @@ impl Instance {
             ("{\"queued\":", queue.pending_len()),
             (",\"inFlight\":", queue.in_flight().len()),
             (",\"rejected\":", shared.rejected.get() as usize),
+            (",\"dropped\":", queue.dropped() as usize),
+            (",\"failures\":", queue.failures() as usize),
         ] {
             out.push_str(key);
             write_integer(n as i64, &mut out);

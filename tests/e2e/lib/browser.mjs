@@ -21,10 +21,12 @@ export async function launch() {
 
 /**
  * Opens `url` and records what a test must check: console errors, uncaught page errors and the
- * body bytes of every request to the collector.
+ * body bytes of every request to the collector. `setup(page)` runs before the page loads (to
+ * install a fake clock or an init script).
  */
-export async function open(context, url, collectorOrigin) {
+export async function open(context, url, collectorOrigin, setup = async () => {}) {
   const page = await context.newPage();
+  await setup(page);
   const seen = { consoleErrors: [], pageErrors: [], batches: [] };
   page.on("console", (message) => { if (message.type() === "error") seen.consoleErrors.push(message.text()); });
   page.on("pageerror", (error) => seen.pageErrors.push(String(error)));

@@ -30,6 +30,15 @@ export async function startCollector(flags = []) {
       const response = await fetch(`${origin}/v1/stats?site=${encodeURIComponent(site)}`);
       return response.json();
     },
+    /** With `--test-control`: scripts the next answers (see collector/src/control.rs). */
+    async script(script) {
+      const response = await fetch(`${origin}/v1/test/script`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(script) });
+      if (response.status !== 204) throw new Error(`script refused: ${response.status} ${await response.text()}`);
+    },
+    /** With `--test-control`: every batch request since the script was loaded. */
+    async attempts() {
+      return (await fetch(`${origin}/v1/test/attempts`)).json();
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -39,4 +48,15 @@ export async function startCollector(flags = []) {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls `check` until it returns a truthy value, or fails after `ms`. */
+export async function eventually(check, what, ms = 5000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

@@ -1,0 +1,199 @@
+// Fault injection: the real collector scripted to fail, cxkit in Chromium, time on a fake clock.
+// Every scenario checks unique events stored ÷ produced, duplicates stored, redeliveries, no
+// uncaught error and no cxkit console error, and ends by delivering one more event.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { launch, open } from "./lib/browser.mjs";
+import { eventually, startCollector } from "./lib/collector.mjs";
+import { startPages } from "./lib/pages.mjs";
+import { query } from "./lib/sqlite.mjs";
+
+let collector, pages, browser, site = 0;
+
+before(async () => {
+  collector = await startCollector(["--test-control"]);
+  pages = await startPages(collector.endpoint);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await pages?.stop();
+  await collector?.stop();
+});
+
+/** Jitter at the top of its range: the backoff of attempt n is then exactly 2^n s − 1 ms. */
+const TOP_JITTER = () => { Math.random = () => 0.9999999999; };
+const START = new Date("2026-11-23T12:00:00Z");
+
+/** A page with a paused fake clock and cxkit started for a fresh site id. */
+async function startCxkit() {
+  const siteId = `faults${++site}`;
+  const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin, async (p) => {
+    await p.clock.install({ time: START });
+    await p.addInitScript(TOP_JITTER);
+  });
+  await page.clock.pauseAt(new Date(START.getTime() + 1000));
+  await page.waitForFunction(() => window.cxkitInit !== undefined);
+  const ready = await page.evaluate(async ([endpoint, id]) => {
+    window.cx = await window.cxkitInit({ endpoint, siteId: id });
+    return window.cx.ready;
+  }, [collector.endpoint, siteId]);
+  assert.deepEqual(ready, { ok: true });
+  return { page, seen, siteId };
+}
+
+/** Tracks `names` (one event each) and flushes; returns the flush result. */
+function trackAndFlush(page, names) {
+  return page.evaluate((list) => {
+    list.forEach((name, i) => window.cx.track(name, { i }));
+    return window.cx.flush();
+  }, names);
+}
+
+const attempts = () => collector.attempts();
+const attemptCount = async () => (await attempts()).length;
+
+/** Advances the fake clock to just before `ms` (no new attempt) and just after (one more). */
+async function assertNextAttemptAt(page, ms) {
+  const before = await attemptCount();
+  await page.clock.runFor(ms - 1);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(await attemptCount(), before, `no attempt before ${ms} ms`);
+  await page.clock.runFor(2);
+  await eventually(async () => (await attemptCount()) === before + 1, `an attempt at ${ms} ms`);
+}
+
+/** The figures every scenario reports and checks. */
+async function assertAllStoredOnce(siteId, produced, { redeliveries = 0 } = {}) {
+  const [{ ids: unique, rows }] = query(collector.db, `SELECT COUNT(DISTINCT stream || ':' || seq) AS ids, COUNT(*) AS rows FROM events WHERE site = '${siteId}'`);
+  assert.equal(unique / produced, 1, `unique events stored ÷ produced = ${unique}/${produced}`);
+  assert.equal(rows - unique, 0, "duplicates stored");
+  assert.equal((await collector.stats(siteId)).redeliveries, redeliveries, "redeliveries");
+}
+
+async function finish(page, seen, siteId) {
+  const before = (await collector.stats(siteId)).events;
+  const last = await page.evaluate(() => { window.cx.track("still_alive", {}); return window.cx.flush(); });
+  assert.equal(last.ok, true, JSON.stringify(last));
+  assert.equal((await collector.stats(siteId)).events, before + 1, "the instance still delivers");
+  assert.deepEqual(seen.pageErrors, [], "no uncaught error");
+  assert.deepEqual(seen.consoleErrors.filter((m) => m.startsWith("cxkit")), [], "no cxkit console error");
+  await page.close();
+}
+
+describe("delivery under faults", () => {
+  test("500, 500, 500 then 200: retried at 1 s, 2 s, 4 s (the top of full jitter), all stored once", async () => {
+    await collector.script({ answers: [{ status: 500 }, { status: 500 }, { status: 500 }] });
+    const { page, seen, siteId } = await startCxkit();
+    const first = await trackAndFlush(page, ["a", "b", "c", "d", "e"]);
+    assert.equal(first.ok, false);
+    assert.equal(first.error.code, "delivery");
+    assert.equal(await attemptCount(), 1);
+    for (const backoff of [999, 1999, 3999]) await assertNextAttemptAt(page, backoff);
+    await eventually(async () => (await collector.stats(siteId)).events === 5, "5 events stored");
+    assert.deepEqual((await attempts()).map((a) => [a.status, a.reason]), [[500, "flush"], [500, "retry"], [500, "retry"], [200, "retry"]]);
+    assert.equal((await page.evaluate(() => window.cx.status())).failures, 0, "the backoff resets on delivery");
+    await assertAllStoredOnce(siteId, 5);
+    await finish(page, seen, siteId);
+  });
+
+  test("store then 500: the retry resends the same ids and nothing is stored twice", async () => {
+    await collector.script({ answers: [{ status: 500, store: true }] });
+    const { page, seen, siteId } = await startCxkit();
+    await trackAndFlush(page, ["a", "b", "c"]);
+    await assertNextAttemptAt(page, 999);
+    const [first, second] = await attempts();
+    assert.deepEqual(second.seqs, first.seqs, "same ids");
+    await eventually(async () => (await collector.stats(siteId)).redeliveries === 3, "3 redeliveries counted");
+    await assertAllStoredOnce(siteId, 3, { redeliveries: 3 });
+    await finish(page, seen, siteId);
+  });
+
+  for (const [label, answer, waitMs] of [
+    ["Retry-After: 120", { retryAfter: "120" }, 120_000],
+    ["Retry-After: an HTTP date 120 s after the server's Date", { retryAfterDateIn: 120 }, 120_000],
+    ["Retry-After: 0 (the backoff still holds)", { retryAfter: "0" }, 999],
+    ["Retry-After: garbage (the default backoff)", { retryAfter: "soon" }, 999],
+    ["Retry-After: 86400 (clamped to an hour)", { retryAfter: "86400" }, 3_600_000],
+  ]) {
+    test(`429 with ${label}: no request before ${waitMs} ms, one right after`, async () => {
+      await collector.script({ answers: [{ status: 429, ...answer }] });
+      const { page, seen, siteId } = await startCxkit();
+      await trackAndFlush(page, ["a", "b"]);
+      const during = await page.evaluate(() => window.cx.flush());
+      assert.equal(during.ok, false, "flush() waits for the deadline too");
+      assert.equal(await attemptCount(), 1, "no request from flush() during the wait");
+      await assertNextAttemptAt(page, waitMs);
+      await eventually(async () => (await collector.stats(siteId)).events === 2, "2 events stored");
+      await assertAllStoredOnce(siteId, 2);
+      await finish(page, seen, siteId);
+    });
+  }
+
+  test("400 for a batch holding one poison event: it is isolated and dropped, the rest stored", async () => {
+    await collector.script({ poison: "poison" });
+    const { page, seen, siteId } = await startCxkit();
+    const names = ["a", "b", "c", "d", "e", "f", "poison", "h"];
+    const result = await trackAndFlush(page, names);
+    assert.deepEqual(result, { ok: true, sent: 7 });
+    assert.equal((await page.evaluate(() => window.cx.status())).dropped, 1, "drop counter 1");
+    // Depth first: halves of the refused half, until the poison is alone; it is dropped only
+    // because other parts of its batch were accepted.
+    assert.deepEqual((await attempts()).map((a) => [a.events, a.status]), [[8, 400], [4, 200], [4, 400], [2, 200], [2, 400], [1, 400], [1, 200]]);
+    const stored = query(collector.db, `SELECT name FROM events WHERE site = '${siteId}' ORDER BY seq`).map((r) => r.name);
+    assert.deepEqual(stored, names.filter((n) => n !== "poison"));
+    await assertAllStoredOnce(siteId, 7);
+    await finish(page, seen, siteId);
+  });
+
+  test("413: the batch is split and delivered", async () => {
+    await collector.script({ answers: [{ status: 413 }] });
+    const { page, seen, siteId } = await startCxkit();
+    const result = await trackAndFlush(page, ["a", "b", "c", "d", "e", "f"]);
+    assert.deepEqual(result, { ok: true, sent: 6 });
+    assert.deepEqual((await attempts()).map((a) => [a.events, a.status]), [[6, 413], [3, 200], [3, 200]]);
+    await assertAllStoredOnce(siteId, 6);
+    await finish(page, seen, siteId);
+  });
+
+  test("404 (a misconfigured endpoint): everything kept, retried after the longest backoff", async () => {
+    await collector.script({ answers: [{ status: 404 }] });
+    const { page, seen, siteId } = await startCxkit();
+    await trackAndFlush(page, ["a", "b"]);
+    const status = await page.evaluate(() => window.cx.status());
+    assert.equal(status.queued, 2, "nothing dropped");
+    await assertNextAttemptAt(page, 299_999);
+    await eventually(async () => (await collector.stats(siteId)).events === 2, "2 events stored");
+    await assertAllStoredOnce(siteId, 2);
+    await finish(page, seen, siteId);
+  });
+
+  test("bad endpoints are refused at init with a clear error, and nothing is sent", async () => {
+    const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
+    await page.waitForFunction(() => window.cxkitInit !== undefined);
+    const before = await attemptCount();
+    const endpoints = ["http://example.com/cx", "javascript:alert(1)", "https://u:p@h/", "//h/cx", "/v1/batch"];
+    const errors = await page.evaluate(async (list) => {
+      const out = [];
+      for (const endpoint of list) {
+        const cx = await window.cxkitInit({ endpoint, siteId: "bad" });
+        out.push((await cx.ready).error.message);
+        cx.track("ignored", {});
+        await cx.flush();
+      }
+      return out;
+    }, endpoints);
+    assert.deepEqual(errors, [
+      "endpoint: must use https (http only for localhost / 127.0.0.1)",
+      "endpoint: must be an absolute http(s) URL",
+      "endpoint: must not contain user:password@",
+      "endpoint: must be an absolute http(s) URL",
+      "endpoint: must be an absolute http(s) URL",
+    ]);
+    assert.deepEqual(seen.batches, [], "0 requests");
+    assert.equal(await attemptCount(), before);
+    assert.deepEqual(seen.pageErrors, []);
+    await page.close();
+  });
+});
