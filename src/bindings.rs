@@ -28,6 +28,11 @@ impl Core {
         self.instance.max_batch_age_ms()
     }
 
+    /// Moves up to one batch of the buffer into the queue, without sending.
+    pub fn drain(&self) {
+        self.instance.drain();
+    }
+
     /// Drains up to one batch of the buffer, then returns the body of the next batch to post (`reason`: size, age, flush, hide, retry, load), or
     /// `undefined` when nothing waits or a send is under way.
     #[wasm_bindgen(js_name = nextBatch)]
@@ -56,7 +61,7 @@ impl Core {
         self.instance.show_survey(id)
     }
 
-    /// Queue counts as JSON: `{"queued","inFlight","rejected","dropped","failures"}`.
+    /// Queue counts as JSON: `{"queued","inFlight","rejected","dropped","evicted","failures"}`.
     pub fn status(&self) -> String {
         self.instance.status()
     }

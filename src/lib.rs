@@ -22,6 +22,12 @@
 
 pub mod domain;
 
+/// The wasm heap: talc instead of the default dlmalloc. Measured: 2.6 KB gzip smaller, and
+/// no slower on the delivery path (bench/results.md).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]

@@ -137,7 +137,7 @@ fn sends_take_the_buffer_and_a_failed_one_loses_nothing() {
     assert!(core.next_batch("age").is_none(), "one send at a time");
     let top = u32::MAX;
     assert_eq!(*core.settle(503, -1.0, top), [0.0, 999.0], "back off 1 s (full jitter at its top)");
-    assert_eq!(status(&core), serde_json::json!({"queued": 2, "inFlight": 0, "rejected": 1, "dropped": 0, "failures": 1}));
+    assert_eq!(status(&core), serde_json::json!({"queued": 2, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1}));
     let again = core.next_batch("retry").expect("the same events again");
     assert_eq!(first.replace("\"age\"", "\"retry\"").split("\"t\":").nth(1), again.split("\"t\":").nth(1), "same events, same ids");
     assert_eq!(*core.settle(429, 120_000.0, top), [0.0, 120_000.0], "Retry-After wins over a shorter backoff");

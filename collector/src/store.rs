@@ -153,7 +153,7 @@ impl Store {
 mod tests {
     use super::*;
     use cxkit::domain::batch::{decode, encode, SendReason, Sender};
-    use cxkit::domain::event::Event;
+    use cxkit::domain::event::{Event, Priority};
     use cxkit::domain::json::Value;
     use cxkit::domain::queue::Queued;
     use cxkit::domain::score::Tenths;
@@ -165,7 +165,8 @@ mod tests {
             ("survey".to_owned(), Value::String("nps".into())),
             ("value".to_owned(), Value::Number(score.to_string().into())),
         ];
-        Queued { seq, event: Event { name: "$response".into(), time_ms: 1_000 + seq as i64, props }.encode().unwrap() }
+        let event = Event { name: "$response".into(), time_ms: 1_000 + seq as i64, props, priority: Priority::Answer };
+        Queued { seq, event: event.encode().unwrap() }
     }
 
     fn batch_of(scores: &[u8]) -> Batch {

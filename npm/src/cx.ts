@@ -183,7 +183,7 @@ export class Cx {
 
   /** Queue counts. */
   status(): Status {
-    const queue = this.#core ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered">) : { queued: 0, inFlight: 0, rejected: 0, dropped: 0, failures: 0 };
+    const queue = this.#core ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered">) : { queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0 };
     return { buffered: this.#buffer.length, ...queue };
   }
 

@@ -77,12 +77,21 @@ export class Delivery {
   readonly #onHide = (): void => {
     if (document.visibilityState === "hidden") void this.send("hide");
   };
+  /** Back online after sends found no network: the wait was for the network, not the server. */
+  readonly #onOnline = (): void => {
+    if (this.#notBefore === 0 || this.#lastStatus !== 0) return;
+    this.#notBefore = 0;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    void this.send("retry");
+  };
 
   constructor(core: Core, endpoint: string) {
     this.#core = core;
     this.#endpoint = endpoint;
     document.addEventListener("visibilitychange", this.#onHide);
     addEventListener("pagehide", this.#onHide);
+    addEventListener("online", this.#onOnline);
   }
 
   /** Makes sure a send happens within the age limit (called when the first event waits). */
@@ -107,7 +116,11 @@ export class Delivery {
   }
 
   async #sendAll(reason: SendReason): Promise<SendOutcome> {
-    if (performance.now() < this.#notBefore) return { ok: false, status: this.#lastStatus };
+    if (performance.now() < this.#notBefore) {
+      // Nothing may go yet; take the buffer in, so it stays small and the queue's caps apply.
+      this.#core.drain();
+      return { ok: false, status: this.#lastStatus };
+    }
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const keepalive = reason === "hide";
@@ -133,6 +146,7 @@ export class Delivery {
     this.#stopped = true;
     document.removeEventListener("visibilitychange", this.#onHide);
     removeEventListener("pagehide", this.#onHide);
+    removeEventListener("online", this.#onOnline);
     clearTimeout(this.#timer);
     this.#timer = undefined;
     return this.send("hide");

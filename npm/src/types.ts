@@ -74,6 +74,8 @@ export interface Status {
   rejected: number;
   /** Refused by the collector alone while the rest of their batch was accepted. */
   dropped: number;
+  /** Evicted, oldest touchpoints first, when more than 20,000 events or 4 MiB waited. */
+  evicted: number;
   /** Failed sends in a row: above 0, cxkit is backing off and keeps every event. */
   failures: number;
 }

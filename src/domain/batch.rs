@@ -286,14 +286,14 @@ fn decode_event(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::event::Event;
+    use crate::domain::event::{Event, Priority};
 
     const STREAM: &str = "Q2hlY2tvdXRTdGFydGVkIQ";
     const SENDER: Sender<'static> = Sender { site: "shop", stream: STREAM };
 
     fn encoded(seq: u64, time_ms: i64, name: &str, props: &str) -> Queued {
         let Value::Object(props) = json::parse(props).unwrap() else { panic!("props must be an object") };
-        Queued { seq, event: Event { name: name.into(), time_ms, props }.encode().unwrap() }
+        Queued { seq, event: Event { name: name.into(), time_ms, props, priority: Priority::Touchpoint }.encode().unwrap() }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! the field and the rule it broke (`endpoint: must use https (http only for localhost)`), so a
 //! site owner can fix a bad tag from the console message alone.
 
-use super::json::{self, Value};
+use super::json;
 use super::survey::{SurveyKind, Trigger};
 
 /// Default batch age before a send: one request per 5 s under steady traffic (design.md).
@@ -151,57 +151,50 @@ const KNOWN_OPTIONS: [&str; 6] = ["endpoint", "siteId", "survey", "trigger", "ma
 
 impl Config {
     /// Parses and validates a configuration given as JSON text.
+    ///
+    /// The object is read as raw members (no value tree: this is the only JSON the wasm parses
+    /// besides the event buffer), then checked in a fixed order, so the error a site owner
+    /// sees does not depend on the order of their options.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let value = json::parse(text).map_err(|_| ConfigError::new("config", ConfigProblem::NotJson))?;
-        Config::from_value(&value)
-    }
-
-    /// Validates a configuration object.
-    pub fn from_value(value: &Value) -> Result<Config, ConfigError> {
-        let Value::Object(members) = value else {
-            return Err(ConfigError::new("config", ConfigProblem::NotAnObject));
+        let members = match json::object_members(text) {
+            Ok(Some(members)) => members,
+            Ok(None) => return Err(ConfigError::new("config", ConfigProblem::NotAnObject)),
+            Err(_) => return Err(ConfigError::new("config", ConfigProblem::NotJson)),
         };
         if let Some((key, _)) = members.iter().find(|(k, _)| !KNOWN_OPTIONS.contains(&k.as_str())) {
             return Err(ConfigError { field: key.clone(), problem: ConfigProblem::UnknownOption });
         }
-        let endpoint = required_string(value, "endpoint")?;
-        validate_endpoint(endpoint).map_err(|problem| ConfigError::new("endpoint", problem))?;
-        let site_id = required_string(value, "siteId")?;
-        validate_site_id(site_id).map_err(|problem| ConfigError::new("siteId", problem))?;
-        let survey = optional_string(value, "survey")?
-            .map(|id| SurveyKind::from_id(id).ok_or(ConfigError::new("survey", ConfigProblem::UnknownSurvey)))
+        let raw = |field: &str| members.iter().find(|(k, _)| k == field).map(|(_, v)| *v);
+        let string = |field: &str| -> Result<Option<String>, ConfigError> {
+            raw(field).map(|v| json::string_of(v).ok_or(ConfigError::new(field, ConfigProblem::NotAString))).transpose()
+        };
+        let required = |field: &str| string(field)?.ok_or(ConfigError::new(field, ConfigProblem::Missing));
+
+        let endpoint = required("endpoint")?;
+        validate_endpoint(&endpoint).map_err(|problem| ConfigError::new("endpoint", problem))?;
+        let site_id = required("siteId")?;
+        validate_site_id(&site_id).map_err(|problem| ConfigError::new("siteId", problem))?;
+        let survey = string("survey")?
+            .map(|id| SurveyKind::from_id(&id).ok_or(ConfigError::new("survey", ConfigProblem::UnknownSurvey)))
             .transpose()?;
-        let trigger = optional_string(value, "trigger")?
-            .map(|text| Trigger::parse(text).ok_or(ConfigError::new("trigger", ConfigProblem::BadTrigger)))
+        let trigger = string("trigger")?
+            .map(|text| Trigger::parse(&text).ok_or(ConfigError::new("trigger", ConfigProblem::BadTrigger)))
             .transpose()?;
         if trigger.is_some() && survey.is_none() {
             return Err(ConfigError::new("trigger", ConfigProblem::TriggerWithoutSurvey));
         }
-        let max_batch_age_ms = optional_integer(value, "maxBatchAgeMs", MAX_BATCH_AGE_RANGE_MS)?
+        let max_batch_age_ms = integer_in(raw("maxBatchAgeMs"), "maxBatchAgeMs", MAX_BATCH_AGE_RANGE_MS)?
             .unwrap_or(DEFAULT_MAX_BATCH_AGE_MS);
-        match value.get("strict") {
-            None | Some(Value::Bool(_)) => {}
-            Some(_) => return Err(ConfigError::new("strict", ConfigProblem::NotABoolean)),
+        if raw("strict").is_some_and(|v| v != "true" && v != "false") {
+            return Err(ConfigError::new("strict", ConfigProblem::NotABoolean));
         }
-        Ok(Config { endpoint: endpoint.into(), site_id: site_id.into(), survey, trigger, max_batch_age_ms })
+        Ok(Config { endpoint, site_id, survey, trigger, max_batch_age_ms })
     }
 }
 
-fn optional_string<'v>(value: &'v Value, field: &str) -> Result<Option<&'v str>, ConfigError> {
-    match value.get(field) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ConfigError::new(field, ConfigProblem::NotAString)),
-    }
-}
-
-fn required_string<'v>(value: &'v Value, field: &str) -> Result<&'v str, ConfigError> {
-    optional_string(value, field)?.ok_or(ConfigError::new(field, ConfigProblem::Missing))
-}
-
-fn optional_integer(value: &Value, field: &str, (min, max): (u32, u32)) -> Result<Option<u32>, ConfigError> {
-    let Some(raw) = value.get(field) else { return Ok(None) };
-    let n = raw.as_i64().ok_or(ConfigError::new(field, ConfigProblem::NotAnInteger))?;
+fn integer_in(raw: Option<&str>, field: &str, (min, max): (u32, u32)) -> Result<Option<u32>, ConfigError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let n = json::parse_integer(raw).ok_or(ConfigError::new(field, ConfigProblem::NotAnInteger))?;
     if n < i64::from(min) || n > i64::from(max) {
         return Err(ConfigError::new(field, ConfigProblem::OutOfRange));
     }

@@ -22,7 +22,16 @@ pub const MAX_EVENT_BYTES: usize = 8 * 1024;
 /// Names starting with this are cxkit's own (`$response`); `track()` may not use them.
 pub const RESERVED_PREFIX: char = '$';
 
-/// One touchpoint or answer, before it gets its sequence number.
+/// What a full queue gives up last: answers outrank touchpoints (decisions.md §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    /// A page view, click, `track()` call…
+    Touchpoint,
+    /// A survey answer or dismissal: what a visitor took the time to tell.
+    Answer,
+}
+
+/// One touchpoint or answer built in Rust, before it gets its sequence number.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// What happened: `checkout_started`, or `$response` for a survey answer.
@@ -31,6 +40,8 @@ pub struct Event {
     pub time_ms: i64,
     /// Properties, in the caller's order.
     pub props: Vec<(String, Value)>,
+    /// What a full queue gives up last.
+    pub priority: Priority,
 }
 
 /// Why an event was refused.
@@ -117,6 +128,8 @@ pub struct Encoded {
     pub keys: String,
     /// The property values, each preceded by a comma, e.g. `,"pro",3`.
     pub values: String,
+    /// What a full queue gives up last.
+    pub priority: Priority,
 }
 
 impl Encoded {
@@ -159,7 +172,7 @@ impl Event {
             json::write_string(key, &mut key_json);
             append_prop(&mut keys, &mut values, &key_json, &value.to_json());
         }
-        Encoded { time_ms: self.time_ms, name: self.name, keys: close_keys(keys), values }.checked()
+        Encoded { time_ms: self.time_ms, name: self.name, keys: close_keys(keys), values, priority: self.priority }.checked()
     }
 }
 
@@ -260,7 +273,7 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
     if let Some(problem) = problem {
         return Ok(Err(problem));
     }
-    let event = Encoded { time_ms: time_ms.unwrap_or_default(), name, keys: close_keys(keys), values };
+    let event = Encoded { time_ms: time_ms.unwrap_or_default(), name, keys: close_keys(keys), values, priority: Priority::Touchpoint };
     Ok(event.checked())
 }
 
@@ -305,7 +318,7 @@ mod tests {
         let json::Value::Object(props) = json::parse(r#"{"plan":"pro","n":-2.5e3,"a":[true,null],"q":"\"hi\""}"#).unwrap() else {
             unreachable!()
         };
-        let from_values = Event { name: "x".into(), time_ms: 7, props }.encode().unwrap();
+        let from_values = Event { name: "x".into(), time_ms: 7, props, priority: Priority::Touchpoint }.encode().unwrap();
         assert_eq!(from_text, [from_values]);
     }
 
@@ -347,7 +360,7 @@ mod tests {
     #[test]
     fn encoded_size_is_capped() {
         let props = (0..9).map(|i| (format!("k{i}"), Value::String("x".repeat(900)))).collect();
-        let event = Event { name: "big".into(), time_ms: 1, props };
+        let event = Event { name: "big".into(), time_ms: 1, props, priority: Priority::Touchpoint };
         assert_eq!(event.encode().unwrap_err(), EventProblem::TooLarge);
         let big = (0..9).map(|i| format!(r#""k{i}":"{}""#, "x".repeat(900))).collect::<Vec<_>>().join(",");
         assert_eq!(problem_of(&format!(r#"["big",{{{big}}},1]"#)), EventProblem::TooLarge);

@@ -175,6 +175,39 @@ pub fn measure_members(members: &[(String, Value)]) -> Measure {
     })
 }
 
+/// Reads a JSON object as its members, each value left as its JSON text: for readers that
+/// look at a few known keys (the config) without building a [`Value`] tree. `Ok(None)` when
+/// the text is JSON but not an object.
+pub fn object_members(text: &str) -> Result<Option<Vec<(String, &str)>>, JsonError> {
+    let mut reader = Reader::new(text);
+    if reader.peek()? != b'{' {
+        reader.raw_value()?;
+        reader.end()?;
+        return Ok(None);
+    }
+    reader.expect(b'{')?;
+    let mut members = Vec::new();
+    if !reader.eat(b'}')? {
+        loop {
+            let key = reader.string()?;
+            reader.expect(b':')?;
+            members.push((key, reader.raw_value()?.0));
+            if !reader.more(b'}')? {
+                break;
+            }
+        }
+    }
+    reader.end()?;
+    Ok(Some(members))
+}
+
+/// The string a JSON string literal holds, or `None` for any other JSON text.
+pub fn string_of(text: &str) -> Option<String> {
+    let mut reader = Reader::new(text);
+    let value = reader.string().ok()?;
+    reader.end().ok().map(|()| value)
+}
+
 /// Parses one JSON value, surrounded by optional white space.
 pub fn parse(text: &str) -> Result<Value, JsonError> {
     let mut reader = Reader::new(text);
@@ -705,6 +738,18 @@ mod tests {
             assert_eq!(measured, Measure { depth, longest_string: longest }, "{text}");
             assert_eq!(measure(&parse(text).unwrap()), measured, "{text}");
         }
+    }
+
+    #[test]
+    fn object_members_keep_their_values_as_text() {
+        let members = object_members(r#" {"a": 1, "b\u00e9": {"c": [true]}, "d": "x\"y"} "#).unwrap().unwrap();
+        assert_eq!(members, [("a".to_owned(), "1"), ("bé".to_owned(), r#"{"c": [true]}"#), ("d".to_owned(), r#""x\"y""#)]);
+        assert_eq!(object_members("[1]").unwrap(), None);
+        assert_eq!(object_members("{}").unwrap(), Some(vec![]));
+        assert!(object_members(r#"{"a":}"#).is_err());
+        assert!(object_members(r#"{"a":1} x"#).is_err());
+        assert_eq!(string_of(r#""x\"y""#).as_deref(), Some("x\"y"));
+        assert_eq!(string_of("7"), None);
     }
 
     #[test]

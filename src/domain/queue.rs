@@ -11,13 +11,17 @@
 
 use std::collections::VecDeque;
 
-use super::event::Encoded;
+use super::event::{Encoded, Priority};
 use super::retry::Verdict;
 
 /// Largest request body: under the 64 KiB keepalive quota, with room for the envelope.
 pub const MAX_BATCH_BYTES: usize = 60 * 1024;
 /// A guard on events per request; bytes and age are the usual triggers (decisions.md §12).
 pub const MAX_BATCH_EVENTS: usize = 500;
+/// Most events held in memory (decisions.md §9): beyond it the oldest touchpoint goes.
+pub const MAX_MEMORY_EVENTS: usize = 20_000;
+/// Most bytes held in memory, counted as [`Encoded::wire_bytes`].
+pub const MAX_MEMORY_BYTES: usize = 4 * 1024 * 1024;
 
 /// An event with its sequence number: with the page's stream id, its unique id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +43,8 @@ pub struct Queue {
     split: Option<Split>,
     failures: u32,
     dropped: u64,
+    evicted: u64,
+    bytes: usize,
 }
 
 /// The state of one refused batch being split.
@@ -69,12 +75,43 @@ impl Queue {
         Queue::default()
     }
 
-    /// Numbers and enqueues a checked event; returns its sequence number.
+    /// Numbers and enqueues a checked event; returns its sequence number. Over the memory
+    /// caps, the oldest waiting touchpoint is evicted — an answer only when no touchpoint is
+    /// left — and counted (decisions.md §9).
     pub fn push(&mut self, event: Encoded) -> u64 {
         let seq = self.next_seq;
+        self.bytes += event.wire_bytes();
         self.pending.push_back(Queued { seq, event });
         self.next_seq += 1;
+        while self.pending.len() + self.in_flight.len() > MAX_MEMORY_EVENTS || self.bytes > MAX_MEMORY_BYTES {
+            if !self.evict_one() {
+                break;
+            }
+        }
         seq
+    }
+
+    /// Evicts the oldest waiting event of the lowest priority, outside a batch being split
+    /// (whose part sizes count on its events). `swap_remove_front` moves the front event into
+    /// the gap: order within the queue is not a contract (ids and times travel with events),
+    /// and it spares the wasm the general `remove`.
+    fn evict_one(&mut self) -> bool {
+        let protected = self.parts.iter().sum::<usize>();
+        let touchpoint = (protected..self.pending.len()).find(|&i| self.pending[i].event.priority == Priority::Touchpoint);
+        let Some(evicted) = touchpoint.or((protected < self.pending.len()).then_some(protected)).and_then(|i| {
+            self.pending.swap(protected, i);
+            if protected == 0 { self.pending.pop_front() } else { self.pending.swap_remove_front(protected) }
+        }) else {
+            return false;
+        };
+        self.bytes -= evicted.event.wire_bytes();
+        self.evicted += 1;
+        true
+    }
+
+    /// Events evicted by the memory caps.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
     }
 
     /// Events waiting, not counting those in flight.
@@ -129,6 +166,7 @@ impl Queue {
         let sent = self.in_flight.len();
         match verdict {
             Verdict::Delivered => {
+                self.bytes -= self.in_flight.iter().map(|q| q.event.wire_bytes()).sum::<usize>();
                 self.in_flight.clear();
                 self.failures = 0;
                 if let Some(split) = &mut self.split {
@@ -158,6 +196,7 @@ impl Queue {
                 let split = self.split.get_or_insert_with(Split::default);
                 if split.accepted_any {
                     self.dropped += sent as u64;
+                    self.bytes -= self.in_flight.iter().map(|q| q.event.wire_bytes()).sum::<usize>();
                 } else {
                     split.held.append(&mut self.in_flight);
                 }
@@ -177,6 +216,7 @@ impl Queue {
         let split = self.split.take()?;
         if split.accepted_any {
             self.dropped += split.held.len() as u64;
+            self.bytes -= split.held.iter().map(|q| q.event.wire_bytes()).sum::<usize>();
             return None;
         }
         for event in split.held.into_iter().rev() {
@@ -201,7 +241,50 @@ mod tests {
 
     fn event(name: &str, text_len: usize) -> Encoded {
         let props = vec![("t".into(), Value::String("x".repeat(text_len)))];
-        Event { name: name.into(), time_ms: 1, props }.encode().unwrap()
+        Event { name: name.into(), time_ms: 1, props, priority: Priority::Touchpoint }.encode().unwrap()
+    }
+
+    fn answer() -> Encoded {
+        Encoded { priority: Priority::Answer, ..event("$response", 1) }
+    }
+
+    #[test]
+    fn over_the_count_cap_the_oldest_touchpoint_goes_and_answers_stay() {
+        let mut queue = Queue::new();
+        queue.push(answer());
+        for _ in 0..MAX_MEMORY_EVENTS + 5 {
+            queue.push(event("e", 1));
+        }
+        assert_eq!(queue.pending_len(), MAX_MEMORY_EVENTS);
+        assert_eq!(queue.evicted(), 6);
+        let seqs: Vec<u64> = queue.pending.iter().map(|q| q.seq).collect();
+        assert!(seqs.contains(&0), "the answer is kept");
+        assert!((1..=6).all(|seq| !seqs.contains(&seq)), "touchpoints 1–6 went, oldest first");
+        assert!(seqs.contains(&7));
+    }
+
+    #[test]
+    fn answers_go_only_when_nothing_else_is_left() {
+        let mut queue = Queue::new();
+        for _ in 0..MAX_MEMORY_EVENTS + 1 {
+            queue.push(answer());
+        }
+        assert_eq!((queue.pending_len(), queue.evicted()), (MAX_MEMORY_EVENTS, 1));
+        assert!(queue.pending.iter().all(|q| q.seq != 0), "the oldest answer went");
+    }
+
+    #[test]
+    fn the_byte_cap_holds_too_and_bytes_are_given_back_on_delivery() {
+        let mut queue = Queue::new();
+        let one = event("e", 900).wire_bytes();
+        let fit = MAX_MEMORY_BYTES / one;
+        for _ in 0..fit + 3 {
+            queue.push(event("e", 900));
+        }
+        assert_eq!((queue.pending_len(), queue.evicted()), (fit, 3));
+        assert!(queue.begin_send(usize::MAX, 100));
+        deliver(&mut queue);
+        assert_eq!(queue.bytes, (fit - 100) * one, "acknowledged events give their bytes back");
     }
 
     fn seqs(events: &[Queued]) -> Vec<u64> {

@@ -16,7 +16,7 @@ use wasm_bindgen::JsValue;
 use super::widget::{self, Outcome, Widget};
 use crate::domain::batch::{self, SendReason, Sender};
 use crate::domain::config::Config;
-use crate::domain::event::{self, Event};
+use crate::domain::event::{self, Event, Priority};
 use crate::domain::json::{write_integer, Value};
 use crate::domain::queue::{Queue, Queued, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
 use crate::domain::retry::{self, Verdict};
@@ -92,6 +92,12 @@ impl Instance {
         self.shared.config.max_batch_age_ms()
     }
 
+    /// Moves one chunk of the buffer into the queue (while sends wait, so the buffer stays
+    /// small and the queue's caps apply).
+    pub fn drain(&self) {
+        self.shared.drain();
+    }
+
     /// Drains one chunk of the buffer, then starts the next send: the batch body, or `None`
     /// when nothing waits or a send is already under way.
     pub fn next_batch(&self, reason: &str) -> Option<String> {
@@ -143,7 +149,8 @@ impl Instance {
     }
 
     /// Counts for `cx.status()`, as JSON: events in the queue, in flight, refused at intake,
-    /// dropped as refused by the collector, and failed sends in a row.
+    /// dropped as refused by the collector, evicted by the memory caps, and failed sends in a
+    /// row.
     pub fn status(&self) -> String {
         let shared = &self.shared;
         let queue = shared.queue.borrow();
@@ -153,6 +160,7 @@ impl Instance {
             (",\"inFlight\":", queue.in_flight().len()),
             (",\"rejected\":", shared.rejected.get() as usize),
             (",\"dropped\":", queue.dropped() as usize),
+            (",\"evicted\":", queue.evicted() as usize),
             (",\"failures\":", queue.failures() as usize),
         ] {
             out.push_str(key);
@@ -250,7 +258,7 @@ impl Shared {
         let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
         props.push(("path".into(), Value::String(path)));
         let outcome_json = Value::Object(props.clone()).to_json();
-        if let Ok(event) = (Event { name: name.into(), time_ms: now_ms(), props }).encode() {
+        if let Ok(event) = (Event { name: name.into(), time_ms: now_ms(), props, priority: Priority::Answer }).encode() {
             self.queue.borrow_mut().push(event);
             let _ = self.on_outcome.call1(&JsValue::NULL, &JsValue::from_str(&outcome_json));
         }
