@@ -15,11 +15,23 @@ pub struct Core {
 #[wasm_bindgen]
 impl Core {
     /// Validates `config` (JSON text) and starts. `buffer` is the array `track()` pushes
-    /// `[name, props, time]` onto; `on_outcome` gets the JSON of each survey outcome queued.
+    /// `[name, props, time]` onto; `on_outcome` gets the JSON of each survey outcome queued;
+    /// `browser_opt_out` is true under Global Privacy Control or Do-Not-Track "1".
     /// Throws `field: rule` for a bad config.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, buffer: js_sys::Array, on_outcome: js_sys::Function) -> Result<Core, JsValue> {
-        Instance::start(config, buffer, on_outcome).map(|instance| Core { instance })
+    pub fn new(config: &str, buffer: js_sys::Array, on_outcome: js_sys::Function, browser_opt_out: bool) -> Result<Core, JsValue> {
+        Instance::start(config, buffer, on_outcome, browser_opt_out).map(|instance| Core { instance })
+    }
+
+    /// The visitor's consent now: `granted`, `pending` or `denied`.
+    pub fn consent(&self) -> String {
+        self.instance.consent().into()
+    }
+
+    /// Sets the visitor's consent. Throws `consent: rule` for another value.
+    #[wasm_bindgen(js_name = setConsent)]
+    pub fn set_consent(&self, consent: &str) -> Result<(), JsValue> {
+        self.instance.set_consent(consent)
     }
 
     /// The configured age limit of a pending event, in ms.
@@ -61,7 +73,7 @@ impl Core {
         self.instance.show_survey(id)
     }
 
-    /// Queue counts as JSON: `{"queued","inFlight","rejected","dropped","evicted","failures"}`.
+    /// Queue counts as JSON: `{"consent","queued","inFlight","rejected","dropped","evicted","failures"}`.
     pub fn status(&self) -> String {
         self.instance.status()
     }

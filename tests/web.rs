@@ -27,7 +27,7 @@ fn start() -> Harness {
     let outcomes = Rc::new(RefCell::new(Vec::new()));
     let sink = outcomes.clone();
     let on_outcome = Closure::<dyn FnMut(String)>::new(move |json: String| sink.borrow_mut().push(serde_json::from_str(&json).unwrap()));
-    let core = Core::new(CONFIG, js_sys::Array::new(), on_outcome.as_ref().clone().unchecked_into()).expect("config is good");
+    let core = Core::new(CONFIG, js_sys::Array::new(), on_outcome.as_ref().clone().unchecked_into(), false).expect("config is good");
     Harness { core, outcomes, _on_outcome: on_outcome }
 }
 
@@ -119,7 +119,7 @@ fn escape_dismisses_without_an_answer() {
 fn a_bad_config_names_the_field_and_the_rule() {
     let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
     let bad = r#"{"endpoint":"http://example.com/cx","siteId":"test"}"#;
-    let error = Core::new(bad, js_sys::Array::new(), noop.as_ref().clone().unchecked_into()).err().unwrap();
+    let error = Core::new(bad, js_sys::Array::new(), noop.as_ref().clone().unchecked_into(), false).err().unwrap();
     assert_eq!(error.as_string().unwrap(), "endpoint: must use https (http only for localhost / 127.0.0.1)");
 }
 
@@ -127,7 +127,7 @@ fn a_bad_config_names_the_field_and_the_rule() {
 fn sends_take_the_buffer_and_a_failed_one_loses_nothing() {
     let buffer = js_sys::Array::new();
     let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
-    let core = Core::new(CONFIG, buffer.clone(), noop.as_ref().clone().unchecked_into()).unwrap();
+    let core = Core::new(CONFIG, buffer.clone(), noop.as_ref().clone().unchecked_into(), false).unwrap();
     for (name, props) in [("a", r#"{"n":1}"#), ("$reserved", "{}"), ("b", r#"{"n":2}"#)] {
         let entry = js_sys::Array::of3(&name.into(), &js_sys::JSON::parse(props).unwrap(), &1_700_000_000_000f64.into());
         buffer.push(&entry);
@@ -137,7 +137,7 @@ fn sends_take_the_buffer_and_a_failed_one_loses_nothing() {
     assert!(core.next_batch("age").is_none(), "one send at a time");
     let top = u32::MAX;
     assert_eq!(*core.settle(503, -1.0, top), [0.0, 999.0], "back off 1 s (full jitter at its top)");
-    assert_eq!(status(&core), serde_json::json!({"queued": 2, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1}));
+    assert_eq!(status(&core), serde_json::json!({"consent": "granted", "queued": 2, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1}));
     let again = core.next_batch("retry").expect("the same events again");
     assert_eq!(first.replace("\"age\"", "\"retry\"").split("\"t\":").nth(1), again.split("\"t\":").nth(1), "same events, same ids");
     assert_eq!(*core.settle(429, 120_000.0, top), [0.0, 120_000.0], "Retry-After wins over a shorter backoff");
@@ -145,6 +145,36 @@ fn sends_take_the_buffer_and_a_failed_one_loses_nothing() {
     assert_eq!(*core.settle(200, -1.0, top), [2.0, -1.0]);
     assert!(core.next_batch("flush").is_none());
     core.shutdown();
+}
+
+#[wasm_bindgen_test]
+fn consent_gates_sending_keeping_and_surveys() {
+    let buffer = js_sys::Array::new();
+    let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
+    let pending = CONFIG.replace('}', r#","consent":"pending"}"#);
+    let core = Core::new(&pending, buffer.clone(), noop.as_ref().clone().unchecked_into(), false).unwrap();
+    buffer.push(&js_sys::Array::of3(&"a".into(), &js_sys::Object::new(), &1.0.into()));
+    assert!(core.next_batch("flush").is_none(), "pending sends nothing");
+    assert_eq!(status(&core)["queued"], 1, "but keeps the event in memory");
+    core.set_consent("granted").unwrap();
+    assert!(core.next_batch("flush").is_some(), "granted releases it");
+    core.settle(200, -1.0, 0);
+    core.show_survey("nps").unwrap();
+    core.set_consent("denied").unwrap();
+    assert!(widget_root().is_none(), "denied closes the survey");
+    buffer.push(&js_sys::Array::of3(&"b".into(), &js_sys::Object::new(), &2.0.into()));
+    assert!(core.next_batch("flush").is_none());
+    assert_eq!(status(&core)["queued"], 0, "denied keeps nothing");
+    assert_eq!(buffer.length(), 0);
+    assert_eq!(core.show_survey("nps").unwrap_err().as_string().unwrap(), "consent: denied, so no survey is shown");
+    assert_eq!(core.set_consent("maybe").unwrap_err().as_string().unwrap(), "consent: must be granted, pending or denied");
+    core.shutdown();
+
+    let opted_out = Core::new(CONFIG, js_sys::Array::new(), noop.as_ref().clone().unchecked_into(), true).unwrap();
+    assert_eq!(opted_out.consent(), "denied", "GPC / DNT mean denied");
+    opted_out.set_consent("granted").unwrap();
+    assert_eq!(opted_out.consent(), "granted", "unless the site says otherwise");
+    opted_out.shutdown();
 }
 
 #[wasm_bindgen_test]

@@ -8,7 +8,16 @@
 import initWasm, { Core } from "../pkg/cxkit.js";
 import { checkEvent } from "./check.js";
 import { Delivery, type SendOutcome } from "./delivery.js";
-import { CxError, type ErrorInfo, type Options, type Result, type Status, type SurveyId, type SurveyResponse } from "./types.js";
+import {
+  CxError,
+  type ConsentState,
+  type ErrorInfo,
+  type Options,
+  type Result,
+  type Status,
+  type SurveyId,
+  type SurveyResponse,
+} from "./types.js";
 
 /** Calls kept while the wasm loads; beyond this they are refused, not buffered without end. */
 const MAX_WAITING_CALLS = 1000;
@@ -19,6 +28,12 @@ const BUFFER_GUARD = 500;
 const OK: { ok: true } = Object.freeze({ ok: true });
 
 let wasmLoading: Promise<unknown> | undefined;
+
+/** Global Privacy Control (where the browser has it) or Do-Not-Track "1". */
+function browserOptOut(): boolean {
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
+  return nav.globalPrivacyControl === true || nav.doNotTrack === "1";
+}
 
 /** Runs `task` when the page is idle (Safari has no requestIdleCallback: a timeout then). */
 function whenIdle(task: () => void): void {
@@ -31,11 +46,13 @@ function loadWasm(url: URL | string): Promise<unknown> {
   return wasmLoading;
 }
 
-/** Turns the core's `field: rule` message into an {@link ErrorInfo}. */
+/** Turns the core's `field: rule` message into an {@link ErrorInfo}; a rule about consent
+ * has the `consent` code whatever the call, so callers can tell "not allowed" from "wrong". */
 function fromCore(code: ErrorInfo["code"], thrown: unknown): ErrorInfo {
   const message = typeof thrown === "string" ? thrown : thrown instanceof Error ? thrown.message : String(thrown);
   const colon = message.indexOf(": ");
-  return { code, field: colon > 0 ? message.slice(0, colon) : "", message };
+  const field = colon > 0 ? message.slice(0, colon) : "";
+  return { code: field === "consent" ? "consent" : code, field, message };
 }
 
 /** A send's outcome as a {@link Result}. A failed send keeps its events queued, so it is a
@@ -77,7 +94,7 @@ export class Cx {
   async #start(wasmUrl: URL | string): Promise<Result> {
     try {
       await loadWasm(wasmUrl);
-      this.#core = new Core(JSON.stringify(this.#options), this.#buffer, (outcome: string) => this.#recorded(outcome));
+      this.#core = new Core(JSON.stringify(this.#options), this.#buffer, (outcome: string) => this.#recorded(outcome), browserOptOut());
     } catch (thrown) {
       const error = fromCore("config", thrown);
       this.#stopped = error;
@@ -162,6 +179,24 @@ export class Cx {
     return failure ? this.#fail(failure) : result;
   }
 
+  /**
+   * Reports the visitor's consent. `granted` sends what was held; `denied` forgets every event
+   * and closes an open survey.
+   */
+  consent(state: ConsentState): Result {
+    let failure: ErrorInfo | undefined;
+    const result = this.#withCore((core) => {
+      try {
+        core.setConsent(state);
+      } catch (thrown) {
+        failure = fromCore("consent", thrown);
+        return;
+      }
+      if (state === "granted") void this.#delivery?.send("flush");
+    });
+    return failure ? this.#fail(failure) : result;
+  }
+
   /** Calls `listener` with each scored survey answer. Returns a function that unsubscribes. */
   on(event: "response", listener: ResponseListener): () => void {
     if (event !== "response") {
@@ -177,13 +212,22 @@ export class Cx {
     const ready = await this.ready;
     if (!ready.ok) return this.#fail(ready.error);
     const delivery = this.#delivery;
-    if (!delivery || this.#stopped) return this.#fail(this.#stopped ?? { code: "not_running", field: "", message: "cxkit is not running" });
+    const core = this.#core;
+    if (!delivery || !core || this.#stopped) return this.#fail(this.#stopped ?? { code: "not_running", field: "", message: "cxkit is not running" });
+    const consent = core.consent();
+    if (consent !== "granted") {
+      // Not a misuse: the site asked for this. Say why nothing went, without logging.
+      const message = consent === "pending" ? "consent: pending, so events are held until it is granted" : "consent: denied, so nothing is sent";
+      return { ok: false, error: { code: "consent", field: "", message } };
+    }
     return fromSend(await delivery.send("flush"));
   }
 
   /** Queue counts. */
   status(): Status {
-    const queue = this.#core ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered">) : { queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0 };
+    const queue: Omit<Status, "buffered"> = this.#core
+      ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered">)
+      : { consent: this.#options.consent ?? "granted", queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0 };
     return { buffered: this.#buffer.length, ...queue };
   }
 

@@ -3,6 +3,13 @@
 /** Built-in survey ids (decisions.md §4). */
 export type SurveyId = "nps" | "csat" | "ces";
 
+/**
+ * The visitor's consent. `granted`: track and send. `pending`: hold events in memory, send
+ * nothing, show no automatic survey. `denied`: keep and send nothing. Global Privacy Control
+ * and Do-Not-Track count as `denied` until the site calls `consent("granted")`.
+ */
+export type ConsentState = "granted" | "pending" | "denied";
+
 /** Options for {@link init} and, kebab-cased as `data-*` attributes, for the script tag. */
 export interface Options {
   /** Where batches are posted: an absolute https URL (http only on localhost / 127.0.0.1). */
@@ -15,6 +22,8 @@ export interface Options {
   trigger?: `delay:${number}s` | `delay:${number}ms`;
   /** Longest an event waits before a send, in ms (50–60000; default 5000). */
   maxBatchAgeMs?: number;
+  /** Consent at start (default `granted`); use `pending` if your site asks first. */
+  consent?: ConsentState;
   /** Throw a {@link CxError} on misuse instead of returning `{ ok: false }`. Advised in development. */
   strict?: boolean;
 }
@@ -24,8 +33,8 @@ export type Props = Record<string, unknown>;
 
 /** What went wrong, and where. */
 export interface ErrorInfo {
-  /** `config`, `invalid_event`, `invalid_survey`, `not_running` or `delivery`. */
-  code: "config" | "invalid_event" | "invalid_survey" | "not_running" | "delivery";
+  /** `config`, `invalid_event`, `invalid_survey`, `consent`, `not_running` or `delivery`. */
+  code: "config" | "invalid_event" | "invalid_survey" | "consent" | "not_running" | "delivery";
   /** The option or argument at fault (`siteId`, `props.plan`), or `""`. */
   field: string;
   /** `field: rule`, readable as is. */
@@ -64,6 +73,8 @@ export interface SurveyResponse {
 
 /** Queue counts, for dashboards and tests. */
 export interface Status {
+  /** The visitor's consent now. */
+  consent: ConsentState;
   /** Tracked, not yet handed to the queue. */
   buffered: number;
   /** In the queue, waiting for a send. */

@@ -4,6 +4,7 @@
 //! the field and the rule it broke (`endpoint: must use https (http only for localhost)`), so a
 //! site owner can fix a bad tag from the console message alone.
 
+use super::consent::Consent;
 use super::json;
 use super::survey::{SurveyKind, Trigger};
 
@@ -24,6 +25,7 @@ pub struct Config {
     survey: Option<SurveyKind>,
     trigger: Option<Trigger>,
     max_batch_age_ms: u32,
+    consent: Consent,
 }
 
 impl Config {
@@ -46,6 +48,10 @@ impl Config {
     /// The oldest a queued event gets before a send is due.
     pub fn max_batch_age_ms(&self) -> u32 {
         self.max_batch_age_ms
+    }
+    /// The consent the site starts with (before browser opt-out signals).
+    pub fn consent(&self) -> Consent {
+        self.consent
     }
 }
 
@@ -96,6 +102,8 @@ pub enum ConfigProblem {
     BadTrigger,
     /// A trigger without a survey to show.
     TriggerWithoutSurvey,
+    /// A consent other than granted, pending or denied.
+    UnknownConsent,
 }
 
 impl ConfigProblem {
@@ -119,6 +127,7 @@ impl ConfigProblem {
             ConfigProblem::UnknownSurvey => "must be one of nps, csat, ces, text",
             ConfigProblem::BadTrigger => "must look like delay:20s",
             ConfigProblem::TriggerWithoutSurvey => "needs a survey to show",
+            ConfigProblem::UnknownConsent => "must be granted, pending or denied",
         }
     }
 }
@@ -147,7 +156,7 @@ impl std::error::Error for ConfigError {}
 
 /// Options the JS API accepts. `strict` is read by the JS wrapper; it is listed so it is not
 /// "unknown".
-const KNOWN_OPTIONS: [&str; 6] = ["endpoint", "siteId", "survey", "trigger", "maxBatchAgeMs", "strict"];
+const KNOWN_OPTIONS: [&str; 7] = ["endpoint", "siteId", "survey", "trigger", "maxBatchAgeMs", "consent", "strict"];
 
 impl Config {
     /// Parses and validates a configuration given as JSON text.
@@ -185,10 +194,14 @@ impl Config {
         }
         let max_batch_age_ms = integer_in(raw("maxBatchAgeMs"), "maxBatchAgeMs", MAX_BATCH_AGE_RANGE_MS)?
             .unwrap_or(DEFAULT_MAX_BATCH_AGE_MS);
+        let consent = string("consent")?
+            .map(|id| Consent::from_id(&id).ok_or(ConfigError::new("consent", ConfigProblem::UnknownConsent)))
+            .transpose()?
+            .unwrap_or(Consent::Granted);
         if raw("strict").is_some_and(|v| v != "true" && v != "false") {
             return Err(ConfigError::new("strict", ConfigProblem::NotABoolean));
         }
-        Ok(Config { endpoint, site_id, survey, trigger, max_batch_age_ms })
+        Ok(Config { endpoint, site_id, survey, trigger, max_batch_age_ms, consent })
     }
 }
 
@@ -296,15 +309,17 @@ mod tests {
         assert_eq!(config.survey(), None);
         assert_eq!(config.trigger(), None);
         assert_eq!(config.max_batch_age_ms(), DEFAULT_MAX_BATCH_AGE_MS);
+        assert_eq!(config.consent(), Consent::Granted, "a pasted tag just works");
     }
 
     #[test]
     fn every_option_is_read() {
         let config =
-            Config::parse(&with(r#""survey":"nps","trigger":"delay:20s","maxBatchAgeMs":250,"strict":true"#)).unwrap();
+            Config::parse(&with(r#""survey":"nps","trigger":"delay:20s","maxBatchAgeMs":250,"consent":"pending","strict":true"#)).unwrap();
         assert_eq!(config.survey(), Some(SurveyKind::Nps));
         assert_eq!(config.trigger(), Some(Trigger::Delay { ms: 20_000 }));
         assert_eq!(config.max_batch_age_ms(), 250);
+        assert_eq!(config.consent(), Consent::Pending);
     }
 
     #[test]
@@ -326,6 +341,7 @@ mod tests {
             (with(r#""maxBatchAgeMs":10"#), "maxBatchAgeMs: is out of range"),
             (with(r#""maxBatchAgeMs":600000"#), "maxBatchAgeMs: is out of range"),
             (with(r#""strict":"yes""#), "strict: must be true or false"),
+            (with(r#""consent":"maybe""#), "consent: must be granted, pending or denied"),
         ];
         for (text, expected) in cases {
             assert_eq!(error_of(&text), expected, "{text}");

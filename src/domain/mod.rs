@@ -2,6 +2,7 @@
 
 pub mod batch;
 pub mod config;
+pub mod consent;
 pub mod event;
 pub mod id;
 pub mod json;

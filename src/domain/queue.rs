@@ -109,6 +109,16 @@ impl Queue {
         true
     }
 
+    /// Forgets every event, waiting or in flight (consent was denied). Sequence numbers go on,
+    /// so an id is never reused.
+    pub fn clear(&mut self) {
+        self.pending.clear();
+        self.in_flight.clear();
+        self.parts.clear();
+        self.split = None;
+        self.bytes = 0;
+    }
+
     /// Events evicted by the memory caps.
     pub fn evicted(&self) -> u64 {
         self.evicted
@@ -261,6 +271,17 @@ mod tests {
         assert!(seqs.contains(&0), "the answer is kept");
         assert!((1..=6).all(|seq| !seqs.contains(&seq)), "touchpoints 1–6 went, oldest first");
         assert!(seqs.contains(&7));
+    }
+
+    #[test]
+    fn clearing_forgets_everything_but_never_reuses_an_id() {
+        let mut queue = Queue::new();
+        queue.push(event("a", 1));
+        queue.push(event("b", 1));
+        assert!(queue.begin_send(usize::MAX, 1));
+        queue.clear();
+        assert_eq!((queue.pending_len(), queue.in_flight().len(), queue.bytes), (0, 0, 0));
+        assert_eq!(queue.push(event("c", 1)), 2);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use wasm_bindgen::JsValue;
 use super::widget::{self, Outcome, Widget};
 use crate::domain::batch::{self, SendReason, Sender};
 use crate::domain::config::Config;
+use crate::domain::consent::Consent;
 use crate::domain::event::{self, Event, Priority};
 use crate::domain::json::{write_integer, Value};
 use crate::domain::queue::{Queue, Queued, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
@@ -38,6 +39,7 @@ struct Shared {
     buffer: js_sys::Array,
     on_outcome: js_sys::Function,
     queue: RefCell<Queue>,
+    consent: Cell<Consent>,
     rejected: Cell<u32>,
     trigger_timer: RefCell<Option<Timeout>>,
     widget: RefCell<Option<Widget>>,
@@ -60,16 +62,19 @@ fn random_stream_id() -> Result<String, JsValue> {
 impl Instance {
     /// Validates `config` (JSON text) and starts an instance that drains `buffer` and calls
     /// `on_outcome` with the JSON of each survey outcome it queues (an answer has a `value`).
-    /// The error is `field: rule`.
-    pub fn start(config: &str, buffer: js_sys::Array, on_outcome: js_sys::Function) -> Result<Instance, JsValue> {
+    /// `browser_opt_out` is true under Global Privacy Control or Do-Not-Track. The error is
+    /// `field: rule`.
+    pub fn start(config: &str, buffer: js_sys::Array, on_outcome: js_sys::Function, browser_opt_out: bool) -> Result<Instance, JsValue> {
         let config = Config::parse(config).map_err(|e| JsValue::from_str(&e.message()))?;
         let trigger = config.trigger();
+        let consent = Consent::at_start(config.consent(), browser_opt_out);
         let shared = Rc::new(Shared {
             config,
             stream: random_stream_id()?,
             buffer,
             on_outcome,
             queue: RefCell::new(Queue::new()),
+            consent: Cell::new(consent),
             rejected: Cell::new(0),
             trigger_timer: RefCell::new(None),
             widget: RefCell::new(None),
@@ -78,7 +83,7 @@ impl Instance {
             let weak = Rc::downgrade(&shared);
             let timer = Timeout::new(ms, move || {
                 let Some(shared) = weak.upgrade() else { return };
-                if let Some(kind) = shared.config.survey() {
+                if let (Some(kind), true) = (shared.config.survey(), shared.consent.get().allows_automatic_surveys()) {
                     let _ = shared.show(kind);
                 }
             });
@@ -99,10 +104,13 @@ impl Instance {
     }
 
     /// Drains one chunk of the buffer, then starts the next send: the batch body, or `None`
-    /// when nothing waits or a send is already under way.
+    /// when nothing waits, a send is already under way, or consent does not allow sending.
     pub fn next_batch(&self, reason: &str) -> Option<String> {
         let shared = &self.shared;
         shared.drain();
+        if !shared.consent.get().may_send() {
+            return None;
+        }
         let mut queue = shared.queue.borrow_mut();
         if !queue.begin_send(MAX_BATCH_BYTES, MAX_BATCH_EVENTS) {
             return None;
@@ -142,21 +150,46 @@ impl Instance {
         let _ = batch::encode(sender, SendReason::Flush, now_ms(), &queued);
     }
 
-    /// Shows the survey with id `id`, unless one is already on screen.
+    /// Shows the survey with id `id`, unless one is already on screen. Refused under denied
+    /// consent: an answer that could not be kept must not be asked for.
     pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {
         let kind = SurveyKind::from_id(id).ok_or_else(|| JsValue::from_str("survey: must be one of nps, csat, ces, text"))?;
+        if !self.shared.consent.get().keeps_events() {
+            return Err(JsValue::from_str("consent: denied, so no survey is shown"));
+        }
         self.shared.show(kind)
     }
 
-    /// Counts for `cx.status()`, as JSON: events in the queue, in flight, refused at intake,
+    /// The visitor's consent now.
+    pub fn consent(&self) -> &'static str {
+        self.shared.consent.get().id()
+    }
+
+    /// Sets the visitor's consent: `granted`, `pending` or `denied`. Denied forgets every event
+    /// and closes an open survey. The error is `consent: rule`.
+    pub fn set_consent(&self, id: &str) -> Result<(), JsValue> {
+        let consent = Consent::from_id(id).ok_or_else(|| JsValue::from_str("consent: must be granted, pending or denied"))?;
+        let shared = &self.shared;
+        shared.consent.set(consent);
+        if !consent.keeps_events() {
+            shared.buffer.set_length(0);
+            shared.queue.borrow_mut().clear();
+            shared.widget.borrow_mut().take();
+        }
+        Ok(())
+    }
+
+    /// `cx.status()` as JSON: the consent, and counts of events in the queue, in flight, refused at intake,
     /// dropped as refused by the collector, evicted by the memory caps, and failed sends in a
     /// row.
     pub fn status(&self) -> String {
         let shared = &self.shared;
         let queue = shared.queue.borrow();
-        let mut out = String::new();
+        let mut out = String::from("{\"consent\":\"");
+        out.push_str(shared.consent.get().id());
+        out.push('"');
         for (key, n) in [
-            ("{\"queued\":", queue.pending_len()),
+            (",\"queued\":", queue.pending_len()),
             (",\"inFlight\":", queue.in_flight().len()),
             (",\"rejected\":", shared.rejected.get() as usize),
             (",\"dropped\":", queue.dropped() as usize),
@@ -184,6 +217,10 @@ impl Shared {
     fn drain(&self) {
         let total = self.buffer.length();
         if total == 0 {
+            return;
+        }
+        if !self.consent.get().keeps_events() {
+            self.buffer.set_length(0);
             return;
         }
         let take = total.min(MAX_BATCH_EVENTS as u32);
@@ -240,6 +277,9 @@ impl Shared {
     /// Queues the answer (or dismissal) after the touchpoints before it, scored, and tells the
     /// shell, which sends it at once: an answer is the most valuable event cxkit has.
     fn record(&self, kind: SurveyKind, outcome: Outcome) {
+        if !self.consent.get().keeps_events() {
+            return;
+        }
         self.drain();
         let mut props = vec![("survey".to_owned(), Value::String(kind.id().into()))];
         let name = match outcome {

@@ -26,19 +26,23 @@ after(async () => {
 const TOP_JITTER = () => { Math.random = () => 0.9999999999; };
 const START = new Date("2026-11-23T12:00:00Z");
 
-/** A page with a paused fake clock and cxkit started for a fresh site id. */
-async function startCxkit() {
+/**
+ * A page with a paused fake clock and cxkit started for a fresh site id, with `options` added;
+ * `initScript` runs before the page's own scripts.
+ */
+async function startCxkit(options = {}, initScript = undefined) {
   const siteId = `faults${++site}`;
   const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin, async (p) => {
     await p.clock.install({ time: START });
     await p.addInitScript(TOP_JITTER);
+    if (initScript) await p.addInitScript(initScript);
   });
   await page.clock.pauseAt(new Date(START.getTime() + 1000));
   await page.waitForFunction(() => window.cxkitInit !== undefined);
-  const ready = await page.evaluate(async ([endpoint, id]) => {
-    window.cx = await window.cxkitInit({ endpoint, siteId: id });
+  const ready = await page.evaluate(async ([endpoint, id, extra]) => {
+    window.cx = await window.cxkitInit({ endpoint, siteId: id, ...extra });
     return window.cx.ready;
-  }, [collector.endpoint, siteId]);
+  }, [collector.endpoint, siteId, options]);
   assert.deepEqual(ready, { ok: true });
   return { page, seen, siteId };
 }
@@ -72,13 +76,13 @@ async function assertAllStoredOnce(siteId, produced, { redeliveries = 0 } = {}) 
   assert.equal((await collector.stats(siteId)).redeliveries, redeliveries, "redeliveries");
 }
 
-async function finish(page, seen, siteId) {
+async function finish(page, seen, siteId, expectedErrors = []) {
   const before = (await collector.stats(siteId)).events;
   const last = await page.evaluate(() => { window.cx.track("still_alive", {}); return window.cx.flush(); });
   assert.equal(last.ok, true, JSON.stringify(last));
   assert.equal((await collector.stats(siteId)).events, before + 1, "the instance still delivers");
   assert.deepEqual(seen.pageErrors, [], "no uncaught error");
-  assert.deepEqual(seen.consoleErrors.filter((m) => m.startsWith("cxkit")), [], "no cxkit console error");
+  assert.deepEqual(seen.consoleErrors.filter((m) => m.startsWith("cxkit")), expectedErrors, "no unexpected cxkit console error");
   await page.close();
 }
 
@@ -166,6 +170,46 @@ describe("delivery under faults", () => {
     await assertNextAttemptAt(page, 299_999);
     await eventually(async () => (await collector.stats(siteId)).events === 2, "2 events stored");
     await assertAllStoredOnce(siteId, 2);
+    await finish(page, seen, siteId);
+  });
+
+  test("consent pending → granted → denied: 0 requests while pending, all sent when granted, nothing after denied", async () => {
+    await collector.script({});
+    const { page, seen, siteId } = await startCxkit({ consent: "pending", survey: "nps", trigger: "delay:0s" });
+    await page.clock.runFor(10);
+    const pending = await trackAndFlush(page, ["a", "b", "c"]);
+    assert.equal(pending.error.code, "consent");
+    await page.clock.runFor(10_000);
+    assert.equal(seen.batches.length, 0, "pending: 0 requests, even after the age limit");
+    assert.equal(await page.locator("[data-cxkit=survey]").count(), 0, "pending: no automatic survey");
+    assert.equal((await page.evaluate(() => window.cx.status())).queued, 3, "held in memory");
+
+    await page.evaluate(() => window.cx.consent("granted"));
+    await eventually(async () => (await collector.stats(siteId)).events === 3, "the held events sent once granted");
+
+    await page.evaluate(() => window.cx.consent("denied"));
+    const denied = await trackAndFlush(page, ["d", "e"]);
+    assert.equal(denied.error.code, "consent");
+    await page.clock.runFor(10_000);
+    assert.equal(seen.batches.length, 1, "denied: no request");
+    assert.equal((await page.evaluate(() => window.cx.status())).queued, 0, "denied: nothing kept");
+    assert.equal((await page.evaluate(() => window.cx.showSurvey("nps"))).error.code, "consent");
+    await assertAllStoredOnce(siteId, 3);
+    await page.evaluate(() => window.cx.consent("granted"));
+    await finish(page, seen, siteId, ["cxkit: consent: denied, so no survey is shown"]);
+  });
+
+  test("Global Privacy Control means denied until the site grants consent itself", async () => {
+    await collector.script({});
+    const gpc = () => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });
+    const { page, seen, siteId } = await startCxkit({}, gpc);
+    assert.equal((await page.evaluate(() => window.cx.status())).consent, "denied");
+    await trackAndFlush(page, ["a", "b"]);
+    await page.clock.runFor(10_000);
+    assert.equal(seen.batches.length, 0, "GPC: 0 requests");
+    await page.evaluate(() => window.cx.consent("granted"));
+    await trackAndFlush(page, ["c"]);
+    await assertAllStoredOnce(siteId, 1);
     await finish(page, seen, siteId);
   });
 
