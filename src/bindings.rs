@@ -45,11 +45,18 @@ impl Core {
         self.instance.drain();
     }
 
-    /// Drains up to one batch of the buffer, then returns the body of the next batch to post (`reason`: size, age, flush, hide, retry, load), or
-    /// `undefined` when nothing waits or a send is under way.
+    /// Drains up to one batch of the buffer (and at most `max_drain` entries), then returns
+    /// the body of the next batch to post (`reason`: size, age, flush, hide, retry, load), or
+    /// `undefined` when nothing waits, a send is under way, or consent forbids sending.
     #[wasm_bindgen(js_name = nextBatch)]
-    pub fn next_batch(&self, reason: &str) -> Option<String> {
-        self.instance.next_batch(reason)
+    pub fn next_batch(&self, reason: &str, max_drain: u32) -> Option<String> {
+        self.instance.next_batch(reason, max_drain)
+    }
+
+    /// The most events in one request.
+    #[wasm_bindgen(js_name = maxBatchEvents)]
+    pub fn max_batch_events(&self) -> u32 {
+        self.instance.max_batch_events()
     }
 
     /// Reports the answer to the send under way: HTTP status (0: no answer), the wait its

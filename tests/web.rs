@@ -95,7 +95,7 @@ fn a_keyboard_choice_of_nine_is_a_promoter_response() {
     assert_eq!(outcomes[0]["value"], 9);
     assert_eq!(outcomes[0]["bucket"], "promoter");
     assert_eq!(status(&harness.core)["queued"], 1, "the answer is queued");
-    let body: serde_json::Value = serde_json::from_str(&harness.core.next_batch("flush").expect("a batch")).unwrap();
+    let body: serde_json::Value = serde_json::from_str(&harness.core.next_batch("flush", u32::MAX).expect("a batch")).unwrap();
     assert_eq!(body["names"], serde_json::json!(["$response"]));
     assert_eq!(body["events"][0].as_array().unwrap()[5..8], [serde_json::json!("nps"), serde_json::json!(9), serde_json::json!("promoter")]);
     harness.core.shutdown();
@@ -132,18 +132,35 @@ fn sends_take_the_buffer_and_a_failed_one_loses_nothing() {
         let entry = js_sys::Array::of3(&name.into(), &js_sys::JSON::parse(props).unwrap(), &1_700_000_000_000f64.into());
         buffer.push(&entry);
     }
-    let first = core.next_batch("age").expect("a batch");
+    let first = core.next_batch("age", u32::MAX).expect("a batch");
     assert_eq!(buffer.length(), 0, "the buffer was drained");
-    assert!(core.next_batch("age").is_none(), "one send at a time");
+    assert!(core.next_batch("age", u32::MAX).is_none(), "one send at a time");
     let top = u32::MAX;
     assert_eq!(*core.settle(503, -1.0, top), [0.0, 999.0], "back off 1 s (full jitter at its top)");
     assert_eq!(status(&core), serde_json::json!({"consent": "granted", "queued": 2, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1}));
-    let again = core.next_batch("retry").expect("the same events again");
+    let again = core.next_batch("retry", u32::MAX).expect("the same events again");
     assert_eq!(first.replace("\"age\"", "\"retry\"").split("\"t\":").nth(1), again.split("\"t\":").nth(1), "same events, same ids");
     assert_eq!(*core.settle(429, 120_000.0, top), [0.0, 120_000.0], "Retry-After wins over a shorter backoff");
-    core.next_batch("retry").unwrap();
+    core.next_batch("retry", u32::MAX).unwrap();
     assert_eq!(*core.settle(200, -1.0, top), [2.0, -1.0]);
-    assert!(core.next_batch("flush").is_none());
+    assert!(core.next_batch("flush", u32::MAX).is_none());
+    core.shutdown();
+}
+
+#[wasm_bindgen_test]
+fn a_send_takes_only_what_was_due_when_it_began() {
+    let buffer = js_sys::Array::new();
+    let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
+    let core = Core::new(CONFIG, buffer.clone(), noop.as_ref().clone().unchecked_into(), false).unwrap();
+    for i in 0..5 {
+        buffer.push(&js_sys::Array::of3(&"e".into(), &js_sys::Object::new(), &f64::from(i).into()));
+    }
+    let body: serde_json::Value = serde_json::from_str(&core.next_batch("age", 3).unwrap()).unwrap();
+    assert_eq!(body["events"].as_array().unwrap().len(), 3);
+    assert_eq!(buffer.length(), 2, "the rest waits in the buffer");
+    core.settle(200, -1.0, 0);
+    assert!(core.next_batch("age", 0).is_none(), "nothing more was due");
+    assert_eq!(core.max_batch_events(), 500);
     core.shutdown();
 }
 
@@ -154,16 +171,16 @@ fn consent_gates_sending_keeping_and_surveys() {
     let pending = CONFIG.replace('}', r#","consent":"pending"}"#);
     let core = Core::new(&pending, buffer.clone(), noop.as_ref().clone().unchecked_into(), false).unwrap();
     buffer.push(&js_sys::Array::of3(&"a".into(), &js_sys::Object::new(), &1.0.into()));
-    assert!(core.next_batch("flush").is_none(), "pending sends nothing");
+    assert!(core.next_batch("flush", u32::MAX).is_none(), "pending sends nothing");
     assert_eq!(status(&core)["queued"], 1, "but keeps the event in memory");
     core.set_consent("granted").unwrap();
-    assert!(core.next_batch("flush").is_some(), "granted releases it");
+    assert!(core.next_batch("flush", u32::MAX).is_some(), "granted releases it");
     core.settle(200, -1.0, 0);
     core.show_survey("nps").unwrap();
     core.set_consent("denied").unwrap();
     assert!(widget_root().is_none(), "denied closes the survey");
     buffer.push(&js_sys::Array::of3(&"b".into(), &js_sys::Object::new(), &2.0.into()));
-    assert!(core.next_batch("flush").is_none());
+    assert!(core.next_batch("flush", u32::MAX).is_none());
     assert_eq!(status(&core)["queued"], 0, "denied keeps nothing");
     assert_eq!(buffer.length(), 0);
     assert_eq!(core.show_survey("nps").unwrap_err().as_string().unwrap(), "consent: denied, so no survey is shown");

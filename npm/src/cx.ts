@@ -21,9 +21,6 @@ import {
 
 /** Calls kept while the wasm loads; beyond this they are refused, not buffered without end. */
 const MAX_WAITING_CALLS = 1000;
-/** A send is due each time the buffer grows by this many events, whatever their age
- * (decisions.md §12); the send then takes the buffer over in chunks of this size. */
-const BUFFER_GUARD = 500;
 
 const OK: { ok: true } = Object.freeze({ ok: true });
 
@@ -78,6 +75,9 @@ export class Cx {
   readonly #logged = new Set<string>();
   #core: Core | undefined;
   #delivery: Delivery | undefined;
+  /** A send is due each time the buffer grows by this many events, whatever their age
+   * (decisions.md §12): the core's count cap, read once it runs. */
+  #guard = Number.POSITIVE_INFINITY;
   #stopped: ErrorInfo | undefined;
 
   constructor(options: Options, wasmUrl: URL | string) {
@@ -104,7 +104,8 @@ export class Cx {
       return { ok: false, error };
     }
     const core = this.#core;
-    this.#delivery = new Delivery(core, this.#options.endpoint);
+    this.#delivery = new Delivery(core, this.#options.endpoint, this.#buffer);
+    this.#guard = core.maxBatchEvents();
     for (const call of this.#waiting.splice(0)) call(core);
     if (this.#buffer.length > 0) this.#delivery.schedule();
     whenIdle(() => this.#core?.warm());
@@ -162,7 +163,7 @@ export class Cx {
     if ("error" in checked) return this.#fail(checked.error);
     const length = this.#buffer.push([name, checked.copy, Date.now()]);
     if (length === 1) this.#delivery?.schedule();
-    else if (length % BUFFER_GUARD === 0) void this.#delivery?.send("size");
+    else if (length % this.#guard === 0) void this.#delivery?.send("size");
     return OK;
   }
 

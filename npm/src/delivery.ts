@@ -68,6 +68,8 @@ async function post(endpoint: string, body: string, keepalive: boolean): Promise
 export class Delivery {
   readonly #core: Core;
   readonly #endpoint: string;
+  /** The `track()` buffer the core drains: read here only for its length. */
+  readonly #buffer: readonly unknown[];
   #chain: Promise<unknown> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** `performance.now()` before which no send may go; 0 when none is due. */
@@ -86,9 +88,10 @@ export class Delivery {
     void this.send("retry");
   };
 
-  constructor(core: Core, endpoint: string) {
+  constructor(core: Core, endpoint: string, buffer: readonly unknown[]) {
     this.#core = core;
     this.#endpoint = endpoint;
+    this.#buffer = buffer;
     document.addEventListener("visibilitychange", this.#onHide);
     addEventListener("pagehide", this.#onHide);
     addEventListener("online", this.#onOnline);
@@ -125,7 +128,14 @@ export class Delivery {
     this.#timer = undefined;
     const keepalive = reason === "hide";
     let sent = 0;
-    for (let body = this.#core.nextBatch(reason); body !== undefined; body = this.#core.nextBatch(reason)) {
+    // A send takes what was due when it began: events tracked while it runs wait for their
+    // own age limit, so steady traffic makes one request per age limit, not one per answer.
+    let due = this.#buffer.length;
+    for (;;) {
+      const before = this.#buffer.length;
+      const body = this.#core.nextBatch(reason, due);
+      due -= before - this.#buffer.length;
+      if (body === undefined) break;
       const answer = await post(this.#endpoint, body, keepalive);
       const [acknowledged = 0, retryInMs = -1] = this.#core.settle(answer.status, answer.retryAfterMs, (Math.random() * 2 ** 32) >>> 0);
       sent += acknowledged;
@@ -138,6 +148,7 @@ export class Delivery {
       }
     }
     this.#notBefore = 0;
+    if (this.#buffer.length > 0) this.schedule();
     return { ok: true, sent };
   }
 

@@ -97,17 +97,24 @@ impl Instance {
         self.shared.config.max_batch_age_ms()
     }
 
+    /// The most events in one request: the shell asks for a send each time this many wait.
+    pub fn max_batch_events(&self) -> u32 {
+        MAX_BATCH_EVENTS as u32
+    }
+
     /// Moves one chunk of the buffer into the queue (while sends wait, so the buffer stays
     /// small and the queue's caps apply).
     pub fn drain(&self) {
-        self.shared.drain();
+        self.shared.drain(u32::MAX);
     }
 
-    /// Drains one chunk of the buffer, then starts the next send: the batch body, or `None`
-    /// when nothing waits, a send is already under way, or consent does not allow sending.
-    pub fn next_batch(&self, reason: &str) -> Option<String> {
+    /// Drains one chunk of the buffer (at most `max_drain` entries: a send takes what was due
+    /// when it began, not what arrives while it runs), then starts the next send: the batch
+    /// body, or `None` when nothing waits, a send is already under way, or consent does not
+    /// allow sending.
+    pub fn next_batch(&self, reason: &str, max_drain: u32) -> Option<String> {
         let shared = &self.shared;
-        shared.drain();
+        shared.drain(max_drain);
         if !shared.consent.get().may_send() {
             return None;
         }
@@ -211,19 +218,20 @@ impl Instance {
 }
 
 impl Shared {
-    /// Moves the oldest entries of the JS buffer, at most one batch's worth, into the queue:
-    /// one stringify and one crossing per chunk, so a burst of 10,000 `track()` calls becomes
-    /// bounded pieces of work, one per send, never one long task (decisions.md §38).
-    fn drain(&self) {
+    /// Moves the oldest entries of the JS buffer, at most one batch's worth and `limit`, into
+    /// the queue: one stringify and one crossing per chunk, so a burst of 10,000 `track()`
+    /// calls becomes bounded pieces of work, one per send, never one long task
+    /// (decisions.md §38).
+    fn drain(&self, limit: u32) {
         let total = self.buffer.length();
-        if total == 0 {
+        if total == 0 || limit == 0 {
             return;
         }
         if !self.consent.get().keeps_events() {
             self.buffer.set_length(0);
             return;
         }
-        let take = total.min(MAX_BATCH_EVENTS as u32);
+        let take = total.min(limit).min(MAX_BATCH_EVENTS as u32);
         let chunk = if take == total { self.buffer.clone() } else { self.buffer.slice(0, take) };
         let text = match js_sys::JSON::stringify(&chunk) {
             Ok(text) => String::from(text),
@@ -280,7 +288,7 @@ impl Shared {
         if !self.consent.get().keeps_events() {
             return;
         }
-        self.drain();
+        self.drain(u32::MAX);
         let mut props = vec![("survey".to_owned(), Value::String(kind.id().into()))];
         let name = match outcome {
             Outcome::Answered(score) => {

@@ -20,7 +20,8 @@ use crate::domain::survey::SurveyKind;
 /// How long the thank-you note stays before the widget removes itself.
 const THANKS_MS: u32 = 2_500;
 
-const CSS: &str = include_str!("widget.css");
+/// The stylesheet, minified by build.rs from widget.css.
+const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
 
 /// What the visitor did with the survey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -213,6 +213,93 @@ describe("delivery under faults", () => {
     await finish(page, seen, siteId);
   });
 
+  test("a steady minute of 1,000 events: all stored, requests within ⌈bytes / 60 KiB⌉ + ⌈60 s / 5 s⌉ + 2", async () => {
+    await collector.script({});
+    const { page, seen, siteId } = await startCxkit();
+    for (let second = 0; second < 60; second++) {
+      await page.evaluate((s) => { for (let i = 0; i < 17; i++) window.cx.track("steady", { s, i }); }, second);
+      await page.clock.runFor(1000);
+    }
+    await page.clock.runFor(5000);
+    const produced = 60 * 17;
+    await eventually(async () => (await collector.stats(siteId)).events === produced, `${produced} events stored`);
+    const stats = await collector.stats(siteId);
+    const bound = Math.ceil(stats.bytes / (60 * 1024)) + Math.ceil(60 / 5) + 2;
+    assert.ok(stats.requests <= bound, `${stats.requests} requests ≤ ${bound}`);
+    await assertAllStoredOnce(siteId, produced);
+    await finish(page, seen, siteId);
+  });
+
+  test("offline while 600 events come: no request storm, all stored once back online", async () => {
+    await collector.script({});
+    const { page, seen, siteId } = await startCxkit();
+    await browser.context.setOffline(true);
+    try {
+      await page.evaluate(() => { for (let i = 0; i < 600; i++) window.cx.track("offline", { i }); });
+      await page.clock.runFor(5000);
+      await page.clock.runFor(60_000);
+      // Backoff doubles from 1 s: within 65 s at most ~7 tries, whatever the event count.
+      assert.ok(seen.batches.length <= 8, `${seen.batches.length} tries while offline`);
+      assert.equal(await attemptCount(), 0, "nothing reached the collector");
+    } finally {
+      await browser.context.setOffline(false);
+    }
+    await eventually(async () => (await collector.stats(siteId)).events === 600, "600 events stored after going online");
+    await assertAllStoredOnce(siteId, 600);
+    await finish(page, seen, siteId);
+  });
+
+  test("20,500 events and an answer while offline: the memory cap holds, touchpoints go first", async () => {
+    await collector.script({});
+    const { page, seen, siteId } = await startCxkit();
+    await page.evaluate(() => window.cx.showSurvey("nps"));
+    await page.getByRole("radio", { name: "9", exact: true }).click();
+    await browser.context.setOffline(true);
+    let status;
+    try {
+      await page.getByRole("button", { name: "Submit" }).click();
+      await page.evaluate(() => { for (let i = 0; i < 20_500; i++) window.cx.track("flood", { i }); });
+      await page.clock.runFor(1000);
+      status = await page.evaluate(() => window.cx.status());
+    } finally {
+      await browser.context.setOffline(false);
+    }
+    assert.ok(status.queued + status.inFlight <= 20_000, `queue within its cap: ${JSON.stringify(status)}`);
+    assert.equal(status.evicted, 501, "every eviction counted");
+    await eventually(async () => (await collector.stats(siteId)).events === 20_000, "20,000 events stored", 30_000);
+    const answers = query(collector.db, `SELECT props FROM events WHERE site = '${siteId}' AND name = '$response'`);
+    assert.equal(answers.length, 1, "the answer was not evicted");
+    const floods = query(collector.db, `SELECT MIN(json_extract(props, '$.i')) AS first FROM events WHERE site = '${siteId}' AND name = 'flood'`);
+    assert.equal(floods[0].first, 501, "the oldest touchpoints went");
+    await assertAllStoredOnce(siteId, 20_000);
+    await finish(page, seen, siteId);
+  });
+
+  test("10,000 track() calls in one tick: no work in the calls, bounded chunks after, all stored", async () => {
+    await collector.script({});
+    const { page, seen, siteId } = await startCxkit();
+    const cdp = await browser.context.newCDPSession(page);
+    const heap = async () => {
+      await cdp.send("HeapProfiler.collectGarbage");
+      return (await cdp.send("Runtime.getHeapUsage")).usedSize;
+    };
+    const heapBefore = await heap();
+    const buffered = await page.evaluate(() => {
+      for (let i = 0; i < 10_000; i++) window.cx.track("burst", { i, plan: "pro" });
+      return window.cx.status().buffered;
+    });
+    assert.equal(buffered, 10_000, "track() only buffers: nothing was drained inside the calls");
+    await page.clock.runFor(5000);
+    await eventually(async () => (await collector.stats(siteId)).events === 10_000, "10,000 events stored");
+    const sizes = (await attempts()).map((a) => a.events);
+    assert.ok(sizes.every((n) => n <= 500), `every chunk ≤ 500 events: ${sizes}`);
+    assert.equal(sizes.length, 20);
+    const growth = (await heap()) - heapBefore;
+    assert.ok(growth < 4 * 1024 * 1024, `JS heap growth ${growth} B < 4 MiB`);
+    await assertAllStoredOnce(siteId, 10_000);
+    await finish(page, seen, siteId);
+  });
+
   test("bad endpoints are refused at init with a clear error, and nothing is sent", async () => {
     const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
     await page.waitForFunction(() => window.cxkitInit !== undefined);
