@@ -13,7 +13,7 @@ COLLECTOR := target/release/cxkit-collector
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build test test-size test-host test-browser test-e2e demo bench clean
+.PHONY: help setup build test test-lint test-size test-host test-browser test-e2e demo bench clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
@@ -43,8 +43,15 @@ build: setup
 
 test: build
 	@start=$$(date +%s)
-	$(MAKE) --no-print-directory test-size test-host test-browser test-e2e
+	$(MAKE) --no-print-directory test-lint test-size test-host test-browser test-e2e
 	@echo "test: $$(( $$(date +%s) - start )) s"
+
+test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
+	@start=$$(date +%s)
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) -p cxkit --all-targets -- -D warnings
+	@echo "test-lint: $$(( $$(date +%s) - start )) s"
 
 test-size: ## Sizes are deterministic: gated against the ceiling in bench/budgets.json.
 	node bench/size.mjs --check

@@ -19,7 +19,12 @@ impl Core {
     /// `browser_opt_out` is true under Global Privacy Control or Do-Not-Track "1".
     /// Throws `field: rule` for a bad config.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, buffer: js_sys::Array, on_outcome: js_sys::Function, browser_opt_out: bool) -> Result<Core, JsValue> {
+    pub fn new(
+        config: &str,
+        buffer: js_sys::Array,
+        on_outcome: js_sys::Function,
+        browser_opt_out: bool,
+    ) -> Result<Core, JsValue> {
         Instance::start(config, buffer, on_outcome, browser_opt_out).map(|instance| Core { instance })
     }
 

@@ -26,8 +26,11 @@ struct Harness {
 fn start() -> Harness {
     let outcomes = Rc::new(RefCell::new(Vec::new()));
     let sink = outcomes.clone();
-    let on_outcome = Closure::<dyn FnMut(String)>::new(move |json: String| sink.borrow_mut().push(serde_json::from_str(&json).unwrap()));
-    let core = Core::new(CONFIG, js_sys::Array::new(), on_outcome.as_ref().clone().unchecked_into(), false).expect("config is good");
+    let on_outcome = Closure::<dyn FnMut(String)>::new(move |json: String| {
+        sink.borrow_mut().push(serde_json::from_str(&json).unwrap())
+    });
+    let core = Core::new(CONFIG, js_sys::Array::new(), on_outcome.as_ref().clone().unchecked_into(), false)
+        .expect("config is good");
     Harness { core, outcomes, _on_outcome: on_outcome }
 }
 
@@ -68,7 +71,10 @@ fn the_nps_widget_renders_in_a_shadow_root() {
     let labels: Vec<String> = radios(&root).iter().map(|r| r.text_content().unwrap()).collect();
     assert_eq!(labels, (0..=10).map(|n| n.to_string()).collect::<Vec<_>>());
     assert!(root.query_selector("img, script").unwrap().is_none());
-    assert!(document().body().unwrap().query_selector("[role=dialog]").unwrap().is_none(), "nothing leaks into the light DOM");
+    assert!(
+        document().body().unwrap().query_selector("[role=dialog]").unwrap().is_none(),
+        "nothing leaks into the light DOM"
+    );
     harness.core.shutdown();
     assert!(widget_root().is_none(), "shutdown removes the widget");
 }
@@ -95,9 +101,13 @@ fn a_keyboard_choice_of_nine_is_a_promoter_response() {
     assert_eq!(outcomes[0]["value"], 9);
     assert_eq!(outcomes[0]["bucket"], "promoter");
     assert_eq!(status(&harness.core)["queued"], 1, "the answer is queued");
-    let body: serde_json::Value = serde_json::from_str(&harness.core.next_batch("flush", u32::MAX).expect("a batch")).unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(&harness.core.next_batch("flush", u32::MAX).expect("a batch")).unwrap();
     assert_eq!(body["names"], serde_json::json!(["$response"]));
-    assert_eq!(body["events"][0].as_array().unwrap()[5..8], [serde_json::json!("nps"), serde_json::json!(9), serde_json::json!("promoter")]);
+    assert_eq!(
+        body["events"][0].as_array().unwrap()[5..8],
+        [serde_json::json!("nps"), serde_json::json!(9), serde_json::json!("promoter")]
+    );
     harness.core.shutdown();
 }
 
@@ -129,7 +139,8 @@ fn sends_take_the_buffer_and_a_failed_one_loses_nothing() {
     let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
     let core = Core::new(CONFIG, buffer.clone(), noop.as_ref().clone().unchecked_into(), false).unwrap();
     for (name, props) in [("a", r#"{"n":1}"#), ("$reserved", "{}"), ("b", r#"{"n":2}"#)] {
-        let entry = js_sys::Array::of3(&name.into(), &js_sys::JSON::parse(props).unwrap(), &1_700_000_000_000f64.into());
+        let entry =
+            js_sys::Array::of3(&name.into(), &js_sys::JSON::parse(props).unwrap(), &1_700_000_000_000f64.into());
         buffer.push(&entry);
     }
     let first = core.next_batch("age", u32::MAX).expect("a batch");
@@ -137,9 +148,16 @@ fn sends_take_the_buffer_and_a_failed_one_loses_nothing() {
     assert!(core.next_batch("age", u32::MAX).is_none(), "one send at a time");
     let top = u32::MAX;
     assert_eq!(*core.settle(503, -1.0, top), [0.0, 999.0], "back off 1 s (full jitter at its top)");
-    assert_eq!(status(&core), serde_json::json!({"consent": "granted", "queued": 2, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1}));
+    assert_eq!(
+        status(&core),
+        serde_json::json!({"consent": "granted", "queued": 2, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1})
+    );
     let again = core.next_batch("retry", u32::MAX).expect("the same events again");
-    assert_eq!(first.replace("\"age\"", "\"retry\"").split("\"t\":").nth(1), again.split("\"t\":").nth(1), "same events, same ids");
+    assert_eq!(
+        first.replace("\"age\"", "\"retry\"").split("\"t\":").nth(1),
+        again.split("\"t\":").nth(1),
+        "same events, same ids"
+    );
     assert_eq!(*core.settle(429, 120_000.0, top), [0.0, 120_000.0], "Retry-After wins over a shorter backoff");
     core.next_batch("retry", u32::MAX).unwrap();
     assert_eq!(*core.settle(200, -1.0, top), [2.0, -1.0]);
@@ -184,7 +202,10 @@ fn consent_gates_sending_keeping_and_surveys() {
     assert_eq!(status(&core)["queued"], 0, "denied keeps nothing");
     assert_eq!(buffer.length(), 0);
     assert_eq!(core.show_survey("nps").unwrap_err().as_string().unwrap(), "consent: denied, so no survey is shown");
-    assert_eq!(core.set_consent("maybe").unwrap_err().as_string().unwrap(), "consent: must be granted, pending or denied");
+    assert_eq!(
+        core.set_consent("maybe").unwrap_err().as_string().unwrap(),
+        "consent: must be granted, pending or denied"
+    );
     core.shutdown();
 
     let opted_out = Core::new(CONFIG, js_sys::Array::new(), noop.as_ref().clone().unchecked_into(), true).unwrap();

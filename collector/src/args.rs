@@ -67,7 +67,10 @@ mod tests {
     #[test]
     fn flags_are_read_and_bad_ones_named() {
         let args = parse(&["--port", "0", "--db", "/tmp/x.sqlite", "--www", "www", "--test-control"]).unwrap();
-        assert_eq!((args.port, args.db.to_str(), args.www.is_some(), args.test_control), (0, Some("/tmp/x.sqlite"), true, true));
+        assert_eq!(
+            (args.port, args.db.to_str(), args.www.is_some(), args.test_control),
+            (0, Some("/tmp/x.sqlite"), true, true)
+        );
         assert!(!parse(&[]).unwrap().test_control, "test control is off unless asked for");
         assert_eq!(parse(&["--port"]).unwrap_err(), "--port needs a value");
         assert_eq!(parse(&["--port", "x"]).unwrap_err(), "--port must be 0–65535");

@@ -107,7 +107,9 @@ mod tests {
     #[test]
     fn answers_are_taken_in_order_then_run_out() {
         let mut control = Control::default();
-        let script: Script = serde_json::from_str(r#"{"answers":[{"status":500},{"status":429,"retryAfter":"120"}],"poison":"bad"}"#).unwrap();
+        let script: Script =
+            serde_json::from_str(r#"{"answers":[{"status":500},{"status":429,"retryAfter":"120"}],"poison":"bad"}"#)
+                .unwrap();
         control.load(script);
         assert_eq!(control.next_answer().map(|a| a.status), Some(500));
         assert_eq!(control.next_answer().and_then(|a| a.retry_after).as_deref(), Some("120"));

@@ -84,7 +84,8 @@ async fn cors(request: Request, next: Next) -> Response {
         let mut preflight = StatusCode::NO_CONTENT.into_response();
         let headers = preflight.headers_mut();
         headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
-        headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Content-Type, Content-Encoding"));
+        headers
+            .insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("Content-Type, Content-Encoding"));
         headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
         preflight
     } else {
@@ -107,7 +108,8 @@ fn batch_text(headers: &HeaderMap, body: &[u8]) -> Result<String, String> {
     if declared || body.starts_with(&[0x1f, 0x8b]) {
         let mut text = String::new();
         let mut inflated = std::io::Read::take(flate2::read::GzDecoder::new(body), MAX_INFLATED_BYTES + 1);
-        std::io::Read::read_to_string(&mut inflated, &mut text).map_err(|_| "body: not valid gzip of UTF-8 JSON".to_owned())?;
+        std::io::Read::read_to_string(&mut inflated, &mut text)
+            .map_err(|_| "body: not valid gzip of UTF-8 JSON".to_owned())?;
         if text.len() as u64 > MAX_INFLATED_BYTES {
             return Err("body: larger than 8 MiB once inflated".into());
         }
@@ -126,7 +128,9 @@ async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: By
         Err(message) => return app.answer(None, bytes, bad_request(message, None)),
     };
     let (scripted, poison) = match app.control.as_ref().map(|c| c.lock()) {
-        Some(Ok(mut control)) => (control.next_answer(), control.poison_index(batch.events.iter().map(|e| e.name.as_str()))),
+        Some(Ok(mut control)) => {
+            (control.next_answer(), control.poison_index(batch.events.iter().map(|e| e.name.as_str())))
+        }
         _ => (None, None),
     };
     if let Some(index) = poison {
@@ -157,7 +161,9 @@ async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: By
     }
     let response = match app.store(&batch, bytes) {
         Ok(stored) => Json(stored).into_response(),
-        Err(()) => (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "store: could not write" }))).into_response(),
+        Err(()) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "store: could not write" }))).into_response()
+        }
     };
     app.answer(Some(&batch), bytes, response)
 }
@@ -215,7 +221,11 @@ async fn static_file(State(app): State<Arc<App>>, headers: HeaderMap, request: R
         Some(rest) => (app.dist.as_deref(), rest),
         None => (app.www.as_deref(), path.trim_start_matches('/')),
     };
-    let relative = if relative.is_empty() || relative.ends_with('/') { format!("{relative}index.html") } else { relative.to_owned() };
+    let relative = if relative.is_empty() || relative.ends_with('/') {
+        format!("{relative}index.html")
+    } else {
+        relative.to_owned()
+    };
     let Some(file) = root.and_then(|root| inside(root, &relative)) else {
         return StatusCode::NOT_FOUND.into_response();
     };

@@ -121,7 +121,8 @@ impl Store {
 
     /// Counts and scores for `site`, computed with the crate's scoring code.
     pub fn stats(&self, site: &str) -> rusqlite::Result<SiteStats> {
-        let events: i64 = self.connection.query_row("SELECT COUNT(*) FROM events WHERE site = ?1", [site], |r| r.get(0))?;
+        let events: i64 =
+            self.connection.query_row("SELECT COUNT(*) FROM events WHERE site = ?1", [site], |r| r.get(0))?;
         let traffic: Option<(i64, i64)> = self
             .connection
             .query_row("SELECT requests, bytes FROM traffic WHERE site = ?1", [site], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -167,17 +167,22 @@ export class Cx {
     return OK;
   }
 
-  /** Shows a built-in survey now. */
-  showSurvey(id: SurveyId): Result {
+  /** Runs a core call that may throw `field: rule`, now or once the core is up. */
+  #coreCall(code: ErrorInfo["code"], call: (core: Core) => void): Result {
     let failure: ErrorInfo | undefined;
     const result = this.#withCore((core) => {
       try {
-        core.showSurvey(id);
+        call(core);
       } catch (thrown) {
-        failure = fromCore("invalid_survey", thrown);
+        failure = fromCore(code, thrown);
       }
     });
     return failure ? this.#fail(failure) : result;
+  }
+
+  /** Shows a built-in survey now. */
+  showSurvey(id: SurveyId): Result {
+    return this.#coreCall("invalid_survey", (core) => core.showSurvey(id));
   }
 
   /**
@@ -185,17 +190,10 @@ export class Cx {
    * and closes an open survey.
    */
   consent(state: ConsentState): Result {
-    let failure: ErrorInfo | undefined;
-    const result = this.#withCore((core) => {
-      try {
-        core.setConsent(state);
-      } catch (thrown) {
-        failure = fromCore("consent", thrown);
-        return;
-      }
+    return this.#coreCall("consent", (core) => {
+      core.setConsent(state);
       if (state === "granted") void this.#delivery?.send("flush");
     });
-    return failure ? this.#fail(failure) : result;
   }
 
   /** Calls `listener` with each scored survey answer. Returns a function that unsubscribes. */

@@ -180,7 +180,8 @@ fn fail<T>(path: &str, problem: &'static str) -> Result<T, BatchError> {
 
 /// Reads and checks a version-1 batch against the same limits the browser applies.
 pub fn decode(text: &str) -> Result<Batch, BatchError> {
-    let root = json::parse(text).map_err(|e| BatchError { path: "$".into(), problem: e.kind.message(), event_index: None })?;
+    let root =
+        json::parse(text).map_err(|e| BatchError { path: "$".into(), problem: e.kind.message(), event_index: None })?;
     if !matches!(root, Value::Object(_)) {
         return fail("$", "must be an object");
     }
@@ -293,7 +294,10 @@ mod tests {
 
     fn encoded(seq: u64, time_ms: i64, name: &str, props: &str) -> Queued {
         let Value::Object(props) = json::parse(props).unwrap() else { panic!("props must be an object") };
-        Queued { seq, event: Event { name: name.into(), time_ms, props, priority: Priority::Touchpoint }.encode().unwrap() }
+        Queued {
+            seq,
+            event: Event { name: name.into(), time_ms, props, priority: Priority::Touchpoint }.encode().unwrap(),
+        }
     }
 
     #[test]
@@ -323,7 +327,8 @@ mod tests {
         assert_eq!(batch.site, "shop");
         assert_eq!(batch.reason, SendReason::Age);
         assert_eq!(batch.sent_ms, 2_000);
-        let summary: Vec<_> = batch.events.iter().map(|e| (e.seq, e.time_ms, e.name.as_str(), e.props.to_json())).collect();
+        let summary: Vec<_> =
+            batch.events.iter().map(|e| (e.seq, e.time_ms, e.name.as_str(), e.props.to_json())).collect();
         assert_eq!(
             summary,
             [

@@ -277,9 +277,11 @@ fn host_of(authority: &str) -> Option<&str> {
         None => (authority, ""),
     };
     let port_ok = port.is_empty()
-        || port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
-    let host_ok = !host.is_empty()
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:_%".contains(&b) || b >= 0x80);
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+    let host_ok =
+        !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:_%".contains(&b) || b >= 0x80);
     (port_ok && host_ok).then_some(host)
 }
 
@@ -314,8 +316,10 @@ mod tests {
 
     #[test]
     fn every_option_is_read() {
-        let config =
-            Config::parse(&with(r#""survey":"nps","trigger":"delay:20s","maxBatchAgeMs":250,"consent":"pending","strict":true"#)).unwrap();
+        let config = Config::parse(&with(
+            r#""survey":"nps","trigger":"delay:20s","maxBatchAgeMs":250,"consent":"pending","strict":true"#,
+        ))
+        .unwrap();
         assert_eq!(config.survey(), Some(SurveyKind::Nps));
         assert_eq!(config.trigger(), Some(Trigger::Delay { ms: 20_000 }));
         assert_eq!(config.max_batch_age_ms(), 250);
@@ -332,7 +336,10 @@ mod tests {
             (r#"{"endpoint":7,"siteId":"shop"}"#.to_owned(), "endpoint: must be a string"),
             (with(r#""sitId":"x""#), "sitId: unknown option"),
             (r#"{"endpoint":"https://a.b/","siteId":""}"#.to_owned(), "siteId: must not be empty"),
-            (r#"{"endpoint":"https://a.b/","siteId":"a b"}"#.to_owned(), "siteId: may only contain letters, digits, '_' and '-'"),
+            (
+                r#"{"endpoint":"https://a.b/","siteId":"a b"}"#.to_owned(),
+                "siteId: may only contain letters, digits, '_' and '-'",
+            ),
             (format!(r#"{{"endpoint":"https://a.b/","siteId":"{}"}}"#, "x".repeat(65)), "siteId: is too long"),
             (with(r#""survey":"poll""#), "survey: must be one of nps, csat, ces, text"),
             (with(r#""survey":"nps","trigger":"soon""#), "trigger: must look like delay:20s"),

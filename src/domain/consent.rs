@@ -75,9 +75,17 @@ mod tests {
 
     #[test]
     fn each_state_allows_what_the_policy_says() {
-        let rows = [(Consent::Granted, true, true, true), (Consent::Pending, false, true, false), (Consent::Denied, false, false, false)];
+        let rows = [
+            (Consent::Granted, true, true, true),
+            (Consent::Pending, false, true, false),
+            (Consent::Denied, false, false, false),
+        ];
         for (consent, send, keep, automatic) in rows {
-            assert_eq!((consent.may_send(), consent.keeps_events(), consent.allows_automatic_surveys()), (send, keep, automatic), "{consent:?}");
+            assert_eq!(
+                (consent.may_send(), consent.keeps_events(), consent.allows_automatic_surveys()),
+                (send, keep, automatic),
+                "{consent:?}"
+            );
             assert_eq!(Consent::from_id(consent.id()), Some(consent));
         }
         assert_eq!(Consent::from_id("yes"), None);

@@ -172,7 +172,8 @@ impl Event {
             json::write_string(key, &mut key_json);
             append_prop(&mut keys, &mut values, &key_json, &value.to_json());
         }
-        Encoded { time_ms: self.time_ms, name: self.name, keys: close_keys(keys), values, priority: self.priority }.checked()
+        Encoded { time_ms: self.time_ms, name: self.name, keys: close_keys(keys), values, priority: self.priority }
+            .checked()
     }
 }
 
@@ -273,7 +274,13 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
     if let Some(problem) = problem {
         return Ok(Err(problem));
     }
-    let event = Encoded { time_ms: time_ms.unwrap_or_default(), name, keys: close_keys(keys), values, priority: Priority::Touchpoint };
+    let event = Encoded {
+        time_ms: time_ms.unwrap_or_default(),
+        name,
+        keys: close_keys(keys),
+        values,
+        priority: Priority::Touchpoint,
+    };
     Ok(event.checked())
 }
 
@@ -315,17 +322,21 @@ mod tests {
     fn text_and_values_encode_alike() {
         let text = r#"[["x",{"plan":"pro","n":-2.5e3,"a":[true,null],"q":"\"hi\""},7]]"#;
         let (from_text, _) = read_buffer(text).unwrap();
-        let json::Value::Object(props) = json::parse(r#"{"plan":"pro","n":-2.5e3,"a":[true,null],"q":"\"hi\""}"#).unwrap() else {
+        let json::Value::Object(props) =
+            json::parse(r#"{"plan":"pro","n":-2.5e3,"a":[true,null],"q":"\"hi\""}"#).unwrap()
+        else {
             unreachable!()
         };
-        let from_values = Event { name: "x".into(), time_ms: 7, props, priority: Priority::Touchpoint }.encode().unwrap();
+        let from_values =
+            Event { name: "x".into(), time_ms: 7, props, priority: Priority::Touchpoint }.encode().unwrap();
         assert_eq!(from_text, [from_values]);
     }
 
     #[test]
     fn one_bad_event_costs_only_itself() {
         let (events, rejected) =
-            read_buffer(r#"[["a",{},1],["$response",{"deep":[[[[[1]]]]]},2],7,["b",{},3,"extra"],["c",{},3]]"#).unwrap();
+            read_buffer(r#"[["a",{},1],["$response",{"deep":[[[[[1]]]]]},2],7,["b",{},3,"extra"],["c",{},3]]"#)
+                .unwrap();
         assert_eq!(events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["a", "c"]);
         assert_eq!(
             rejected,
@@ -350,7 +361,10 @@ mod tests {
         let at_limit = "é".repeat(MAX_STRING_CHARS);
         assert!(accepts(&format!(r#"["x",{{"s":"{at_limit}"}},1]"#)));
         assert_eq!(problem_of(&format!(r#"["x",{{"s":"{at_limit}é"}},1]"#)), EventProblem::StringTooLong);
-        assert!(accepts(&format!(r#"["x",{{"s":"{}"}},1]"#, "\\n".repeat(MAX_STRING_CHARS))), "an escape is one character");
+        assert!(
+            accepts(&format!(r#"["x",{{"s":"{}"}},1]"#, "\\n".repeat(MAX_STRING_CHARS))),
+            "an escape is one character"
+        );
         assert_eq!(problem_of(&format!(r#"["x",{{"{}":1}},1]"#, "k".repeat(1001))), EventProblem::StringTooLong);
 
         assert!(accepts(&format!(r#"["{}",{{}},1]"#, "n".repeat(MAX_NAME_CHARS))));

@@ -488,7 +488,8 @@ impl<'a> Reader<'a> {
                 Some(b'\\') => {
                     let at = self.pos;
                     self.pos += 1;
-                    let escape = self.bytes.get(self.pos).copied().ok_or_else(|| self.error(JsonErrorKind::UnexpectedEnd))?;
+                    let escape =
+                        self.bytes.get(self.pos).copied().ok_or_else(|| self.error(JsonErrorKind::UnexpectedEnd))?;
                     self.pos += 1;
                     let c = match escape {
                         b'"' => '"',
@@ -546,7 +547,11 @@ struct Empty(u8);
 
 impl From<Empty> for Value {
     fn from(Empty(close): Empty) -> Value {
-        if close == b'}' { Value::Object(Vec::new()) } else { Value::Array(Vec::new()) }
+        if close == b'}' {
+            Value::Object(Vec::new())
+        } else {
+            Value::Array(Vec::new())
+        }
     }
 }
 
@@ -703,8 +708,27 @@ mod tests {
     #[test]
     fn rejects_what_json_rejects() {
         let bad = [
-            "", "[", "{", "[1,]", "{\"a\"}", "{\"a\":}", "01", "1.", ".5", "-", "1e", "+1", "NaN",
-            "Infinity", "tru", "\"abc", "\"\\x\"", "\"\\u12\"", "\"a\u{1}b\"", "[1] 2", "{'a':1}",
+            "",
+            "[",
+            "{",
+            "[1,]",
+            "{\"a\"}",
+            "{\"a\":}",
+            "01",
+            "1.",
+            ".5",
+            "-",
+            "1e",
+            "+1",
+            "NaN",
+            "Infinity",
+            "tru",
+            "\"abc",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"a\u{1}b\"",
+            "[1] 2",
+            "{'a':1}",
         ];
         for text in bad {
             assert!(parse(text).is_err(), "accepted {text:?}");
@@ -743,7 +767,10 @@ mod tests {
     #[test]
     fn object_members_keep_their_values_as_text() {
         let members = object_members(r#" {"a": 1, "b\u00e9": {"c": [true]}, "d": "x\"y"} "#).unwrap().unwrap();
-        assert_eq!(members, [("a".to_owned(), "1"), ("bé".to_owned(), r#"{"c": [true]}"#), ("d".to_owned(), r#""x\"y""#)]);
+        assert_eq!(
+            members,
+            [("a".to_owned(), "1"), ("bé".to_owned(), r#"{"c": [true]}"#), ("d".to_owned(), r#""x\"y""#)]
+        );
         assert_eq!(object_members("[1]").unwrap(), None);
         assert_eq!(object_members("{}").unwrap(), Some(vec![]));
         assert!(object_members(r#"{"a":}"#).is_err());

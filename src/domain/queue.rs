@@ -97,10 +97,15 @@ impl Queue {
     /// and it spares the wasm the general `remove`.
     fn evict_one(&mut self) -> bool {
         let protected = self.parts.iter().sum::<usize>();
-        let touchpoint = (protected..self.pending.len()).find(|&i| self.pending[i].event.priority == Priority::Touchpoint);
+        let touchpoint =
+            (protected..self.pending.len()).find(|&i| self.pending[i].event.priority == Priority::Touchpoint);
         let Some(evicted) = touchpoint.or((protected < self.pending.len()).then_some(protected)).and_then(|i| {
             self.pending.swap(protected, i);
-            if protected == 0 { self.pending.pop_front() } else { self.pending.swap_remove_front(protected) }
+            if protected == 0 {
+                self.pending.pop_front()
+            } else {
+                self.pending.swap_remove_front(protected)
+            }
         }) else {
             return false;
         };

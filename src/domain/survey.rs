@@ -136,7 +136,9 @@ mod tests {
         assert_eq!(Trigger::parse("delay:20s"), Some(Trigger::Delay { ms: 20_000 }));
         assert_eq!(Trigger::parse("delay:0s"), Some(Trigger::Delay { ms: 0 }));
         assert_eq!(Trigger::parse("delay:750ms"), Some(Trigger::Delay { ms: 750 }));
-        for bad in ["delay:", "delay:s", "delay:20", "delay:-1s", "delay:1.5s", "delay:86401s", "time:20s", "delay:99999999s"] {
+        for bad in
+            ["delay:", "delay:s", "delay:20", "delay:-1s", "delay:1.5s", "delay:86401s", "time:20s", "delay:99999999s"]
+        {
             assert_eq!(Trigger::parse(bad), None, "{bad}");
         }
     }

@@ -18,12 +18,12 @@ use crate::domain::batch::{self, SendReason, Sender};
 use crate::domain::config::Config;
 use crate::domain::consent::Consent;
 use crate::domain::event::{self, Event, Priority};
+use crate::domain::id;
 use crate::domain::json::{write_integer, Value};
 use crate::domain::queue::{Queue, Queued, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
 use crate::domain::retry::{self, Verdict};
 use crate::domain::score::nps::NpsBucket;
 use crate::domain::survey::{SurveyKind, Trigger};
-use crate::domain::id;
 
 /// Events in the warm-up buffer: enough work for the engine to optimise the hot functions.
 const WARM_EVENTS: i64 = 2_000;
@@ -64,7 +64,12 @@ impl Instance {
     /// `on_outcome` with the JSON of each survey outcome it queues (an answer has a `value`).
     /// `browser_opt_out` is true under Global Privacy Control or Do-Not-Track. The error is
     /// `field: rule`.
-    pub fn start(config: &str, buffer: js_sys::Array, on_outcome: js_sys::Function, browser_opt_out: bool) -> Result<Instance, JsValue> {
+    pub fn start(
+        config: &str,
+        buffer: js_sys::Array,
+        on_outcome: js_sys::Function,
+        browser_opt_out: bool,
+    ) -> Result<Instance, JsValue> {
         let config = Config::parse(config).map_err(|e| JsValue::from_str(&e.message()))?;
         let trigger = config.trigger();
         let consent = Consent::at_start(config.consent(), browser_opt_out);
@@ -152,7 +157,8 @@ impl Instance {
         }
         text.push(']');
         let Ok((events, _)) = event::read_buffer(&text) else { return };
-        let queued: Vec<Queued> = events.into_iter().enumerate().map(|(seq, event)| Queued { seq: seq as u64, event }).collect();
+        let queued: Vec<Queued> =
+            events.into_iter().enumerate().map(|(seq, event)| Queued { seq: seq as u64, event }).collect();
         let sender = Sender { site: self.shared.config.site_id(), stream: &self.shared.stream };
         let _ = batch::encode(sender, SendReason::Flush, now_ms(), &queued);
     }
@@ -160,7 +166,8 @@ impl Instance {
     /// Shows the survey with id `id`, unless one is already on screen. Refused under denied
     /// consent: an answer that could not be kept must not be asked for.
     pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {
-        let kind = SurveyKind::from_id(id).ok_or_else(|| JsValue::from_str("survey: must be one of nps, csat, ces, text"))?;
+        let kind =
+            SurveyKind::from_id(id).ok_or_else(|| JsValue::from_str("survey: must be one of nps, csat, ces, text"))?;
         if !self.shared.consent.get().keeps_events() {
             return Err(JsValue::from_str("consent: denied, so no survey is shown"));
         }
@@ -175,7 +182,8 @@ impl Instance {
     /// Sets the visitor's consent: `granted`, `pending` or `denied`. Denied forgets every event
     /// and closes an open survey. The error is `consent: rule`.
     pub fn set_consent(&self, id: &str) -> Result<(), JsValue> {
-        let consent = Consent::from_id(id).ok_or_else(|| JsValue::from_str("consent: must be granted, pending or denied"))?;
+        let consent =
+            Consent::from_id(id).ok_or_else(|| JsValue::from_str("consent: must be granted, pending or denied"))?;
         let shared = &self.shared;
         shared.consent.set(consent);
         if !consent.keeps_events() {
@@ -306,7 +314,8 @@ impl Shared {
         let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
         props.push(("path".into(), Value::String(path)));
         let outcome_json = Value::Object(props.clone()).to_json();
-        if let Ok(event) = (Event { name: name.into(), time_ms: now_ms(), props, priority: Priority::Answer }).encode() {
+        if let Ok(event) = (Event { name: name.into(), time_ms: now_ms(), props, priority: Priority::Answer }).encode()
+        {
             self.queue.borrow_mut().push(event);
             let _ = self.on_outcome.call1(&JsValue::NULL, &JsValue::from_str(&outcome_json));
         }

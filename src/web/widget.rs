@@ -73,7 +73,13 @@ fn element(document: &Document, tag: &str, class: &str, parent: &web_sys::Node) 
     Ok(element.unchecked_into())
 }
 
-fn text(document: &Document, tag: &str, class: &str, parent: &web_sys::Node, content: &str) -> Result<HtmlElement, JsValue> {
+fn text(
+    document: &Document,
+    tag: &str,
+    class: &str,
+    parent: &web_sys::Node,
+    content: &str,
+) -> Result<HtmlElement, JsValue> {
     let element = element(document, tag, class, parent)?;
     element.set_text_content(Some(content));
     Ok(element)
@@ -161,11 +167,12 @@ fn adopt_styles(document: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
 
 fn listen(parts: &Rc<Parts>, target: &web_sys::EventTarget, kind: &'static str, handler: fn(&Parts, &web_sys::Event)) {
     let weak: Weak<Parts> = Rc::downgrade(parts);
-    let listener = EventListener::new_with_options(target, kind, EventListenerOptions::enable_prevent_default(), move |event| {
-        if let Some(parts) = weak.upgrade() {
-            handler(&parts, event);
-        }
-    });
+    let listener =
+        EventListener::new_with_options(target, kind, EventListenerOptions::enable_prevent_default(), move |event| {
+            if let Some(parts) = weak.upgrade() {
+                handler(&parts, event);
+            }
+        });
     parts.listeners.borrow_mut().push(listener);
 }
 
@@ -261,7 +268,8 @@ impl Parts {
     fn trap_tab(&self, event: &KeyboardEvent) {
         let focusables = self.root.query_selector_all("button:not([disabled]):not([tabindex='-1'])");
         let Ok(focusables) = focusables else { return };
-        let (Some(first), Some(last)) = (focusables.get(0), focusables.get(focusables.length().saturating_sub(1))) else {
+        let (Some(first), Some(last)) = (focusables.get(0), focusables.get(focusables.length().saturating_sub(1)))
+        else {
             return;
         };
         let active: Option<web_sys::Node> = self.root.active_element().map(Into::into);

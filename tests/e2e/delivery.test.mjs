@@ -3,23 +3,20 @@
 // uncaught error and no cxkit console error, and ends by delivering one more event.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launch, open } from "./lib/browser.mjs";
-import { eventually, startCollector } from "./lib/collector.mjs";
-import { startPages } from "./lib/pages.mjs";
+import { open } from "./lib/browser.mjs";
+import { eventually } from "./lib/collector.mjs";
+import { startHarness } from "./lib/harness.mjs";
 import { query } from "./lib/sqlite.mjs";
 
-let collector, pages, browser, site = 0;
+let harness, collector, pages, browser, site = 0;
 
 before(async () => {
-  collector = await startCollector(["--test-control"]);
-  pages = await startPages(collector.endpoint);
-  browser = await launch();
+  harness = await startHarness(["--test-control"]);
+  ({ collector, pages, browser } = harness);
 });
 
 after(async () => {
-  await browser?.close();
-  await pages?.stop();
-  await collector?.stop();
+  await harness?.stop();
 });
 
 /** Jitter at the top of its range: the backoff of attempt n is then exactly 2^n s − 1 ms. */

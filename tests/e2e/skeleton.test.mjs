@@ -1,24 +1,20 @@
 // The walking skeleton end to end: script tag → wasm → collector → SQLite → stats, in Chromium.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launch, open } from "./lib/browser.mjs";
-import { startCollector } from "./lib/collector.mjs";
-import { startPages } from "./lib/pages.mjs";
+import { open } from "./lib/browser.mjs";
+import { startHarness } from "./lib/harness.mjs";
 import { batchOf, validateBatch } from "./lib/schema.mjs";
 import { query } from "./lib/sqlite.mjs";
 
-let collector, pages, browser;
+let harness, collector, pages, browser;
 
 before(async () => {
-  collector = await startCollector();
-  pages = await startPages(collector.endpoint);
-  browser = await launch();
+  harness = await startHarness();
+  ({ collector, pages, browser } = harness);
 });
 
 after(async () => {
-  await browser?.close();
-  await pages?.stop();
-  await collector?.stop();
+  await harness?.stop();
 });
 
 function assertValidBatches(batches) {
