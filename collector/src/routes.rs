@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use cxkit::domain::batch::{self, Batch};
+use cxkit::domain::score::Tenths;
 use serde_json::json;
 
 use crate::control::{Attempt, Control, Script};
@@ -208,7 +209,7 @@ async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> 
             "promoters": nps.promoters,
             "passives": nps.passives,
             "detractors": nps.detractors,
-            "score": nps.score().map(|t| t.0 as f64 / 10.0),
+            "score": nps.score().map(Tenths::as_f64),
         },
     }))
     .into_response()

@@ -56,11 +56,6 @@ impl SurveyKind {
         }
     }
 
-    /// Whether `score` is on this survey's scale.
-    pub fn accepts(self, score: u8) -> bool {
-        self.scale().is_some_and(|(low, high)| (low..=high).contains(&score))
-    }
-
     /// The English default wording.
     pub fn wording(self) -> Wording {
         match self {
@@ -126,8 +121,7 @@ mod tests {
         assert_eq!(SurveyKind::Nps.scale(), Some((0, 10)));
         assert_eq!(SurveyKind::Csat.scale(), Some((1, 5)));
         assert_eq!(SurveyKind::Ces.scale(), Some((1, 7)));
-        assert!(SurveyKind::Nps.accepts(0) && SurveyKind::Nps.accepts(10) && !SurveyKind::Nps.accepts(11));
-        assert!(!SurveyKind::Csat.accepts(0) && !SurveyKind::Text.accepts(1));
+        assert_eq!(SurveyKind::Text.scale(), None);
         assert_eq!(SurveyKind::from_id("NPS"), None);
     }
 

@@ -23,16 +23,9 @@ impl Tenths {
         Some(Tenths(quotient + if rounds_away { away } else { 0 }))
     }
 
-    /// The JSON number text, e.g. `25.0`, `-33.3`.
-    pub fn to_json(self) -> String {
-        let mut out = String::new();
-        if self.0 < 0 {
-            out.push('-');
-        }
-        super::json::write_integer((self.0 / 10).abs(), &mut out);
-        out.push('.');
-        out.push(char::from(b'0' + (self.0 % 10).unsigned_abs() as u8));
-        out
+    /// The score as a number (`250` tenths is `25.0`), for JSON writers that take floats.
+    pub fn as_f64(self) -> f64 {
+        self.0 as f64 / 10.0
     }
 }
 
@@ -52,11 +45,10 @@ mod tests {
     }
 
     #[test]
-    fn prints_one_decimal() {
-        assert_eq!(Tenths(250).to_json(), "25.0");
-        assert_eq!(Tenths(-333).to_json(), "-33.3");
-        assert_eq!(Tenths(-5).to_json(), "-0.5");
-        assert_eq!(Tenths(0).to_json(), "0.0");
-        assert_eq!(Tenths(1000).to_json(), "100.0");
+    fn converts_to_one_decimal_numbers() {
+        assert_eq!(Tenths(250).as_f64(), 25.0);
+        assert_eq!(Tenths(-333).as_f64(), -33.3);
+        assert_eq!(Tenths(-5).as_f64(), -0.5);
+        assert_eq!(Tenths(1000).as_f64(), 100.0);
     }
 }
