@@ -40,6 +40,7 @@ pub struct Widget {
 
 struct Parts {
     kind: SurveyKind,
+    document: Document,
     host: Element,
     root: ShadowRoot,
     panel: Element,
@@ -90,7 +91,8 @@ pub fn mount(document: &Document, kind: SurveyKind, on_outcome: Box<dyn Fn(Outco
     let (low, high) = kind.scale().ok_or_else(|| JsValue::from_str("survey: free text is not available yet"))?;
     let wording = kind.wording();
     let body = document.body().ok_or_else(|| JsValue::from_str("document has no body"))?;
-    let previous_focus = document.active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok());
+    // `focus()` is on every element that can hold focus; no type check needed (each costs glue).
+    let previous_focus: Option<HtmlElement> = document.active_element().map(JsCast::unchecked_into);
 
     let host = document.create_element("div")?;
     host.set_attribute("data-cxkit", "survey")?;
@@ -108,7 +110,7 @@ pub fn mount(document: &Document, kind: SurveyKind, on_outcome: Box<dyn Fn(Outco
     close.set_attribute("type", "button")?;
     close.set_attribute("aria-label", "Close")?;
     let question = text(document, "p", "question", &panel, wording.question)?;
-    question.set_id("cx-question");
+    question.set_attribute("id", "cx-question")?;
     let scale = element(document, "div", "scale", &panel)?;
     scale.set_attribute("role", "radiogroup")?;
     scale.set_attribute("aria-labelledby", "cx-question")?;
@@ -121,7 +123,7 @@ pub fn mount(document: &Document, kind: SurveyKind, on_outcome: Box<dyn Fn(Outco
         option.set_attribute("type", "button")?;
         option.set_attribute("role", "radio")?;
         option.set_attribute("aria-checked", "false")?;
-        option.set_tab_index(if score == low { 0 } else { -1 });
+        option.set_attribute("tabindex", if score == low { "0" } else { "-1" })?;
         options.push(option);
     }
     let ends = element(document, "div", "ends", &panel)?;
@@ -134,6 +136,7 @@ pub fn mount(document: &Document, kind: SurveyKind, on_outcome: Box<dyn Fn(Outco
     body.append_child(&host)?;
     let parts = Rc::new(Parts {
         kind,
+        document: document.clone(),
         host,
         root,
         panel: panel.clone().into(),
@@ -181,7 +184,7 @@ fn wire(parts: &Rc<Parts>, close: &HtmlElement, submit: &HtmlElement) -> Result<
     listen(parts, submit, "click", |parts, _| parts.confirm());
     for option in &parts.options {
         listen(parts, option, "click", |parts, event| {
-            if let Some(index) = parts.index_of(event.current_target()) {
+            if let Some(index) = parts.index_of(event.target()) {
                 parts.select(index);
             }
         });
@@ -202,7 +205,7 @@ impl Parts {
         }
         for (i, option) in self.options.iter().enumerate() {
             let _ = option.set_attribute("aria-checked", if i == index { "true" } else { "false" });
-            option.set_tab_index(if i == index { 0 } else { -1 });
+            let _ = option.set_attribute("tabindex", if i == index { "0" } else { "-1" });
         }
         self.selected.set(Some(index));
         let _ = self.submit.remove_attribute("disabled");
@@ -225,10 +228,10 @@ impl Parts {
             return;
         }
         self.panel.set_text_content(None);
-        let Some(document) = self.panel.owner_document() else { return };
-        if let Ok(thanks) = text(&document, "p", "thanks", &self.panel, "Thank you for your feedback!") {
+        let document = &self.document;
+        if let Ok(thanks) = text(document, "p", "thanks", &self.panel, "Thank you for your feedback!") {
             let _ = thanks.set_attribute("role", "status");
-            thanks.set_tab_index(-1);
+            let _ = thanks.set_attribute("tabindex", "-1");
             let _ = thanks.focus();
         }
         let host = self.host.clone();
@@ -236,7 +239,8 @@ impl Parts {
     }
 
     fn on_key(&self, event: &web_sys::Event) {
-        let Some(key_event) = event.dyn_ref::<KeyboardEvent>() else { return };
+        // Only ever registered for `keydown`, whose events are keyboard events.
+        let key_event: &KeyboardEvent = event.unchecked_ref();
         let key = key_event.key();
         let in_scale = self.index_of(event.target()).is_some();
         let current = self.selected.get().or_else(|| self.index_of(event.target()));

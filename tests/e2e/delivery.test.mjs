@@ -297,6 +297,24 @@ describe("delivery under faults", () => {
     await finish(page, seen, siteId);
   });
 
+  test("navigating away right after 30 events: all stored through keepalive, every body within 64 KiB", async () => {
+    await collector.script({});
+    const siteId = `faults${++site}`;
+    const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
+    await page.waitForFunction(() => window.cxkitInit !== undefined);
+    await page.evaluate(async ([endpoint, id]) => {
+      window.cx = await window.cxkitInit({ endpoint, siteId: id });
+      for (let i = 0; i < 30; i++) window.cx.track("leaving", { i, note: "x".repeat(100) });
+    }, [collector.endpoint, siteId]);
+    await page.goto(`${pages.origin}/test/init.html?next`);
+    await eventually(async () => (await collector.stats(siteId)).events === 30, "30 events stored after leaving");
+    const sent = await attempts();
+    assert.ok(sent.every((a) => a.reason === "hide" && a.bytes <= 64 * 1024), JSON.stringify(sent.map((a) => [a.reason, a.bytes])));
+    await assertAllStoredOnce(siteId, 30);
+    assert.deepEqual(seen.pageErrors, []);
+    await page.close();
+  });
+
   test("bad endpoints are refused at init with a clear error, and nothing is sent", async () => {
     const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
     await page.waitForFunction(() => window.cxkitInit !== undefined);

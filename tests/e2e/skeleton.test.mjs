@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { open } from "./lib/browser.mjs";
+import { eventually } from "./lib/collector.mjs";
 import { startHarness } from "./lib/harness.mjs";
 import { batchOf, validateBatch } from "./lib/schema.mjs";
 import { query } from "./lib/sqlite.mjs";
@@ -91,6 +92,25 @@ describe("script tag", () => {
     assert.deepEqual(seen.batches, []);
     assert.deepEqual(seen.pageErrors, []);
     await page.getByRole("button", { name: "The page still works" }).click();
+    await page.close();
+  });
+
+  test("a second copy of the tag reuses the instance; a tag for another site is refused; data-consent holds events", async () => {
+    const { page, seen } = await open(browser.context, `${pages.origin}/test/two-tags.html`, collector.origin);
+    await page.evaluate(() => window.cxkit.ready);
+    assert.deepEqual(seen.consoleErrors, ['cxkit: siteId: a second tag for "intruder" is ignored; cxkit already runs for "tags"']);
+    const status = await page.evaluate(() => {
+      window.cxkit.track("held", {});
+      return window.cxkit.status();
+    });
+    assert.equal(status.consent, "pending", "data-consent is read");
+    assert.equal((await page.evaluate(() => window.cxkit.flush())).error.code, "consent");
+    await page.evaluate(() => window.cxkit.consent("granted"));
+    await eventually(async () => (await collector.stats("tags")).events === 1, "the held event sent once granted");
+    await assertStillDelivers(page, "cxkit", "tags");
+    assert.equal((await collector.stats("tags")).events, 2, "the held event and the last one, once each");
+    assert.equal((await collector.stats("intruder")).events, 0);
+    assert.deepEqual(seen.pageErrors, []);
     await page.close();
   });
 });
