@@ -13,6 +13,28 @@ const RUNS = 5;
 const EVENTS = 10_000;
 const RESULTS = fileURLToPath(new URL("results.md", import.meta.url));
 
+/** Script start → wasm ready on a first visit of `page` in a fresh profile. */
+async function readyOnce(page) {
+  const collector = await startCollector(["--www", "bench", "--dist", "npm/dist"]);
+  const browser = await launch().catch(async (error) => {
+    await collector.stop();
+    throw error;
+  });
+  try {
+    const { page: tab, seen } = await open(browser.context, `${collector.origin}/${page}`, collector.origin);
+    await tab.waitForFunction(() => window.__bench.readyAt !== undefined);
+    if (seen.consoleErrors.length) throw new Error(`console errors: ${seen.consoleErrors}`);
+    return await tab.evaluate(() => {
+      const [start] = performance.getEntriesByName("cxkit:start");
+      const [ready] = performance.getEntriesByName("cxkit:ready");
+      return ready.startTime - start.startTime;
+    });
+  } finally {
+    await browser.close();
+    await collector.stop();
+  }
+}
+
 /**
  * One fresh profile, one page load, 10,000 events delivered. The collector serves the page and
  * the bundle too, as a site's own server would: a multi-threaded native server, not the test
@@ -20,7 +42,10 @@ const RESULTS = fileURLToPath(new URL("results.md", import.meta.url));
  */
 async function runOnce() {
   const collector = await startCollector(["--www", "bench", "--dist", "npm/dist"]);
-  const browser = await launch();
+  const browser = await launch().catch(async (error) => {
+    await collector.stop();
+    throw error;
+  });
   try {
     const { page, seen } = await open(browser.context, `${collector.origin}/page.html`, collector.origin);
     await page.waitForFunction(() => window.__bench.readyAt !== undefined);
@@ -135,6 +160,7 @@ const ROWS = [
   ["init_ms", "  init (config, instance)", "ms", 2],
   ["ready_ms", "script start → wasm ready, first visit", "ms", 2],
   ["repeat_ready_ms", "script start → wasm ready, repeat visit (cached)", "ms", 2],
+  ["preload_ready_ms", "script start → wasm ready, first visit, page preloads the wasm", "ms", 2],
   ["track_us", "`track()` per call, first 10,000 calls", "µs", 3],
   ["push_us", "plain JS array push of the same tuples, same page", "µs", 3],
   ["track_vs_push", "`track()` ÷ plain push", "×", 2],
@@ -162,7 +188,7 @@ function version(command, args) {
 }
 
 const runs = [];
-for (let i = 0; i < RUNS; i++) runs.push(await runOnce());
+for (let i = 0; i < RUNS; i++) runs.push({ ...(await runOnce()), preload_ready_ms: await readyOnce("page-preload.html") });
 const budgets = readBudgets();
 const sizes = measureSizes();
 const broken = [];
