@@ -99,6 +99,28 @@ describe("delivery under faults", () => {
     await finish(page, seen, siteId);
   });
 
+  test("503 for over an hour: waits double to the 5-minute cap and stay there; all stored after", async () => {
+    const outage = 20;
+    await collector.script({ answers: Array.from({ length: outage }, () => ({ status: 503 })) });
+    const { page, seen, siteId } = await startCxkit();
+    await trackAndFlush(page, ["a", "b", "c"]);
+    let waited = 0;
+    for (let failure = 0; failure < outage; failure++) {
+      // Top of full jitter: exactly min(5 min, 1 s × 2^n) − 1 ms after failure n.
+      const backoff = Math.min(300_000, 1000 * 2 ** failure) - 1;
+      if (failure === 5) await page.evaluate(() => { for (let i = 0; i < 50; i++) window.cx.track("during", { i }); });
+      await assertNextAttemptAt(page, backoff);
+      waited += backoff;
+    }
+    assert.ok(waited > 3_600_000, `the outage lasted ${Math.round(waited / 60_000)} min of page time`);
+    assert.equal(await attemptCount(), outage + 1, "one request per wait, never more");
+    const status = await page.evaluate(() => window.cx.status());
+    assert.equal(status.failures, 0, "the backoff resets on recovery");
+    await eventually(async () => (await collector.stats(siteId)).events === 53, "53 events stored after recovery");
+    await assertAllStoredOnce(siteId, 53);
+    await finish(page, seen, siteId);
+  });
+
   test("store then 500: the retry resends the same ids and nothing is stored twice", async () => {
     await collector.script({ answers: [{ status: 500, store: true }] });
     const { page, seen, siteId } = await startCxkit();
