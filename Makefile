@@ -13,7 +13,7 @@ COLLECTOR := target/release/cxkit-collector
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build test test-lint test-size test-host test-browser test-e2e demo bench clean
+.PHONY: help setup build test test-lint test-types test-size test-host test-browser test-e2e demo bench clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
@@ -43,7 +43,7 @@ build: setup
 
 test: build
 	@start=$$(date +%s)
-	$(MAKE) --no-print-directory test-lint test-size test-host test-browser test-e2e
+	$(MAKE) --no-print-directory test-lint test-types test-size test-host test-browser test-e2e
 	@echo "test: $$(( $$(date +%s) - start )) s"
 
 test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
@@ -52,6 +52,9 @@ test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) -p cxkit --all-targets -- -D warnings
 	@echo "test-lint: $$(( $$(date +%s) - start )) s"
+
+test-types: ## The published .d.ts: accepts the documented API, refuses misspelt options.
+	$(BIN)/tsc -p tests/types/tsconfig.json
 
 test-size: ## Sizes are deterministic: gated against the ceiling in bench/budgets.json.
 	node bench/size.mjs --check

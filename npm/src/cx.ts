@@ -104,7 +104,7 @@ export class Cx {
       return { ok: false, error };
     }
     const core = this.#core;
-    this.#delivery = new Delivery(core, this.#options.endpoint, this.#buffer);
+    this.#delivery = new Delivery(core, this.#options.endpoint, this.#buffer, this.#options.beforeSend);
     this.#guard = core.maxBatchEvents();
     for (const call of this.#waiting.splice(0)) call(core);
     if (this.#buffer.length > 0) this.#delivery.schedule();

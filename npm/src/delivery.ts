@@ -13,6 +13,10 @@
  *   core set, not even `flush()`: a `Retry-After` is the collector asking for quiet.
  */
 import type { Core } from "../pkg/cxkit.js";
+import type { Batch } from "./types.js";
+
+/** A site's `beforeSend` option. */
+export type BeforeSend = (batch: Batch) => Batch | null;
 
 /** Why a batch is sent, as on the wire. */
 export type SendReason = "size" | "age" | "flush" | "hide" | "retry";
@@ -88,10 +92,14 @@ export class Delivery {
     void this.send("retry");
   };
 
-  constructor(core: Core, endpoint: string, buffer: readonly unknown[]) {
+  readonly #beforeSend: BeforeSend | undefined;
+  #hookFailed = false;
+
+  constructor(core: Core, endpoint: string, buffer: readonly unknown[], beforeSend?: BeforeSend) {
     this.#core = core;
     this.#endpoint = endpoint;
     this.#buffer = buffer;
+    this.#beforeSend = beforeSend;
     document.addEventListener("visibilitychange", this.#onHide);
     addEventListener("pagehide", this.#onHide);
     addEventListener("online", this.#onOnline);
@@ -136,7 +144,13 @@ export class Delivery {
       const body = this.#core.nextBatch(reason, due);
       due -= before - this.#buffer.length;
       if (body === undefined) break;
-      const answer = await post(this.#endpoint, body, keepalive);
+      const edited = this.#edit(body);
+      if (edited === null) {
+        // The site dropped this batch: its events are done, though not sent.
+        this.#core.settle(204, -1, 0);
+        continue;
+      }
+      const answer = await post(this.#endpoint, edited, keepalive);
       const [acknowledged = 0, retryInMs = -1] = this.#core.settle(answer.status, answer.retryAfterMs, (Math.random() * 2 ** 32) >>> 0);
       sent += acknowledged;
       if (retryInMs >= 0) {
@@ -150,6 +164,20 @@ export class Delivery {
     this.#notBefore = 0;
     if (this.#buffer.length > 0) this.schedule();
     return { ok: true, sent };
+  }
+
+  /** The body after the site's `beforeSend`, or `null` when it dropped the batch. */
+  #edit(body: string): string | null {
+    if (!this.#beforeSend) return body;
+    try {
+      const batch = this.#beforeSend(JSON.parse(body) as Batch);
+      return batch === null ? null : JSON.stringify(batch);
+    } catch (thrown) {
+      // A broken hook must not cost the events: send the batch as it was.
+      if (!this.#hookFailed) console.error("cxkit: beforeSend threw; the batch is sent unchanged", thrown);
+      this.#hookFailed = true;
+      return body;
+    }
   }
 
   /** Stops listening and sends what is left with keepalive, so it outlives the page. */

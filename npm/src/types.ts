@@ -26,6 +26,25 @@ export interface Options {
   consent?: ConsentState;
   /** Throw a {@link CxError} on misuse instead of returning `{ ok: false }`. Advised in development. */
   strict?: boolean;
+  /**
+   * Sees each batch before it is sent and returns it (edited or not), or `null` to drop it:
+   * e.g. to strip a property. A hook that throws is logged once and the batch goes unchanged.
+   */
+  beforeSend?: (batch: Batch) => Batch | null;
+}
+
+/** A batch as sent: wire format v1 (schema/batch.schema.json). Each event is
+ * `[stream, seq, dt, name, keys, ...values]`, indexing `streams`, `names` and `keys`. */
+export interface Batch {
+  v: 1;
+  site: string;
+  reason: "size" | "age" | "flush" | "hide" | "retry" | "load";
+  sent: number;
+  t: number;
+  streams: string[];
+  names: string[];
+  keys: string[][];
+  events: unknown[][];
 }
 
 /** Event properties: JSON values, ≤ 50 keys, nesting ≤ 5, strings ≤ 1,000 characters. */

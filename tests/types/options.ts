@@ -1,0 +1,30 @@
+// Compiled (never run) by `make test` against the published declarations in npm/dist: what a
+// frontend developer's editor and build would accept or refuse.
+import { init, type Batch, type Cx, type Result, type Status } from "../../npm/dist/index.js";
+
+export async function accepted(): Promise<void> {
+  const cx: Cx = await init({
+    endpoint: "https://collect.example.com/v1/batch",
+    siteId: "shop",
+    survey: "nps",
+    trigger: "delay:20s",
+    consent: "pending",
+    beforeSend: (batch: Batch) => (batch.reason === "hide" ? batch : null),
+  });
+  const tracked: Result = cx.track("checkout_started", { plan: "pro" });
+  if (!tracked.ok) console.log(tracked.error.code, tracked.error.field);
+  const status: Status = cx.status();
+  console.log(status.queued, status.consent);
+  cx.on("response", (r) => console.log(r.value, r.bucket));
+  const flushed = await cx.flush();
+  if (flushed.ok) console.log(flushed.sent);
+}
+
+export async function refused(): Promise<void> {
+  // @ts-expect-error: a misspelt option is a type error, not a silent no-op
+  await init({ endpoint: "https://collect.example.com/v1/batch", sitId: "shop" });
+  // @ts-expect-error: surveys are nps, csat or ces
+  (await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop" })).showSurvey("poll");
+  // @ts-expect-error: consent has three states
+  await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop", consent: "maybe" });
+}
