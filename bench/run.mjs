@@ -13,42 +13,40 @@ const RUNS = 5;
 const EVENTS = 10_000;
 const RESULTS = fileURLToPath(new URL("results.md", import.meta.url));
 
-/** Script start → wasm ready on a first visit of `page` in a fresh profile. */
-async function readyOnce(page) {
+/**
+ * Opens `file` from bench/ in a fresh browser profile, served (with the bundle) by a fresh
+ * collector, runs `use`, and cleans both up whatever happens. A native server, not the test
+ * driver's event loop, serves the page: that would add its own delays to the wasm fetch.
+ */
+async function withFreshPage(file, use) {
   const collector = await startCollector(["--www", "bench", "--dist", "npm/dist"]);
-  const browser = await launch().catch(async (error) => {
-    await collector.stop();
-    throw error;
-  });
   try {
-    const { page: tab, seen } = await open(browser.context, `${collector.origin}/${page}`, collector.origin);
-    await tab.waitForFunction(() => window.__bench.readyAt !== undefined);
-    if (seen.consoleErrors.length) throw new Error(`console errors: ${seen.consoleErrors}`);
-    return await tab.evaluate(() => {
-      const [start] = performance.getEntriesByName("cxkit:start");
-      const [ready] = performance.getEntriesByName("cxkit:ready");
-      return ready.startTime - start.startTime;
-    });
+    const browser = await launch();
+    try {
+      const { page, seen } = await open(browser.context, `${collector.origin}/${file}`, collector.origin);
+      await page.waitForFunction(() => window.__bench.readyAt !== undefined);
+      return await use({ page, seen, browser, collector });
+    } finally {
+      await browser.close();
+    }
   } finally {
-    await browser.close();
     await collector.stop();
   }
 }
 
-/**
- * One fresh profile, one page load, 10,000 events delivered. The collector serves the page and
- * the bundle too, as a site's own server would: a multi-threaded native server, not the test
- * driver's event loop, which would add its own delays to the wasm fetch.
- */
-async function runOnce() {
-  const collector = await startCollector(["--www", "bench", "--dist", "npm/dist"]);
-  const browser = await launch().catch(async (error) => {
-    await collector.stop();
-    throw error;
-  });
-  try {
-    const { page, seen } = await open(browser.context, `${collector.origin}/page.html`, collector.origin);
-    await page.waitForFunction(() => window.__bench.readyAt !== undefined);
+/** Script start → wasm ready on a first visit of `file`. */
+function readyOnce(file) {
+  return withFreshPage(file, ({ page }) =>
+    page.evaluate(() => {
+      const [start] = performance.getEntriesByName("cxkit:start");
+      const [ready] = performance.getEntriesByName("cxkit:ready");
+      return ready.startTime - start.startTime;
+    }));
+}
+
+/** One fresh profile, one page load, 10,000 events delivered. */
+function runOnce() {
+  return withFreshPage("page.html", async ({ page, seen, browser, collector }) => {
     // A visitor's first burst comes after the page has been idle a moment, as here.
     await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => setTimeout(resolve, 100))));
     const startup = () => page.evaluate(() => {
@@ -142,10 +140,7 @@ async function runOnce() {
       widget_frame_ms: widget.frame,
       chromium: browser.context.browser()?.version() ?? "",
     };
-  } finally {
-    await browser.close();
-    await collector.stop();
-  }
+  });
 }
 
 function median(values) {

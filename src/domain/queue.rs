@@ -259,6 +259,15 @@ mod tests {
         Event { name: name.into(), time_ms: 1, props, priority: Priority::Touchpoint }.encode().unwrap()
     }
 
+    /// A queue of `n` touchpoints carrying `text_len` characters each.
+    fn queue_of(n: usize, text_len: usize) -> Queue {
+        let mut queue = Queue::new();
+        for _ in 0..n {
+            queue.push(event("e", text_len));
+        }
+        queue
+    }
+
     fn answer() -> Encoded {
         Encoded { priority: Priority::Answer, ..event("$response", 1) }
     }
@@ -327,10 +336,7 @@ mod tests {
 
     #[test]
     fn a_send_takes_the_oldest_events_within_both_caps() {
-        let mut queue = Queue::new();
-        for _ in 0..10 {
-            queue.push(event("e", 100));
-        }
+        let mut queue = queue_of(10, 100);
         let one = queue.pending.front().unwrap().event.wire_bytes();
         assert!(queue.begin_send(one * 3, 100));
         assert_eq!(seqs(queue.in_flight()), [0, 1, 2]);
@@ -346,10 +352,7 @@ mod tests {
 
     #[test]
     fn a_failed_send_loses_nothing_and_keeps_order() {
-        let mut queue = Queue::new();
-        for _ in 0..5 {
-            queue.push(event("e", 10));
-        }
+        let mut queue = queue_of(5, 10);
         assert!(queue.begin_send(usize::MAX, 3));
         queue.push(event("late", 10));
         assert_eq!(queue.settle(Verdict::Retry), Settlement { acknowledged: 0, back_off: Some(0) });
@@ -393,10 +396,7 @@ mod tests {
 
     #[test]
     fn a_poison_event_is_isolated_and_dropped_while_the_rest_is_delivered() {
-        let mut queue = Queue::new();
-        for _ in 0..8 {
-            queue.push(event("e", 1));
-        }
+        let mut queue = queue_of(8, 1);
         let (delivered, batches, back_off) = drain_with_poison(&mut queue, &[5]);
         assert_eq!(delivered, [0, 1, 2, 3, 4, 6, 7]);
         assert_eq!(batches, [8, 4, 4, 2, 1, 1, 2], "halves, then halves of the refused half");
@@ -405,10 +405,7 @@ mod tests {
 
     #[test]
     fn a_poison_event_first_in_line_waits_for_the_others_before_it_is_dropped() {
-        let mut queue = Queue::new();
-        for _ in 0..4 {
-            queue.push(event("e", 1));
-        }
+        let mut queue = queue_of(4, 1);
         let (delivered, _, back_off) = drain_with_poison(&mut queue, &[0]);
         assert_eq!(delivered, [1, 2, 3]);
         assert_eq!((queue.dropped(), back_off), (1, None));
@@ -416,10 +413,7 @@ mod tests {
 
     #[test]
     fn when_nothing_is_accepted_nothing_is_dropped() {
-        let mut queue = Queue::new();
-        for _ in 0..4 {
-            queue.push(event("e", 1));
-        }
+        let mut queue = queue_of(4, 1);
         let (delivered, batches, back_off) = drain_with_poison(&mut queue, &[0, 1, 2, 3]);
         assert!(delivered.is_empty());
         assert_eq!(batches, [4, 2, 1, 1, 2, 1, 1], "depth first: a half is split fully before the next");
@@ -430,10 +424,7 @@ mod tests {
 
     #[test]
     fn a_retry_in_the_middle_of_a_split_keeps_its_part() {
-        let mut queue = Queue::new();
-        for _ in 0..4 {
-            queue.push(event("e", 1));
-        }
+        let mut queue = queue_of(4, 1);
         assert!(queue.begin_send(usize::MAX, 100));
         queue.settle(Verdict::Split);
         assert!(queue.begin_send(usize::MAX, 100));
