@@ -80,6 +80,8 @@ export class Delivery {
   #notBefore = 0;
   #lastStatus = 0;
   #stopped = false;
+  readonly #beforeSend: BeforeSend | undefined;
+  #hookFailed = false;
   readonly #onHide = (): void => {
     if (document.visibilityState === "hidden") void this.send("hide");
   };
@@ -91,9 +93,6 @@ export class Delivery {
     this.#timer = undefined;
     void this.send("retry");
   };
-
-  readonly #beforeSend: BeforeSend | undefined;
-  #hookFailed = false;
 
   constructor(core: Core, endpoint: string, buffer: readonly unknown[], beforeSend?: BeforeSend) {
     this.#core = core;
