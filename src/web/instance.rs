@@ -11,6 +11,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use super::widget::{self, Outcome, Widget};
@@ -45,8 +46,17 @@ struct Shared {
     widget: RefCell<Option<Widget>>,
 }
 
-fn window() -> Result<web_sys::Window, JsValue> {
-    web_sys::window().ok_or_else(|| JsValue::from_str("cxkit needs a window"))
+#[wasm_bindgen]
+extern "C" {
+    /// The page's `window`. Bound directly: `web_sys::window()` goes through `globalThis`
+    /// detection, which costs four accessors and a type check in the glue. cxkit runs only in
+    /// pages (it renders a widget), never in workers.
+    #[wasm_bindgen(thread_local_v2, js_name = window)]
+    static WINDOW: web_sys::Window;
+}
+
+fn window() -> web_sys::Window {
+    WINDOW.with(web_sys::Window::clone)
 }
 
 fn now_ms() -> i64 {
@@ -55,7 +65,7 @@ fn now_ms() -> i64 {
 
 fn random_stream_id() -> Result<String, JsValue> {
     let mut random = [0u8; 16];
-    window()?.crypto()?.get_random_values_with_u8_array(&mut random)?;
+    window().crypto()?.get_random_values_with_u8_array(&mut random)?;
     Ok(id::stream_id(random))
 }
 
@@ -278,7 +288,7 @@ impl Shared {
         if self.widget.borrow().as_ref().is_some_and(|w| w.host().is_connected()) {
             return Ok(());
         }
-        let document = window()?.document().ok_or_else(|| JsValue::from_str("cxkit needs a document"))?;
+        let document = window().document().ok_or_else(|| JsValue::from_str("cxkit needs a document"))?;
         let weak = Rc::downgrade(self);
         let on_outcome = Box::new(move |outcome| {
             if let Some(shared) = weak.upgrade() {
@@ -311,7 +321,7 @@ impl Shared {
             }
             Outcome::Dismissed => "$dismiss",
         };
-        let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+        let path = window().location().pathname().unwrap_or_default();
         props.push(("path".into(), Value::String(path)));
         let outcome_json = Value::Object(props.clone()).to_json();
         if let Ok(event) = (Event { name: name.into(), time_ms: now_ms(), props, priority: Priority::Answer }).encode()
