@@ -4,6 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { open } from "./lib/browser.mjs";
 import { eventually } from "./lib/collector.mjs";
 import { startHarness } from "./lib/harness.mjs";
+import { runAxe } from "./lib/axe.mjs";
 import { batchOf, validateBatch } from "./lib/schema.mjs";
 import { query } from "./lib/sqlite.mjs";
 
@@ -147,6 +148,30 @@ describe("ESM import", () => {
     ]);
     assert.equal(results[3], 0, "nothing buffered");
     assert.equal(seen.consoleErrors.length, 1, "one console error per kind");
+    await page.close();
+  });
+});
+
+describe("accessibility", () => {
+  /** Whether an axe node target reaches into a shadow root under `hostSelector`. */
+  const inside = (hostSelector) => (node) => Array.isArray(node.target[0]) && node.target[0][0] === hostSelector;
+
+  test("axe finds no violation in the open widget, and its passes reach inside the shadow root", async () => {
+    const { page, seen } = await open(browser.context, `${pages.origin}/index.html`, collector.origin);
+    await page.evaluate(() => window.cxkit.ready);
+    await page.evaluate(() => window.cxkit.showSurvey("nps"));
+    await page.getByRole("radio", { name: "9", exact: true }).click();
+    const { violations, passes } = await runAxe(page);
+    assert.deepEqual(violations, [], "no violations on the page with the widget open");
+    assert.ok(passes.filter(inside('div[data-cxkit="survey"]')).length >= 10, "axe checked nodes inside the widget");
+    assert.deepEqual(seen.pageErrors, []);
+    await page.close();
+  });
+
+  test("the same check fails on a page with a known violation in a shadow root", async () => {
+    const { page } = await open(browser.context, `${pages.origin}/test/bad-a11y.html`, collector.origin);
+    const { violations } = await runAxe(page);
+    assert.ok(violations.some((v) => v.rule === "button-name" && inside("#bad-host")(v)), JSON.stringify(violations));
     await page.close();
   });
 });
