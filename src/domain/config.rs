@@ -133,7 +133,8 @@ impl ConfigProblem {
 }
 
 impl ConfigError {
-    fn new(field: &str, problem: ConfigProblem) -> Self {
+    /// The error for `field` breaking `problem`.
+    pub fn new(field: &str, problem: ConfigProblem) -> Self {
         ConfigError { field: field.into(), problem }
     }
 

@@ -16,7 +16,7 @@ use wasm_bindgen::JsValue;
 
 use super::widget::{self, Outcome, Widget};
 use crate::domain::batch::{self, SendReason, Sender};
-use crate::domain::config::Config;
+use crate::domain::config::{Config, ConfigError, ConfigProblem};
 use crate::domain::consent::Consent;
 use crate::domain::event::{self, Event, Priority};
 use crate::domain::id;
@@ -138,8 +138,7 @@ impl Instance {
             return None;
         }
         let reason = SendReason::from_id(reason).unwrap_or(SendReason::Flush);
-        let sender = Sender { site: shared.config.site_id(), stream: &shared.stream };
-        Some(batch::encode(sender, reason, now_ms(), queue.in_flight()))
+        Some(batch::encode(shared.sender(), reason, now_ms(), queue.in_flight()))
     }
 
     /// The answer to the send under way: its HTTP status (0: no answer), the wait its
@@ -169,15 +168,13 @@ impl Instance {
         let Ok((events, _)) = event::read_buffer(&text) else { return };
         let queued: Vec<Queued> =
             events.into_iter().enumerate().map(|(seq, event)| Queued { seq: seq as u64, event }).collect();
-        let sender = Sender { site: self.shared.config.site_id(), stream: &self.shared.stream };
-        let _ = batch::encode(sender, SendReason::Flush, now_ms(), &queued);
+        let _ = batch::encode(self.shared.sender(), SendReason::Flush, now_ms(), &queued);
     }
 
     /// Shows the survey with id `id`, unless one is already on screen. Refused under denied
     /// consent: an answer that could not be kept must not be asked for.
     pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {
-        let kind =
-            SurveyKind::from_id(id).ok_or_else(|| JsValue::from_str("survey: must be one of nps, csat, ces, text"))?;
+        let kind = SurveyKind::from_id(id).ok_or_else(|| refused("survey", ConfigProblem::UnknownSurvey))?;
         if !self.shared.consent.get().keeps_events() {
             return Err(JsValue::from_str("consent: denied, so no survey is shown"));
         }
@@ -192,8 +189,7 @@ impl Instance {
     /// Sets the visitor's consent: `granted`, `pending` or `denied`. Denied forgets every event
     /// and closes an open survey. The error is `consent: rule`.
     pub fn set_consent(&self, id: &str) -> Result<(), JsValue> {
-        let consent =
-            Consent::from_id(id).ok_or_else(|| JsValue::from_str("consent: must be granted, pending or denied"))?;
+        let consent = Consent::from_id(id).ok_or_else(|| refused("consent", ConfigProblem::UnknownConsent))?;
         let shared = &self.shared;
         shared.consent.set(consent);
         if !consent.keeps_events() {
@@ -235,7 +231,17 @@ impl Instance {
     }
 }
 
+/// A call's argument broke an option rule: the same `field: rule` message a bad config gets.
+fn refused(field: &str, problem: ConfigProblem) -> JsValue {
+    JsValue::from_str(&ConfigError::new(field, problem).message())
+}
+
 impl Shared {
+    /// Who sends: this site and this page load's stream.
+    fn sender(&self) -> Sender<'_> {
+        Sender { site: self.config.site_id(), stream: &self.stream }
+    }
+
     /// Moves the oldest entries of the JS buffer, at most one batch's worth and `limit`, into
     /// the queue: one stringify and one crossing per chunk, so a burst of 10,000 `track()`
     /// calls becomes bounded pieces of work, one per send, never one long task
