@@ -38,20 +38,22 @@ pub struct App {
 }
 
 impl App {
+    /// The test control, locked, when the collector runs with `--test-control`.
+    fn control(&self) -> Option<std::sync::MutexGuard<'_, Control>> {
+        self.control.as_ref().and_then(|c| c.lock().ok())
+    }
+
     /// Records the attempt (under test control) and returns the answer.
     fn answer(&self, batch: Option<&Batch>, bytes: usize, response: Response) -> Response {
-        if let Some(control) = &self.control {
-            let attempt = Attempt {
+        if let Some(mut control) = self.control() {
+            control.record(Attempt {
                 at: now_ms(),
                 status: response.status().as_u16(),
                 bytes,
                 events: batch.map_or(0, |b| b.events.len()),
                 reason: batch.map_or("", |b| b.reason.id()).to_owned(),
                 seqs: batch.map_or_else(Vec::new, |b| b.events.iter().map(|e| e.seq).collect()),
-            };
-            if let Ok(mut control) = control.lock() {
-                control.record(attempt);
-            }
+            });
         }
         response
     }
@@ -128,11 +130,11 @@ async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: By
         },
         Err(message) => return app.answer(None, bytes, bad_request(message, None)),
     };
-    let (scripted, poison) = match app.control.as_ref().map(|c| c.lock()) {
-        Some(Ok(mut control)) => {
+    let (scripted, poison) = match app.control() {
+        Some(mut control) => {
             (control.next_answer(), control.poison_index(batch.events.iter().map(|e| e.name.as_str())))
         }
-        _ => (None, None),
+        None => (None, None),
     };
     if let Some(index) = poison {
         let refused = bad_request(format!("events[{index}]: refused by test control"), Some(index));
@@ -170,19 +172,19 @@ async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: By
 }
 
 async fn load_script(State(app): State<Arc<App>>, Json(script): Json<Script>) -> Response {
-    match app.control.as_ref().map(|c| c.lock()) {
-        Some(Ok(mut control)) => {
+    match app.control() {
+        Some(mut control) => {
             control.load(script);
             StatusCode::NO_CONTENT.into_response()
         }
-        _ => StatusCode::NOT_FOUND.into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
 async fn attempts(State(app): State<Arc<App>>) -> Response {
-    match app.control.as_ref().map(|c| c.lock()) {
-        Some(Ok(control)) => Json(control.attempts()).into_response(),
-        _ => StatusCode::NOT_FOUND.into_response(),
+    match app.control() {
+        Some(control) => Json(control.attempts()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
