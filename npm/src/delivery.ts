@@ -85,12 +85,16 @@ export class Delivery {
   readonly #onHide = (): void => {
     if (document.visibilityState === "hidden") void this.send("hide");
   };
-  /** Back online after sends found no network: the wait was for the network, not the server. */
+  /** Set by an `online` event: the next round goes now, whatever wait a failure set. */
+  #resumeOnline = false;
+  /**
+   * Back online after sends found no network: the wait was for the network, not the server.
+   * The resume is a flag the next round reads, not a cleared deadline, because an attempt
+   * still in flight may fail after this event and set a new one.
+   */
   readonly #onOnline = (): void => {
     if (this.#notBefore === 0 || this.#lastStatus !== 0) return;
-    this.#notBefore = 0;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#resumeOnline = true;
     void this.send("retry");
   };
 
@@ -126,6 +130,10 @@ export class Delivery {
   }
 
   async #sendAll(reason: SendReason): Promise<SendOutcome> {
+    if (this.#resumeOnline) {
+      this.#resumeOnline = false;
+      this.#notBefore = 0;
+    }
     if (performance.now() < this.#notBefore) {
       // Nothing may go yet; take the buffer in, so it stays small and the queue's caps apply.
       this.#core.drain();

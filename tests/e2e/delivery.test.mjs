@@ -2,7 +2,7 @@
 // Every scenario checks unique events stored ÷ produced, duplicates stored, redeliveries, no
 // uncaught error and no cxkit console error, and ends by delivering one more event.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 import { open } from "./lib/browser.mjs";
 import { eventually } from "./lib/collector.mjs";
 import { startHarness } from "./lib/harness.mjs";
@@ -17,6 +17,11 @@ before(async () => {
 
 after(async () => {
   await harness?.stop();
+});
+
+// A failed test must not leave its page retrying: it would take the next test's scripted answers.
+afterEach(async () => {
+  await Promise.all(browser.context.pages().map((page) => page.close()));
 });
 
 /** Jitter at the top of its range: the backoff of attempt n is then exactly 2^n s − 1 ms. */
@@ -63,6 +68,9 @@ async function assertNextAttemptAt(page, ms) {
   assert.equal(await attemptCount(), before, `no attempt before ${ms} ms`);
   await page.clock.runFor(2);
   await eventually(async () => (await attemptCount()) === before + 1, `an attempt at ${ms} ms`);
+  // The collector records an attempt before it answers: wait until the page has taken the
+  // answer in too, or the next wait would start before the page armed its timer.
+  await eventually(() => page.evaluate(() => window.cx.status().inFlight === 0), `the answer at ${ms} ms settled`);
 }
 
 /** The figures every scenario reports and checks. */
@@ -267,6 +275,30 @@ describe("delivery under faults", () => {
     }
     await eventually(async () => (await collector.stats(siteId)).events === 600, "600 events stored after going online");
     await assertAllStoredOnce(siteId, 600);
+    await finish(page, seen, siteId);
+  });
+
+  test("back online while an attempt is still failing: the retry goes at once, not after the backoff", async () => {
+    await collector.script({});
+    const { page, seen, siteId } = await startCxkit();
+    // The first attempt fails with no answer (status 0); so does the second, but only after
+    // the page has heard "online" while it was in flight.
+    let held = 0;
+    await page.route(collector.endpoint, async (route) => {
+      held += 1;
+      if (held === 2) {
+        await page.evaluate(() => window.dispatchEvent(new Event("online")));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (held <= 2) return route.abort("internetdisconnected");
+      return route.continue();
+    });
+    await trackAndFlush(page, ["a", "b"]);
+    await page.clock.runFor(1000);
+    await eventually(async () => (await collector.stats(siteId)).events === 2, "stored without waiting out the backoff");
+    assert.equal(held, 3, "two failures, then the resumed attempt");
+    await page.unroute(collector.endpoint);
+    await assertAllStoredOnce(siteId, 2);
     await finish(page, seen, siteId);
   });
 
