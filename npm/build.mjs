@@ -23,6 +23,6 @@ const dropGlueFallback = {
   },
 };
 
-const common = { bundle: true, target: "es2020", plugins: [dropGlueFallback], absWorkingDir: here, logLevel: "warning" };
+const common = { bundle: true, target: "es2022", plugins: [dropGlueFallback], absWorkingDir: here, logLevel: "warning" };
 await build({ ...common, entryPoints: ["src/index.ts"], format: "esm", outfile: "dist/index.js" });
 await build({ ...common, entryPoints: ["src/tag.ts"], format: "iife", minify: true, outfile: "dist/cxkit.js" });

@@ -1,6 +1,6 @@
 //! The `#[wasm_bindgen]` surface, and nothing else: one class, `Core`, that the npm wrapper
-//! (`npm/src/cx.ts`, `npm/src/delivery.ts`) drives. Crossed per send or per cold call, never
-//! per event, and never asynchronously.
+//! (`npm/src/cx.ts`, `npm/src/delivery.ts`, `npm/src/store.ts`) drives. Crossed per task,
+//! per send or per cold call, never per event, and never asynchronously.
 
 use wasm_bindgen::prelude::*;
 
@@ -14,18 +14,29 @@ pub struct Core {
 
 #[wasm_bindgen]
 impl Core {
-    /// Validates `config` (JSON text) and starts. `buffer` is the array `track()` pushes
-    /// `[name, props, time]` onto; `on_outcome` gets the JSON of each survey outcome queued;
-    /// `browser_opt_out` is true under Global Privacy Control or Do-Not-Track "1".
-    /// Throws `field: rule` for a bad config.
+    /// Validates `config` (JSON text) and starts. `on_outcome` gets the JSON of each survey
+    /// outcome, to queue; `browser_opt_out` is true under Global Privacy Control or
+    /// Do-Not-Track "1". Throws `field: rule` for a bad config.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        config: &str,
-        buffer: js_sys::Array,
-        on_outcome: js_sys::Function,
-        browser_opt_out: bool,
-    ) -> Result<Core, JsValue> {
-        Instance::start(config, buffer, on_outcome, browser_opt_out).map(|instance| Core { instance })
+    pub fn new(config: &str, on_outcome: js_sys::Function, browser_opt_out: bool) -> Result<Core, JsValue> {
+        Instance::start(config, on_outcome, browser_opt_out).map(|instance| Core { instance })
+    }
+
+    /// This page load's stream id (22 base64url characters).
+    pub fn stream(&self) -> String {
+        self.instance.stream()
+    }
+
+    /// Takes a chunk of the `track()` buffer — the JSON text of `[[name, props, time], …]`,
+    /// as stored — into the queue, entry `i` as event `(stream, firstSeq + i)`. Returns
+    /// whether a full batch waits.
+    pub fn take(&self, chunk: &str, stream: &str, first_seq: f64) -> bool {
+        self.instance.take(chunk, stream, first_seq as u64)
+    }
+
+    /// The lowest sequence number of `stream` still queued; -1 when none is.
+    pub fn oldest(&self, stream: &str) -> f64 {
+        self.instance.oldest(stream).map_or(-1.0, |seq| seq as f64)
     }
 
     /// The visitor's consent now: `granted`, `pending` or `denied`.
@@ -45,23 +56,12 @@ impl Core {
         self.instance.max_batch_age_ms()
     }
 
-    /// Moves up to one batch of the buffer into the queue, without sending.
-    pub fn drain(&self) {
-        self.instance.drain();
-    }
-
-    /// Drains up to one batch of the buffer (and at most `max_drain` entries), then returns
-    /// the body of the next batch to post (`reason`: size, age, flush, hide, retry, load), or
-    /// `undefined` when nothing waits, a send is under way, or consent forbids sending.
+    /// The body of the next batch of a send round (`reason`: size, age, flush, hide, retry,
+    /// load; `first`: the round's first call, which fixes the events due), or `undefined` when
+    /// those are sent, a send is under way, or consent forbids sending.
     #[wasm_bindgen(js_name = nextBatch)]
-    pub fn next_batch(&self, reason: &str, max_drain: u32) -> Option<String> {
-        self.instance.next_batch(reason, max_drain)
-    }
-
-    /// The most events in one request.
-    #[wasm_bindgen(js_name = maxBatchEvents)]
-    pub fn max_batch_events(&self) -> u32 {
-        self.instance.max_batch_events()
+    pub fn next_batch(&self, reason: &str, first: bool) -> Option<String> {
+        self.instance.next_batch(reason, first)
     }
 
     /// Reports the answer to the send under way: HTTP status (0: no answer), the wait its

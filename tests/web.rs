@@ -29,8 +29,7 @@ fn start() -> Harness {
     let on_outcome = Closure::<dyn FnMut(String)>::new(move |json: String| {
         sink.borrow_mut().push(serde_json::from_str(&json).unwrap())
     });
-    let core = Core::new(CONFIG, js_sys::Array::new(), on_outcome.as_ref().clone().unchecked_into(), false)
-        .expect("config is good");
+    let core = Core::new(CONFIG, on_outcome.as_ref().clone().unchecked_into(), false).expect("config is good");
     Harness { core, outcomes, _on_outcome: on_outcome }
 }
 
@@ -100,14 +99,8 @@ fn a_keyboard_choice_of_nine_is_a_promoter_response() {
     assert_eq!(outcomes[0]["survey"], "nps");
     assert_eq!(outcomes[0]["value"], 9);
     assert_eq!(outcomes[0]["bucket"], "promoter");
-    assert_eq!(status(&harness.core)["queued"], 1, "the answer is queued");
-    let body: serde_json::Value =
-        serde_json::from_str(&harness.core.next_batch("flush", u32::MAX).expect("a batch")).unwrap();
-    assert_eq!(body["names"], serde_json::json!(["$response"]));
-    assert_eq!(
-        body["events"][0].as_array().unwrap()[5..8],
-        [serde_json::json!("nps"), serde_json::json!(9), serde_json::json!("promoter")]
-    );
+    assert_eq!(outcomes[0]["path"], "/", "where it was given");
+    assert_eq!(status(&harness.core)["queued"], 0, "the shell queues it, as a `$response` entry");
     harness.core.shutdown();
 }
 
@@ -127,80 +120,111 @@ fn escape_dismisses_without_an_answer() {
 
 #[wasm_bindgen_test]
 fn a_bad_config_names_the_field_and_the_rule() {
-    let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
+    let noop = noop();
     let bad = r#"{"endpoint":"http://example.com/cx","siteId":"test"}"#;
-    let error = Core::new(bad, js_sys::Array::new(), noop.as_ref().clone().unchecked_into(), false).err().unwrap();
+    let error = Core::new(bad, noop.as_ref().clone().unchecked_into(), false).err().unwrap();
     assert_eq!(error.as_string().unwrap(), "endpoint: must use https (http only for localhost / 127.0.0.1)");
 }
 
+/// A chunk of `n` buffer entries, as the shell stringifies it.
+fn chunk(n: u32) -> String {
+    let entries: Vec<String> =
+        (0..n).map(|i| format!(r#"["e",{{"i":{i}}},{}]"#, 1_700_000_000_000u64 + u64::from(i))).collect();
+    format!("[{}]", entries.join(","))
+}
+
+fn events_in(body: &str) -> Vec<serde_json::Value> {
+    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    body["events"].as_array().unwrap().clone()
+}
+
+fn noop() -> Closure<dyn FnMut(String)> {
+    Closure::<dyn FnMut(String)>::new(|_: String| {})
+}
+
 #[wasm_bindgen_test]
-fn sends_take_the_buffer_and_a_failed_one_loses_nothing() {
-    let buffer = js_sys::Array::new();
-    let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
-    let core = Core::new(CONFIG, buffer.clone(), noop.as_ref().clone().unchecked_into(), false).unwrap();
-    for (name, props) in [("a", r#"{"n":1}"#), ("$reserved", "{}"), ("b", r#"{"n":2}"#)] {
-        let entry =
-            js_sys::Array::of3(&name.into(), &js_sys::JSON::parse(props).unwrap(), &1_700_000_000_000f64.into());
-        buffer.push(&entry);
-    }
-    let first = core.next_batch("age", u32::MAX).expect("a batch");
-    assert_eq!(buffer.length(), 0, "the buffer was drained");
-    assert!(core.next_batch("age", u32::MAX).is_none(), "one send at a time");
+fn a_chunk_is_numbered_from_its_first_seq_and_a_failed_send_loses_nothing() {
+    let noop = noop();
+    let core = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    let stream = core.stream();
+    let text =
+        r#"[["a",{"n":1},1700000000000],["$reserved",{"deep":[[[[[1]]]]]},1700000000000],["b",{"n":2},1700000000001]]"#;
+    assert!(!core.take(text, &stream, 7.0), "two events are no full batch");
+    let first = core.next_batch("age", true).expect("a batch");
+    let seqs: Vec<_> = events_in(&first).iter().map(|e| e[1].clone()).collect();
+    assert_eq!(seqs, [7, 9], "entry i is event first + i; the bad one is counted, not numbered again");
+    assert!(core.next_batch("age", true).is_none(), "one send at a time");
     let top = u32::MAX;
     assert_eq!(*core.settle(503, -1.0, top), [0.0, 999.0], "back off 1 s (full jitter at its top)");
     assert_eq!(
         status(&core),
         serde_json::json!({"consent": "granted", "queued": 2, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1})
     );
-    let again = core.next_batch("retry", u32::MAX).expect("the same events again");
+    assert_eq!(core.oldest(&stream), 7.0, "nothing is done yet");
+    let again = core.next_batch("retry", true).expect("the same events again");
     assert_eq!(
         first.replace("\"age\"", "\"retry\"").split("\"t\":").nth(1),
         again.split("\"t\":").nth(1),
         "same events, same ids"
     );
     assert_eq!(*core.settle(429, 120_000.0, top), [0.0, 120_000.0], "Retry-After wins over a shorter backoff");
-    core.next_batch("retry", u32::MAX).unwrap();
+    core.next_batch("retry", true).unwrap();
     assert_eq!(*core.settle(200, -1.0, top), [2.0, -1.0]);
-    assert!(core.next_batch("flush", u32::MAX).is_none());
+    assert!(core.next_batch("flush", true).is_none());
+    assert_eq!(core.oldest(&stream), -1.0, "all done: the stored chunk may go");
     core.shutdown();
 }
 
 #[wasm_bindgen_test]
-fn a_send_takes_only_what_was_due_when_it_began() {
-    let buffer = js_sys::Array::new();
-    let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
-    let core = Core::new(CONFIG, buffer.clone(), noop.as_ref().clone().unchecked_into(), false).unwrap();
-    for i in 0..5 {
-        buffer.push(&js_sys::Array::of3(&"e".into(), &js_sys::Object::new(), &f64::from(i).into()));
-    }
-    let body: serde_json::Value = serde_json::from_str(&core.next_batch("age", 3).unwrap()).unwrap();
-    assert_eq!(body["events"].as_array().unwrap().len(), 3);
-    assert_eq!(buffer.length(), 2, "the rest waits in the buffer");
+fn a_send_round_takes_only_what_was_due_when_it_began() {
+    let noop = noop();
+    let core = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    let stream = core.stream();
+    core.take(&chunk(3), &stream, 0.0);
+    assert_eq!(events_in(&core.next_batch("age", true).unwrap()).len(), 3);
+    core.take(&chunk(2), &stream, 3.0);
     core.settle(200, -1.0, 0);
-    assert!(core.next_batch("age", 0).is_none(), "nothing more was due");
-    assert_eq!(core.max_batch_events(), 500);
+    assert!(core.next_batch("age", false).is_none(), "taken while the round ran: not due in it");
+    assert_eq!(events_in(&core.next_batch("age", true).unwrap()).len(), 2, "due in the next round");
+    assert!(core.take(&chunk(500), &stream, 5.0), "500 waiting make a full batch");
     core.shutdown();
+}
+
+#[wasm_bindgen_test]
+fn a_stored_chunk_of_a_page_load_that_is_gone_keeps_its_ids() {
+    let noop = noop();
+    let gone = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    let next = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    next.take(&chunk(1), &next.stream(), 0.0);
+    next.take(&chunk(2), &gone.stream(), 40.0);
+    assert!(!next.take(&chunk(1), "not-a-stream-id", 0.0));
+    let body: serde_json::Value = serde_json::from_str(&next.next_batch("load", true).unwrap()).unwrap();
+    assert_eq!(body["streams"], serde_json::json!([next.stream(), gone.stream()]));
+    let ids: Vec<_> = events_in(&body.to_string()).iter().map(|e| (e[0].clone(), e[1].clone())).collect();
+    assert_eq!(ids, [(0.into(), 0.into()), (1.into(), 40.into()), (1.into(), 41.into())]);
+    assert_eq!((next.oldest(&gone.stream()), status(&next)["rejected"].clone()), (40.0, 1.into()));
+    for core in [gone, next] {
+        core.shutdown();
+    }
 }
 
 #[wasm_bindgen_test]
 fn consent_gates_sending_keeping_and_surveys() {
-    let buffer = js_sys::Array::new();
-    let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
+    let noop = noop();
     let pending = CONFIG.replace('}', r#","consent":"pending"}"#);
-    let core = Core::new(&pending, buffer.clone(), noop.as_ref().clone().unchecked_into(), false).unwrap();
-    buffer.push(&js_sys::Array::of3(&"a".into(), &js_sys::Object::new(), &1.0.into()));
-    assert!(core.next_batch("flush", u32::MAX).is_none(), "pending sends nothing");
+    let core = Core::new(&pending, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    core.take(&chunk(1), &core.stream(), 0.0);
+    assert!(core.next_batch("flush", true).is_none(), "pending sends nothing");
     assert_eq!(status(&core)["queued"], 1, "but keeps the event in memory");
     core.set_consent("granted").unwrap();
-    assert!(core.next_batch("flush", u32::MAX).is_some(), "granted releases it");
+    assert!(core.next_batch("flush", true).is_some(), "granted releases it");
     core.settle(200, -1.0, 0);
     core.show_survey("nps").unwrap();
     core.set_consent("denied").unwrap();
     assert!(widget_root().is_none(), "denied closes the survey");
-    buffer.push(&js_sys::Array::of3(&"b".into(), &js_sys::Object::new(), &2.0.into()));
-    assert!(core.next_batch("flush", u32::MAX).is_none());
+    core.take(&chunk(1), &core.stream(), 1.0);
+    assert!(core.next_batch("flush", true).is_none());
     assert_eq!(status(&core)["queued"], 0, "denied keeps nothing");
-    assert_eq!(buffer.length(), 0);
     assert_eq!(core.show_survey("nps").unwrap_err().as_string().unwrap(), "consent: denied, so no survey is shown");
     assert_eq!(
         core.set_consent("maybe").unwrap_err().as_string().unwrap(),
@@ -208,7 +232,7 @@ fn consent_gates_sending_keeping_and_surveys() {
     );
     core.shutdown();
 
-    let opted_out = Core::new(CONFIG, js_sys::Array::new(), noop.as_ref().clone().unchecked_into(), true).unwrap();
+    let opted_out = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), true).unwrap();
     assert_eq!(opted_out.consent(), "denied", "GPC / DNT mean denied");
     opted_out.set_consent("granted").unwrap();
     assert_eq!(opted_out.consent(), "granted", "unless the site says otherwise");

@@ -153,13 +153,11 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cxkit::domain::batch::{decode, encode, SendReason, Sender};
+    use cxkit::domain::batch::{decode, encode, SendReason};
     use cxkit::domain::event::{Event, Priority};
     use cxkit::domain::json::Value;
     use cxkit::domain::queue::Queued;
     use cxkit::domain::score::Tenths;
-
-    const SENDER: Sender<'static> = Sender { site: "shop", stream: "AAAAAAAAAAAAAAAAAAAAAA" };
 
     fn answer(seq: u64, score: u8) -> Queued {
         let props = vec![
@@ -167,12 +165,12 @@ mod tests {
             ("value".to_owned(), Value::Number(score.to_string().into())),
         ];
         let event = Event { name: "$response".into(), time_ms: 1_000 + seq as i64, props, priority: Priority::Answer };
-        Queued { seq, event: event.encode().unwrap() }
+        Queued { stream: std::rc::Rc::new("AAAAAAAAAAAAAAAAAAAAAA".into()), seq, event: event.encode().unwrap() }
     }
 
     fn batch_of(scores: &[u8]) -> Batch {
         let events: Vec<_> = scores.iter().enumerate().map(|(i, s)| answer(i as u64, *s)).collect();
-        decode(&encode(SENDER, SendReason::Flush, 2_000, &events)).unwrap()
+        decode(&encode("shop", SendReason::Flush, 2_000, &events)).unwrap()
     }
 
     #[test]

@@ -8,6 +8,7 @@
 import initWasm, { Core } from "../pkg/cxkit.js";
 import { checkEvent } from "./check.js";
 import { Delivery, type SendOutcome } from "./delivery.js";
+import { Store } from "./store.js";
 import {
   CxError,
   type ConsentState,
@@ -30,6 +31,16 @@ let wasmLoading: Promise<unknown> | undefined;
 function browserOptOut(): boolean {
   const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
   return nav.globalPrivacyControl === true || nav.doNotTrack === "1";
+}
+
+/** The browser's own parser judges custom headers, as `fetch` will; a bad one fails init
+ * with the same `field: rule` message as the options the core checks. */
+function checkHeaders(headers: Options["headers"]): void {
+  try {
+    if (headers !== undefined) new Headers(headers);
+  } catch {
+    throw "headers: must map header names to one-line text";
+  }
 }
 
 /** Runs `task` when the page is idle (Safari has no requestIdleCallback: a timeout then). */
@@ -69,15 +80,13 @@ export class Cx {
   readonly ready: Promise<Result>;
   readonly #options: Options;
   readonly #strict: boolean;
-  readonly #buffer: unknown[] = [];
+  readonly #buffer: unknown[][] = [];
   readonly #waiting: Array<(core: Core) => void> = [];
   readonly #listeners = new Set<ResponseListener>();
   readonly #logged = new Set<string>();
   #core: Core | undefined;
+  #store: Store | undefined;
   #delivery: Delivery | undefined;
-  /** A send is due each time the buffer grows by this many events, whatever their age
-   * (decisions.md §12): the core's count cap, read once it runs. */
-  #guard = Number.POSITIVE_INFINITY;
   #stopped: ErrorInfo | undefined;
 
   constructor(options: Options, wasmUrl: URL | string) {
@@ -94,7 +103,8 @@ export class Cx {
   async #start(wasmUrl: URL | string): Promise<Result> {
     try {
       await loadWasm(wasmUrl);
-      this.#core = new Core(JSON.stringify(this.#options), this.#buffer, (outcome: string) => this.#recorded(outcome), browserOptOut());
+      checkHeaders(this.#options.headers);
+      this.#core = new Core(JSON.stringify(this.#options), (outcome: string) => this.#recorded(outcome), browserOptOut());
     } catch (thrown) {
       const error = fromCore("config", thrown);
       this.#stopped = error;
@@ -104,10 +114,12 @@ export class Cx {
       return { ok: false, error };
     }
     const core = this.#core;
-    this.#delivery = new Delivery(core, this.#options.endpoint, this.#buffer, this.#options.beforeSend);
-    this.#guard = core.maxBatchEvents();
+    const store = new Store(core, this.#options.siteId);
+    this.#store = store;
+    this.#delivery = new Delivery(core, store, this.#options, this.#buffer);
+    this.#consented(core.consent());
     for (const call of this.#waiting.splice(0)) call(core);
-    if (this.#buffer.length > 0) this.#delivery.schedule();
+    this.#delivery.intake();
     whenIdle(() => this.#core?.warm());
     performance.mark("cxkit:ready");
     return OK;
@@ -125,6 +137,22 @@ export class Cx {
     return { ok: false, error };
   }
 
+  /** Acts on the consent for storage: granted takes in what page loads that are gone left
+   * behind; denied removes every stored key of the site. */
+  #consented(consent: string): void {
+    const store = this.#store;
+    if (!store) return;
+    store.enabled = consent === "granted";
+    if (consent === "denied") {
+      this.#buffer.length = 0;
+      store.wipe();
+    }
+    if (!store.enabled) return;
+    void store.adopt().then((adopted) => {
+      if (adopted > 0) void this.#delivery?.send("load");
+    });
+  }
+
   /** Runs `call` now, or once the core is up; refuses it when stopped or too many wait. */
   #withCore(call: (core: Core) => void): Result {
     if (this.#stopped) return this.#fail(this.#stopped);
@@ -139,10 +167,13 @@ export class Cx {
     return OK;
   }
 
-  /** A survey outcome was queued: send it at once, and tell listeners about an answer. */
+  /** A survey outcome: queue it after the touchpoints before it, send it at once, and tell
+   * listeners about an answer. */
   #recorded(outcome: string): void {
-    void this.#delivery?.send("flush");
     const response = JSON.parse(outcome) as Partial<SurveyResponse>;
+    this.#buffer.push([response.value === undefined ? "$dismiss" : "$response", response, Date.now()]);
+    this.#delivery?.intake();
+    void this.#delivery?.send("flush");
     if (response.value === undefined) return;
     for (const listener of this.#listeners) {
       try {
@@ -161,9 +192,8 @@ export class Cx {
     if (this.#stopped) return this.#fail(this.#stopped);
     const checked = checkEvent(name, props);
     if ("error" in checked) return this.#fail(checked.error);
-    const length = this.#buffer.push([name, checked.copy, Date.now()]);
-    if (length === 1) this.#delivery?.schedule();
-    else if (length % this.#guard === 0) void this.#delivery?.send("size");
+    // The first event of a task arranges for the task's events to be stored at its end.
+    if (this.#buffer.push([name, checked.copy, Date.now()]) === 1) queueMicrotask(() => this.#delivery?.intake());
     return OK;
   }
 
@@ -192,7 +222,11 @@ export class Cx {
   consent(state: ConsentState): Result {
     return this.#coreCall("consent", (core) => {
       core.setConsent(state);
-      if (state === "granted") void this.#delivery?.send("flush");
+      this.#consented(state);
+      if (state === "granted") {
+        this.#delivery?.intake();
+        void this.#delivery?.send("flush");
+      }
     });
   }
 
@@ -224,10 +258,10 @@ export class Cx {
 
   /** Queue counts. */
   status(): Status {
-    const queue: Omit<Status, "buffered"> = this.#core
-      ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered">)
+    const queue: Omit<Status, "buffered" | "stored" | "unstored"> = this.#core
+      ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered" | "stored" | "unstored">)
       : { consent: this.#options.consent ?? "granted", queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0 };
-    return { buffered: this.#buffer.length, ...queue };
+    return { buffered: this.#buffer.length, ...queue, ...(this.#store?.counts ?? { stored: 0, unstored: 0 }) };
   }
 
   /** Sends what is left, then removes every listener, timer and element cxkit added. */

@@ -6,20 +6,25 @@
  * - Bodies are CORS-simple (a string, or gzip bytes with no Content-Encoding header), so no
  *   preflight; the collector recognises gzip by its magic bytes (decisions.md §7).
  * - `credentials: "omit"`: cxkit sets no cookies and sends none.
+ * - Each task's new events are stored before anything else happens to them (`intake`), and
+ *   synchronously at hide; a chunk is removed only once its events are acknowledged.
  * - At hide: `keepalive` and plain text, since compression is asynchronous and the page may
- *   be gone before it finishes (decisions.md §11).
+ *   be gone before it finishes. Batches go one at a time, each ≤ 60 KiB, so the 64 KiB
+ *   keepalive quota holds; what a page that is leaving cannot send stays stored and goes at
+ *   the next load (decisions.md §11).
  * - Waits are measured with `performance.now()`, never the wall clock, so a clock change
  *   neither stalls nor hastens a retry (decisions.md §16). No send goes before a deadline the
  *   core set, not even `flush()`: a `Retry-After` is the collector asking for quiet.
  */
 import type { Core } from "../pkg/cxkit.js";
+import type { Store } from "./store.js";
 import type { Batch } from "./types.js";
 
 /** A site's `beforeSend` option. */
 export type BeforeSend = (batch: Batch) => Batch | null;
 
 /** Why a batch is sent, as on the wire. */
-export type SendReason = "size" | "age" | "flush" | "hide" | "retry";
+export type SendReason = "size" | "age" | "flush" | "hide" | "retry" | "load";
 
 /** The outcome of a send: the events acknowledged, or the status that stopped it (0: no answer). */
 export type SendOutcome = { ok: true; sent: number } | { ok: false; status: number };
@@ -47,6 +52,9 @@ function retryAfterMs(value: string | null, serverDate: string | null): number {
 
 const HAS_GZIP = typeof CompressionStream === "function";
 
+/** Entries taken from the buffer per task: as many as one batch holds (decisions.md §12). */
+const CHUNK_ENTRIES = 500;
+
 /** gzip of `text`. The bytes go straight into the stream: a `Blob` would be registered with
  * the browser process first, which the profile showed costing more than the compression. */
 function gzip(text: string): Promise<ArrayBuffer> {
@@ -58,10 +66,10 @@ function gzip(text: string): Promise<ArrayBuffer> {
 }
 
 /** Posts `body`; status 0 when no answer came (offline, refused, blocked by CORS). */
-async function post(endpoint: string, body: string, keepalive: boolean): Promise<Answer> {
+async function post(target: Target, body: string, keepalive: boolean): Promise<Answer> {
   try {
     const payload = keepalive || !HAS_GZIP ? body : await gzip(body);
-    const response = await fetch(endpoint, { method: "POST", body: payload, credentials: "omit", keepalive });
+    const response = await fetch(target.endpoint, { method: "POST", body: payload, credentials: "omit", keepalive, headers: target.headers ?? {} });
     const { headers } = response;
     return { status: response.status, retryAfterMs: retryAfterMs(headers.get("Retry-After"), headers.get("Date")) };
   } catch {
@@ -69,22 +77,35 @@ async function post(endpoint: string, body: string, keepalive: boolean): Promise
   }
 }
 
+/** Where and how to post, from the options. */
+export interface Target {
+  endpoint: string;
+  headers?: Record<string, string>;
+  beforeSend?: BeforeSend;
+}
+
 export class Delivery {
   readonly #core: Core;
-  readonly #endpoint: string;
-  /** The `track()` buffer the core drains: read here only for its length. */
-  readonly #buffer: readonly unknown[];
+  readonly #store: Store;
+  readonly #target: Target;
+  /** The `track()` buffer: entries `[name, props, time]`, taken in chunks. */
+  readonly #buffer: unknown[][];
   #chain: Promise<unknown> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** `performance.now()` before which no send may go; 0 when none is due. */
   #notBefore = 0;
   #lastStatus = 0;
   #stopped = false;
-  readonly #beforeSend: BeforeSend | undefined;
   #hookFailed = false;
-  readonly #onHide = (): void => {
-    if (document.visibilityState === "hidden") void this.send("hide");
+  /** Hidden or leaving: everything into storage now, then as much as the keepalive quota takes. */
+  readonly #onHide = (event: Event): void => {
+    if (event.type === "pagehide" || document.visibilityState === "hidden") {
+      while (this.#takeChunk());
+      void this.send("hide");
+    }
+    if (event.type === "pagehide") this.#store.release();
   };
+  readonly #onShow = (): void => this.#store.resume();
   /** Set by an `online` event: the next round goes now, whatever wait a failure set. */
   #resumeOnline = false;
   /**
@@ -98,14 +119,36 @@ export class Delivery {
     void this.send("retry");
   };
 
-  constructor(core: Core, endpoint: string, buffer: readonly unknown[], beforeSend?: BeforeSend) {
+  constructor(core: Core, store: Store, target: Target, buffer: unknown[][]) {
     this.#core = core;
-    this.#endpoint = endpoint;
+    this.#store = store;
+    this.#target = target;
     this.#buffer = buffer;
-    this.#beforeSend = beforeSend;
     document.addEventListener("visibilitychange", this.#onHide);
     addEventListener("pagehide", this.#onHide);
+    addEventListener("pageshow", this.#onShow);
     addEventListener("online", this.#onOnline);
+  }
+
+  /**
+   * Takes up to one batch of the buffer into the queue and stores it: run once per task after
+   * `track()` calls, and again in the next task while the buffer is not empty, so a burst of
+   * 10,000 calls becomes bounded pieces of work. A full batch goes at once; otherwise the age
+   * limit sends it.
+   */
+  intake(): void {
+    if (this.#stopped) return;
+    const full = this.#takeChunk();
+    if (full) void this.send("size");
+    else this.schedule();
+    if (this.#buffer.length > 0) setTimeout(() => this.intake(), 0);
+  }
+
+  /** Stores and queues the oldest entries of the buffer, as many as one batch holds. Returns
+   * whether a full batch waits; false when the buffer was empty. */
+  #takeChunk(): boolean {
+    const entries = this.#buffer.splice(0, CHUNK_ENTRIES);
+    return entries.length > 0 && this.#store.take(entries);
   }
 
   /** Makes sure a send happens within the age limit (called when the first event waits). */
@@ -134,22 +177,16 @@ export class Delivery {
       this.#resumeOnline = false;
       this.#notBefore = 0;
     }
-    if (performance.now() < this.#notBefore) {
-      // Nothing may go yet; take the buffer in, so it stays small and the queue's caps apply.
-      this.#core.drain();
-      return { ok: false, status: this.#lastStatus };
-    }
+    if (performance.now() < this.#notBefore) return { ok: false, status: this.#lastStatus };
     clearTimeout(this.#timer);
     this.#timer = undefined;
     const keepalive = reason === "hide";
     let sent = 0;
-    // A send takes what was due when it began: events tracked while it runs wait for their
-    // own age limit, so steady traffic makes one request per age limit, not one per answer.
-    let due = this.#buffer.length;
-    for (;;) {
-      const before = this.#buffer.length;
-      const body = this.#core.nextBatch(reason, due);
-      due -= before - this.#buffer.length;
+    // A round takes what was due when it began (the core keeps count): events tracked while
+    // it runs wait for their own age limit.
+    this.#takeChunk();
+    for (let first = true; ; first = false) {
+      const body = this.#core.nextBatch(reason, first);
       if (body === undefined) break;
       const edited = this.#edit(body);
       if (edited === null) {
@@ -157,8 +194,9 @@ export class Delivery {
         this.#core.settle(204, -1, 0);
         continue;
       }
-      const answer = await post(this.#endpoint, edited, keepalive);
+      const answer = await post(this.#target, edited, keepalive);
       const [acknowledged = 0, retryInMs = -1] = this.#core.settle(answer.status, answer.retryAfterMs, (Math.random() * 2 ** 32) >>> 0);
+      this.#store.prune();
       sent += acknowledged;
       if (retryInMs >= 0) {
         // The events are back in the queue; nothing goes before the deadline the core set.
@@ -169,15 +207,15 @@ export class Delivery {
       }
     }
     this.#notBefore = 0;
-    if (this.#buffer.length > 0) this.schedule();
     return { ok: true, sent };
   }
 
   /** The body after the site's `beforeSend`, or `null` when it dropped the batch. */
   #edit(body: string): string | null {
-    if (!this.#beforeSend) return body;
+    const hook = this.#target.beforeSend;
+    if (!hook) return body;
     try {
-      const batch = this.#beforeSend(JSON.parse(body) as Batch);
+      const batch = hook(JSON.parse(body) as Batch);
       return batch === null ? null : JSON.stringify(batch);
     } catch (thrown) {
       // A broken hook must not cost the events: send the batch as it was.
@@ -187,14 +225,17 @@ export class Delivery {
     }
   }
 
-  /** Stops listening and sends what is left with keepalive, so it outlives the page. */
+  /** Stops listening and sends what is left with keepalive, so it outlives the page; what
+   * does not go stays stored for the next page load. */
   stop(): Promise<SendOutcome> {
     this.#stopped = true;
     document.removeEventListener("visibilitychange", this.#onHide);
     removeEventListener("pagehide", this.#onHide);
+    removeEventListener("pageshow", this.#onShow);
     removeEventListener("online", this.#onOnline);
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    return this.send("hide");
+    while (this.#takeChunk());
+    return this.send("hide").finally(() => this.#store.release());
   }
 }

@@ -27,6 +27,13 @@ export interface Options {
   /** Throw a {@link CxError} on misuse instead of returning `{ ok: false }`. Advised in development. */
   strict?: boolean;
   /**
+   * Extra request headers (≤ 20), e.g. an API key your collector checks. Any header makes
+   * each send a CORS request with a preflight, so your collector must answer `OPTIONS` and
+   * allow them; a page that is leaving may not get its last batch out, which then goes from
+   * storage at the next visit.
+   */
+  headers?: Record<string, string>;
+  /**
    * Sees each batch before it is sent and returns it (edited or not), or `null` to drop it:
    * e.g. to strip a property. A hook that throws is logged once and the batch goes unchanged.
    */
@@ -108,4 +115,8 @@ export interface Status {
   evicted: number;
   /** Failed sends in a row: above 0, cxkit is backing off and keeps every event. */
   failures: number;
+  /** Events stored (localStorage) so a reload or a crash does not lose them. */
+  stored: number;
+  /** Events the stored cap (1,000 events / 512 KiB) left in memory only, oldest touchpoints first. */
+  unstored: number;
 }

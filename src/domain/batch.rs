@@ -58,24 +58,19 @@ impl SendReason {
     }
 }
 
-/// Who sends: the site and this page load's stream.
-#[derive(Debug, Clone, Copy)]
-pub struct Sender<'a> {
-    /// The configured site id.
-    pub site: &'a str,
-    /// This page load's stream id.
-    pub stream: &'a str,
-}
-
-/// Encodes `events` (non-empty, from one stream) as a version-1 batch.
-pub fn encode(sender: Sender<'_>, reason: SendReason, sent_ms: i64, events: &[Queued]) -> String {
+/// Encodes `events` (non-empty; from this page load's stream and any it adopted) as a
+/// version-1 batch of `site`.
+pub fn encode(site: &str, reason: SendReason, sent_ms: i64, events: &[Queued]) -> String {
+    let mut streams: Vec<&str> = Vec::new();
     let mut names: Vec<&str> = Vec::new();
     let mut shapes: Vec<&str> = Vec::new();
     let mut body = String::with_capacity(events.iter().map(|q| q.event.wire_bytes()).sum::<usize>() + 128);
     let first_time = events.first().map_or(sent_ms, |q| q.event.time_ms);
     let mut previous_time = first_time;
-    for (i, Queued { seq, event }) in events.iter().enumerate() {
-        body.push_str(if i == 0 { "[0," } else { ",[0," });
+    for (i, Queued { stream, seq, event, .. }) in events.iter().enumerate() {
+        body.push_str(if i == 0 { "[" } else { ",[" });
+        write_integer(index_of(&mut streams, stream.as_str()) as i64, &mut body);
+        body.push(',');
         write_integer(*seq as i64, &mut body);
         body.push(',');
         write_integer(event.time_ms - previous_time, &mut body);
@@ -89,7 +84,7 @@ pub fn encode(sender: Sender<'_>, reason: SendReason, sent_ms: i64, events: &[Qu
     }
     let mut out = String::with_capacity(body.len() + 256);
     out.push_str("{\"v\":1,\"site\":");
-    write_string(sender.site, &mut out);
+    write_string(site, &mut out);
     out.push_str(",\"reason\":\"");
     out.push_str(reason.id());
     out.push_str("\",\"sent\":");
@@ -97,7 +92,7 @@ pub fn encode(sender: Sender<'_>, reason: SendReason, sent_ms: i64, events: &[Qu
     out.push_str(",\"t\":");
     write_integer(first_time, &mut out);
     out.push_str(",\"streams\":[");
-    write_string(sender.stream, &mut out);
+    push_separated(&mut out, &streams, write_string);
     out.push_str("],\"names\":[");
     push_separated(&mut out, &names, write_string);
     out.push_str("],\"keys\":[");
@@ -203,7 +198,7 @@ pub fn decode(text: &str) -> Result<Batch, BatchError> {
         return fail(&indexed("streams", i), "must be 22 base64url characters");
     }
     let names = string_table(&root, "names")?;
-    if let Some(i) = names.iter().position(|n| event::check_name(n, true).is_err()) {
+    if let Some(i) = names.iter().position(|n| event::check_name(n).is_err()) {
         return fail(&indexed("names", i), "must be an event name");
     }
     let shapes = key_tables(&root)?;
@@ -288,16 +283,33 @@ fn decode_event(
 mod tests {
     use super::*;
     use crate::domain::event::{Event, Priority};
+    use std::rc::Rc;
 
     const STREAM: &str = "Q2hlY2tvdXRTdGFydGVkIQ";
-    const SENDER: Sender<'static> = Sender { site: "shop", stream: STREAM };
+    const ADOPTED: &str = "AdoptedAdoptedAdopted_";
+    const SITE: &str = "shop";
 
     fn encoded(seq: u64, time_ms: i64, name: &str, props: &str) -> Queued {
+        from_stream(STREAM, seq, time_ms, name, props)
+    }
+
+    fn from_stream(stream: &str, seq: u64, time_ms: i64, name: &str, props: &str) -> Queued {
         let Value::Object(props) = json::parse(props).unwrap() else { panic!("props must be an object") };
         Queued {
+            stream: Rc::new(stream.into()),
             seq,
             event: Event { name: name.into(), time_ms, props, priority: Priority::Touchpoint }.encode().unwrap(),
         }
+    }
+
+    #[test]
+    fn adopted_events_keep_their_stream_and_each_stream_is_named_once() {
+        let events =
+            [from_stream(ADOPTED, 7, 10, "a", "{}"), encoded(0, 20, "a", "{}"), from_stream(ADOPTED, 8, 30, "a", "{}")];
+        let text = encode(SITE, SendReason::Load, 40, &events);
+        assert!(text.contains(r#""streams":["AdoptedAdoptedAdopted_","Q2hlY2tvdXRTdGFydGVkIQ"]"#), "{text}");
+        let ids: Vec<_> = decode(&text).unwrap().events.into_iter().map(|e| (e.stream, e.seq)).collect();
+        assert_eq!(ids, [(ADOPTED.to_owned(), 7), (STREAM.to_owned(), 0), (ADOPTED.to_owned(), 8)]);
     }
 
     #[test]
@@ -306,7 +318,7 @@ mod tests {
             encoded(0, 1_732_350_000_123, "checkout_started", r#"{"plan":"pro"}"#),
             encoded(1, 1_732_350_000_200, "checkout_started", r#"{"plan":"team"}"#),
         ];
-        let text = encode(SENDER, SendReason::Flush, 1_732_350_000_500, &events);
+        let text = encode(SITE, SendReason::Flush, 1_732_350_000_500, &events);
         assert_eq!(
             text,
             r#"{"v":1,"site":"shop","reason":"flush","sent":1732350000500,"t":1732350000123,"streams":["Q2hlY2tvdXRTdGFydGVkIQ"],"names":["checkout_started"],"keys":[["plan"]],"events":[[0,0,0,0,0,"pro"],[0,1,77,0,0,"team"]]}"#
@@ -323,7 +335,7 @@ mod tests {
             encoded(7, 1_500, "a", r#"{"x":2,"y":{}}"#),
             encoded(8, 1_500, "b", "{}"),
         ];
-        let batch = decode(&encode(SENDER, SendReason::Age, 2_000, &events)).unwrap();
+        let batch = decode(&encode(SITE, SendReason::Age, 2_000, &events)).unwrap();
         assert_eq!(batch.site, "shop");
         assert_eq!(batch.reason, SendReason::Age);
         assert_eq!(batch.sent_ms, 2_000);
@@ -351,7 +363,7 @@ mod tests {
 
     #[test]
     fn bad_batches_name_the_path() {
-        let good = encode(SENDER, SendReason::Flush, 2, &[encoded(0, 1, "a", r#"{"k":1}"#)]);
+        let good = encode(SITE, SendReason::Flush, 2, &[encoded(0, 1, "a", r#"{"k":1}"#)]);
         let cases = [
             ("[]", "$"),
             ("{", "$"),

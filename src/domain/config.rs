@@ -155,9 +155,11 @@ impl core::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// Options the JS API accepts. `strict` is read by the JS wrapper; it is listed so it is not
+/// Options the JS API accepts. `strict` and `headers` are read and checked by the JS wrapper
+/// (`headers` by the browser's own `Headers` parser); they are listed so they are not
 /// "unknown".
-const KNOWN_OPTIONS: [&str; 7] = ["endpoint", "siteId", "survey", "trigger", "maxBatchAgeMs", "consent", "strict"];
+const KNOWN_OPTIONS: [&str; 8] =
+    ["endpoint", "siteId", "survey", "trigger", "maxBatchAgeMs", "consent", "strict", "headers"];
 
 impl Config {
     /// Parses and validates a configuration given as JSON text.
@@ -318,7 +320,7 @@ mod tests {
     #[test]
     fn every_option_is_read() {
         let config = Config::parse(&with(
-            r#""survey":"nps","trigger":"delay:20s","maxBatchAgeMs":250,"consent":"pending","strict":true"#,
+            r#""survey":"nps","trigger":"delay:20s","maxBatchAgeMs":250,"consent":"pending","strict":true,"headers":{"X-Key":"k"}"#,
         ))
         .unwrap();
         assert_eq!(config.survey(), Some(SurveyKind::Nps));

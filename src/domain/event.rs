@@ -19,7 +19,8 @@ pub const MAX_STRING_CHARS: usize = 1_000;
 pub const MAX_NAME_CHARS: usize = 100;
 /// Largest encoded event, in bytes.
 pub const MAX_EVENT_BYTES: usize = 8 * 1024;
-/// Names starting with this are cxkit's own (`$response`); `track()` may not use them.
+/// Names starting with this are cxkit's own (`$response`); `track()` may not use them. In the
+/// buffer they mark survey answers, which a full queue gives up last.
 pub const RESERVED_PREFIX: char = '$';
 
 /// What a full queue gives up last: answers outrank touchpoints (decisions.md §9).
@@ -54,8 +55,6 @@ pub enum EventProblem {
     BadName,
     /// A name longer than [`MAX_NAME_CHARS`].
     NameTooLong,
-    /// A `$` name from `track()`.
-    ReservedName,
     /// Properties that are not a plain object.
     PropsNotObject,
     /// More than [`MAX_PROPS`] properties.
@@ -77,7 +76,6 @@ impl EventProblem {
             EventProblem::Malformed => "event must be [name, props, time]",
             EventProblem::BadName => "name must be non-empty text without control characters",
             EventProblem::NameTooLong => "name is longer than 100 characters",
-            EventProblem::ReservedName => "names starting with '$' are reserved",
             EventProblem::PropsNotObject => "props must be a plain object",
             EventProblem::TooManyProps => "more than 50 properties",
             EventProblem::TooDeep => "nested deeper than 5 levels",
@@ -88,16 +86,14 @@ impl EventProblem {
     }
 }
 
-/// Checks an event name: `allow_reserved` is true only for cxkit's own events.
-pub fn check_name(name: &str, allow_reserved: bool) -> Result<(), EventProblem> {
+/// Checks an event name. (`$` names are cxkit's own: the shell's `track()` refuses them, so
+/// the only ones that arrive are the answers the shell itself queues.)
+pub fn check_name(name: &str) -> Result<(), EventProblem> {
     if name.is_empty() || name.chars().any(char::is_control) {
         return Err(EventProblem::BadName);
     }
     if json::char_count(name) > MAX_NAME_CHARS {
         return Err(EventProblem::NameTooLong);
-    }
-    if !allow_reserved && name.starts_with(RESERVED_PREFIX) {
-        return Err(EventProblem::ReservedName);
     }
     Ok(())
 }
@@ -163,7 +159,7 @@ fn close_keys(mut keys: String) -> String {
 impl Event {
     /// Validates and encodes the event.
     pub fn encode(self) -> Result<Encoded, EventProblem> {
-        check_name(&self.name, true)?;
+        check_name(&self.name)?;
         check_props(self.props.len(), json::measure_members(&self.props))?;
         let (mut keys, mut values) = (String::new(), String::new());
         let mut key_json = String::new();
@@ -186,18 +182,22 @@ pub struct Rejected {
     pub problem: EventProblem,
 }
 
-/// Reads the JS buffer, `[[name, props, time], …]`, as given by one `JSON.stringify`.
+/// What [`read_buffer`] returns: the events taken, each with its index, and those refused.
+pub type Read = (Vec<(usize, Encoded)>, Vec<Rejected>);
+
+/// Reads a chunk of the JS buffer, `[[name, props, time], …]`, as given by one
+/// `JSON.stringify`: each event with its index in the chunk (the shell numbers events by it).
 ///
 /// Entries that break a rule are returned apart, so one bad event never costs the others.
 /// `Err` only when the text is not a JSON array.
-pub fn read_buffer(text: &str) -> Result<(Vec<Encoded>, Vec<Rejected>), json::JsonError> {
+pub fn read_buffer(text: &str) -> Result<Read, json::JsonError> {
     let mut reader = Reader::new(text);
     reader.expect(b'[')?;
     let (mut events, mut rejected) = (Vec::new(), Vec::new());
     if !reader.eat(b']')? {
         for index in 0.. {
             match read_entry(&mut reader)? {
-                Ok(event) => events.push(event),
+                Ok(event) => events.push((index, event)),
                 Err(problem) => rejected.push(Rejected { index, problem }),
             }
             if !reader.more(b']')? {
@@ -223,7 +223,7 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
     let mut problem;
     let name = if reader.peek()? == b'"' {
         let name = reader.string()?;
-        problem = check_name(&name, false).err();
+        problem = check_name(&name).err();
         name
     } else {
         reader.raw_value()?;
@@ -274,12 +274,13 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
     if let Some(problem) = problem {
         return Ok(Err(problem));
     }
+    let name_is_reserved = name.starts_with(RESERVED_PREFIX);
     let event = Encoded {
         time_ms: time_ms.unwrap_or_default(),
         name,
         keys: close_keys(keys),
         values,
-        priority: Priority::Touchpoint,
+        priority: if name_is_reserved { Priority::Answer } else { Priority::Touchpoint },
     };
     Ok(event.checked())
 }
@@ -293,20 +294,26 @@ mod tests {
         "{\"a\":".repeat(levels) + "1" + &"}".repeat(levels)
     }
 
+    /// The events of a buffer text, without their indexes.
+    fn buffer(text: &str) -> Result<(Vec<Encoded>, Vec<Rejected>), json::JsonError> {
+        let (events, rejected) = read_buffer(text)?;
+        Ok((events.into_iter().map(|(_, event)| event).collect(), rejected))
+    }
+
     fn problem_of(entry: &str) -> EventProblem {
-        let (events, rejected) = read_buffer(&format!("[{entry}]")).unwrap();
+        let (events, rejected) = buffer(&format!("[{entry}]")).unwrap();
         assert!(events.is_empty(), "{entry} was accepted");
         rejected[0].problem
     }
 
     fn accepts(entry: &str) -> bool {
-        read_buffer(&format!("[{entry}]")).unwrap().1.is_empty()
+        buffer(&format!("[{entry}]")).unwrap().1.is_empty()
     }
 
     #[test]
     fn a_good_buffer_becomes_encoded_events_in_order() {
         let (events, rejected) =
-            read_buffer(r#"[["checkout_started",{"plan":"pro","n":2,"x":{"y":[1,"é\n"]}},1732350000123],["cart",{},1732350000200]]"#)
+            buffer(r#"[["checkout_started",{"plan":"pro","n":2,"x":{"y":[1,"é\n"]}},1732350000123],["cart",{},1732350000200]]"#)
                 .unwrap();
         assert!(rejected.is_empty());
         assert_eq!(events.len(), 2);
@@ -315,13 +322,13 @@ mod tests {
         assert_eq!(events[0].keys, r#"["plan","n","x"]"#);
         assert_eq!(events[0].values, r#","pro",2,{"y":[1,"é\n"]}"#);
         assert_eq!((events[1].keys.as_str(), events[1].values.as_str()), ("[]", ""));
-        assert_eq!(read_buffer("[]").unwrap(), (vec![], vec![]));
+        assert_eq!(buffer("[]").unwrap(), (vec![], vec![]));
     }
 
     #[test]
     fn text_and_values_encode_alike() {
         let text = r#"[["x",{"plan":"pro","n":-2.5e3,"a":[true,null],"q":"\"hi\""},7]]"#;
-        let (from_text, _) = read_buffer(text).unwrap();
+        let (from_text, _) = buffer(text).unwrap();
         let json::Value::Object(props) =
             json::parse(r#"{"plan":"pro","n":-2.5e3,"a":[true,null],"q":"\"hi\""}"#).unwrap()
         else {
@@ -333,15 +340,21 @@ mod tests {
     }
 
     #[test]
+    fn answers_outrank_touchpoints_and_every_event_keeps_its_index() {
+        let (events, _) = read_buffer(r#"[7,["a",{},1],["$response",{"value":9},2]]"#).unwrap();
+        let read: Vec<_> = events.iter().map(|(i, e)| (*i, e.priority)).collect();
+        assert_eq!(read, [(1, Priority::Touchpoint), (2, Priority::Answer)]);
+    }
+
+    #[test]
     fn one_bad_event_costs_only_itself() {
         let (events, rejected) =
-            read_buffer(r#"[["a",{},1],["$response",{"deep":[[[[[1]]]]]},2],7,["b",{},3,"extra"],["c",{},3]]"#)
-                .unwrap();
+            buffer(r#"[["a",{},1],["$response",{"deep":[[[[[1]]]]]},2],7,["b",{},3,"extra"],["c",{},3]]"#).unwrap();
         assert_eq!(events.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["a", "c"]);
         assert_eq!(
             rejected,
             [
-                Rejected { index: 1, problem: EventProblem::ReservedName },
+                Rejected { index: 1, problem: EventProblem::TooDeep },
                 Rejected { index: 2, problem: EventProblem::Malformed },
                 Rejected { index: 3, problem: EventProblem::Malformed },
             ]
@@ -391,7 +404,7 @@ mod tests {
         assert_eq!(problem_of(r#"["x",[],1]"#), EventProblem::PropsNotObject);
         assert_eq!(problem_of(r#"["x",{},-1]"#), EventProblem::BadTime);
         assert_eq!(problem_of(r#"["x",{},1.5]"#), EventProblem::BadTime);
-        assert!(read_buffer("{}").is_err());
-        assert!(read_buffer(r#"[["x",{"a":}]]"#).is_err(), "a grammar error fails the whole text");
+        assert!(buffer("{}").is_err());
+        assert!(buffer(r#"[["x",{"a":}]]"#).is_err(), "a grammar error fails the whole text");
     }
 }

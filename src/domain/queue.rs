@@ -10,6 +10,7 @@
 //! that must never cost an answer.
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use super::event::{Encoded, Priority};
 use super::retry::Verdict;
@@ -23,10 +24,14 @@ pub const MAX_MEMORY_EVENTS: usize = 20_000;
 /// Most bytes held in memory, counted as [`Encoded::wire_bytes`].
 pub const MAX_MEMORY_BYTES: usize = 4 * 1024 * 1024;
 
-/// An event with its sequence number: with the page's stream id, its unique id.
+/// An event with its unique id, `(stream, seq)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queued {
-    /// Position in this page's stream.
+    /// The stream of the page load that made it: this one's, or one whose stored events this
+    /// page load adopted. (`Rc<String>`: `Rc<str>` would bring a layout check's panic message,
+    /// and `core::fmt` with it, into the wasm.)
+    pub stream: Rc<String>,
+    /// Position in its stream.
     pub seq: u64,
     /// The checked, encoded event.
     pub event: Encoded,
@@ -35,7 +40,6 @@ pub struct Queued {
 /// Events waiting to be sent or in flight.
 #[derive(Debug, Default)]
 pub struct Queue {
-    next_seq: u64,
     pending: VecDeque<Queued>,
     in_flight: Vec<Queued>,
     /// While a refused batch is split: the sizes its remaining parts must be sent in.
@@ -70,25 +74,35 @@ pub struct Settlement {
 pub const LONGEST_BACKOFF_ATTEMPT: u32 = 32;
 
 impl Queue {
-    /// An empty queue whose first event gets sequence number 0.
+    /// An empty queue.
     pub fn new() -> Queue {
         Queue::default()
     }
 
-    /// Numbers and enqueues a checked event; returns its sequence number. Over the memory
-    /// caps, the oldest waiting touchpoint is evicted — an answer only when no touchpoint is
-    /// left — and counted (decisions.md §9).
-    pub fn push(&mut self, event: Encoded) -> u64 {
-        let seq = self.next_seq;
+    /// Enqueues a checked event with its id. Over the memory caps, the oldest waiting
+    /// touchpoint is evicted — an answer only when no touchpoint is left — and counted
+    /// (decisions.md §9).
+    pub fn push(&mut self, stream: &Rc<String>, seq: u64, event: Encoded) {
         self.bytes += event.wire_bytes();
-        self.pending.push_back(Queued { seq, event });
-        self.next_seq += 1;
+        self.pending.push_back(Queued { stream: stream.clone(), seq, event });
         while self.pending.len() + self.in_flight.len() > MAX_MEMORY_EVENTS || self.bytes > MAX_MEMORY_BYTES {
             if !self.evict_one() {
                 break;
             }
         }
-        seq
+    }
+
+    /// The lowest sequence number of `stream` still queued (waiting, in flight or held by a
+    /// split): stored records below it are done with.
+    pub fn oldest(&self, stream: &str) -> Option<u64> {
+        let held = self.split.iter().flat_map(|split| split.held.iter());
+        self.pending.iter().chain(&self.in_flight).chain(held).filter(|q| *q.stream == stream).map(|q| q.seq).min()
+    }
+
+    /// A full batch waits: the next send need not wait for the age limit.
+    pub fn full(&self) -> bool {
+        let in_flight = self.in_flight.iter().map(|q| q.event.wire_bytes()).sum::<usize>();
+        self.pending.len() >= MAX_BATCH_EVENTS || self.bytes - in_flight >= MAX_BATCH_BYTES
     }
 
     /// Evicts the oldest waiting event of the lowest priority, outside a batch being split
@@ -114,8 +128,7 @@ impl Queue {
         true
     }
 
-    /// Forgets every event, waiting or in flight (consent was denied). Sequence numbers go on,
-    /// so an id is never reused.
+    /// Forgets every event, waiting or in flight (consent was denied).
     pub fn clear(&mut self) {
         self.pending.clear();
         self.in_flight.clear();
@@ -151,7 +164,7 @@ impl Queue {
 
     /// Starts a send of the oldest pending events, up to `max_bytes` and `max_events` — or,
     /// while a refused batch is split, exactly its next part. Returns `false` when a send is
-    /// already under way or nothing waits. An event larger than `max_bytes` still goes, alone,
+    /// already under way, nothing waits, or `max_events` is 0 outside a split. An event larger than `max_bytes` still goes, alone,
     /// so it can never block the queue.
     pub fn begin_send(&mut self, max_bytes: usize, max_events: usize) -> bool {
         if !self.in_flight.is_empty() || self.pending.is_empty() {
@@ -162,6 +175,9 @@ impl Queue {
                 self.in_flight.extend(self.pending.pop_front());
             }
             return true;
+        }
+        if max_events == 0 {
+            return false;
         }
         let mut bytes = 0;
         while let Some(next) = self.pending.front() {
@@ -253,6 +269,37 @@ mod tests {
     use super::*;
     use crate::domain::event::Event;
     use crate::domain::json::Value;
+    use std::ops::{Deref, DerefMut};
+
+    /// A queue fed as the shell feeds it: events of one stream, numbered from 0.
+    #[derive(Default)]
+    struct Numbered {
+        queue: Queue,
+        stream: Rc<String>,
+        next: u64,
+    }
+
+    impl Numbered {
+        fn push(&mut self, event: Encoded) -> u64 {
+            let seq = self.next;
+            self.next += 1;
+            self.queue.push(&self.stream.clone(), seq, event);
+            seq
+        }
+    }
+
+    impl Deref for Numbered {
+        type Target = Queue;
+        fn deref(&self) -> &Queue {
+            &self.queue
+        }
+    }
+
+    impl DerefMut for Numbered {
+        fn deref_mut(&mut self) -> &mut Queue {
+            &mut self.queue
+        }
+    }
 
     fn event(name: &str, text_len: usize) -> Encoded {
         let props = vec![("t".into(), Value::String("x".repeat(text_len)))];
@@ -260,8 +307,8 @@ mod tests {
     }
 
     /// A queue of `n` touchpoints carrying `text_len` characters each.
-    fn queue_of(n: usize, text_len: usize) -> Queue {
-        let mut queue = Queue::new();
+    fn queue_of(n: usize, text_len: usize) -> Numbered {
+        let mut queue = Numbered::default();
         for _ in 0..n {
             queue.push(event("e", text_len));
         }
@@ -274,7 +321,7 @@ mod tests {
 
     #[test]
     fn over_the_count_cap_the_oldest_touchpoint_goes_and_answers_stay() {
-        let mut queue = Queue::new();
+        let mut queue = Numbered::default();
         queue.push(answer());
         for _ in 0..MAX_MEMORY_EVENTS + 5 {
             queue.push(event("e", 1));
@@ -288,8 +335,30 @@ mod tests {
     }
 
     #[test]
+    fn the_oldest_queued_event_of_each_stream_counts_those_in_flight() {
+        let mut queue = queue_of(3, 1);
+        let adopted = Rc::new(String::from("adopted"));
+        queue.queue.push(&adopted, 40, event("old", 1));
+        assert!(queue.begin_send(usize::MAX, 2));
+        assert_eq!((queue.oldest(""), queue.oldest("adopted")), (Some(0), Some(40)));
+        deliver(&mut queue);
+        assert_eq!(queue.oldest(""), Some(2));
+        assert!(queue.begin_send(usize::MAX, 10));
+        deliver(&mut queue);
+        assert_eq!((queue.oldest(""), queue.oldest("adopted")), (None, None));
+    }
+
+    #[test]
+    fn a_full_batch_is_reported_by_count() {
+        let mut queue = queue_of(MAX_BATCH_EVENTS - 1, 1);
+        assert!(!queue.full());
+        queue.push(event("e", 1));
+        assert!(queue.full());
+    }
+
+    #[test]
     fn clearing_forgets_everything_but_never_reuses_an_id() {
-        let mut queue = Queue::new();
+        let mut queue = Numbered::default();
         queue.push(event("a", 1));
         queue.push(event("b", 1));
         assert!(queue.begin_send(usize::MAX, 1));
@@ -300,7 +369,7 @@ mod tests {
 
     #[test]
     fn answers_go_only_when_nothing_else_is_left() {
-        let mut queue = Queue::new();
+        let mut queue = Numbered::default();
         for _ in 0..MAX_MEMORY_EVENTS + 1 {
             queue.push(answer());
         }
@@ -310,7 +379,7 @@ mod tests {
 
     #[test]
     fn the_byte_cap_holds_too_and_bytes_are_given_back_on_delivery() {
-        let mut queue = Queue::new();
+        let mut queue = Numbered::default();
         let one = event("e", 900).wire_bytes();
         let fit = MAX_MEMORY_BYTES / one;
         for _ in 0..fit + 3 {
@@ -328,7 +397,7 @@ mod tests {
 
     #[test]
     fn sequence_numbers_count_up_from_zero() {
-        let mut queue = Queue::new();
+        let mut queue = Numbered::default();
         assert_eq!(queue.push(event("a", 1)), 0);
         assert_eq!(queue.push(event("b", 1)), 1);
         assert_eq!(queue.pending_len(), 2);
@@ -368,7 +437,7 @@ mod tests {
 
     #[test]
     fn a_refusing_endpoint_gets_the_longest_backoff_and_keeps_everything() {
-        let mut queue = Queue::new();
+        let mut queue = Numbered::default();
         queue.push(event("e", 1));
         assert!(queue.begin_send(usize::MAX, 100));
         assert_eq!(queue.settle(Verdict::Refused).back_off, Some(LONGEST_BACKOFF_ATTEMPT));
@@ -439,7 +508,7 @@ mod tests {
 
     #[test]
     fn an_event_above_the_byte_cap_goes_alone() {
-        let mut queue = Queue::new();
+        let mut queue = Numbered::default();
         queue.push(event("big", 900));
         queue.push(event("small", 1));
         assert!(queue.begin_send(10, 100));

@@ -1,11 +1,12 @@
 //! One live cxkit instance in a page: the queue, the survey widget and its trigger.
 //!
 //! The instance decides, the JS shell acts (sans-IO, as in ureq-proto: buffers in, buffers
-//! out). `track()` pushes `[name, props, time]` onto a JS array this instance shares; when the
-//! shell wants to send, [`Instance::next_batch`] first *drains* that array (one
-//! `JSON.stringify` of all of it, one crossing), then hands back the body of the next batch;
-//! the shell posts it and reports the HTTP status to [`Instance::settle`]. So the hot path
-//! never enters wasm, and the network code stays out of the module (docs/architecture.md).
+//! out). `track()` pushes `[name, props, time]` onto a JS array; once per task the shell
+//! stringifies a chunk of it, stores that text, and hands the same text to [`Instance::take`]
+//! with the sequence number of its first entry. When the shell wants to send,
+//! [`Instance::next_batch`] hands back the body of the next batch; the shell posts it and
+//! reports the HTTP status to [`Instance::settle`]. So the hot path never enters wasm, and the
+//! network and storage code stay out of the module (docs/architecture.md).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -15,13 +16,13 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use super::widget::{self, Outcome, Widget};
-use crate::domain::batch::{self, SendReason, Sender};
+use crate::domain::batch::{self, SendReason};
 use crate::domain::config::{Config, ConfigError, ConfigProblem};
 use crate::domain::consent::Consent;
-use crate::domain::event::{self, Event, Priority};
+use crate::domain::event;
 use crate::domain::id;
-use crate::domain::json::{write_integer, Value};
-use crate::domain::queue::{Queue, Queued, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
+use crate::domain::json::{write_integer, write_string};
+use crate::domain::queue::{Queue, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
 use crate::domain::retry::{self, Verdict};
 use crate::domain::score::nps::NpsBucket;
 use crate::domain::survey::{SurveyKind, Trigger};
@@ -36,10 +37,12 @@ pub struct Instance {
 
 struct Shared {
     config: Config,
-    stream: String,
-    buffer: js_sys::Array,
+    /// Stream ids of the events queued: this page load's first, then those adopted.
+    streams: RefCell<Vec<Rc<String>>>,
     on_outcome: js_sys::Function,
     queue: RefCell<Queue>,
+    /// Events the send round under way may still take: those waiting when it began.
+    due: Cell<usize>,
     consent: Cell<Consent>,
     rejected: Cell<u32>,
     trigger_timer: RefCell<Option<Timeout>>,
@@ -70,25 +73,20 @@ fn random_stream_id() -> Result<String, JsValue> {
 }
 
 impl Instance {
-    /// Validates `config` (JSON text) and starts an instance that drains `buffer` and calls
-    /// `on_outcome` with the JSON of each survey outcome it queues (an answer has a `value`).
+    /// Validates `config` (JSON text) and starts an instance that calls `on_outcome` with the
+    /// JSON of each survey outcome, scored (an answer has a `value`), for the shell to queue.
     /// `browser_opt_out` is true under Global Privacy Control or Do-Not-Track. The error is
     /// `field: rule`.
-    pub fn start(
-        config: &str,
-        buffer: js_sys::Array,
-        on_outcome: js_sys::Function,
-        browser_opt_out: bool,
-    ) -> Result<Instance, JsValue> {
+    pub fn start(config: &str, on_outcome: js_sys::Function, browser_opt_out: bool) -> Result<Instance, JsValue> {
         let config = Config::parse(config).map_err(|e| JsValue::from_str(&e.message()))?;
         let trigger = config.trigger();
         let consent = Consent::at_start(config.consent(), browser_opt_out);
         let shared = Rc::new(Shared {
             config,
-            stream: random_stream_id()?,
-            buffer,
+            streams: RefCell::new(vec![Rc::new(random_stream_id()?)]),
             on_outcome,
             queue: RefCell::new(Queue::new()),
+            due: Cell::new(0),
             consent: Cell::new(consent),
             rejected: Cell::new(0),
             trigger_timer: RefCell::new(None),
@@ -112,33 +110,59 @@ impl Instance {
         self.shared.config.max_batch_age_ms()
     }
 
-    /// The most events in one request: the shell asks for a send each time this many wait.
-    pub fn max_batch_events(&self) -> u32 {
-        MAX_BATCH_EVENTS as u32
+    /// This page load's stream id: the shell numbers its events and names its stored keys
+    /// after it.
+    pub fn stream(&self) -> String {
+        self.shared.own_stream().to_string()
     }
 
-    /// Moves one chunk of the buffer into the queue (while sends wait, so the buffer stays
-    /// small and the queue's caps apply).
-    pub fn drain(&self) {
-        self.shared.drain(u32::MAX);
-    }
-
-    /// Drains one chunk of the buffer (at most `max_drain` entries: a send takes what was due
-    /// when it began, not what arrives while it runs), then starts the next send: the batch
-    /// body, or `None` when nothing waits, a send is already under way, or consent does not
-    /// allow sending.
-    pub fn next_batch(&self, reason: &str, max_drain: u32) -> Option<String> {
+    /// Takes a chunk of the buffer (the JSON text of `[[name, props, time], …]`, as stored)
+    /// into the queue: entry `i` becomes event `(stream, first_seq + i)`. The stream is this
+    /// page load's, or that of an earlier one whose stored chunk is adopted. Entries that break
+    /// a rule are counted as rejected. Returns whether a full batch waits.
+    pub fn take(&self, chunk: &str, stream: &str, first_seq: u64) -> bool {
         let shared = &self.shared;
-        shared.drain(max_drain);
+        let Some((events, rejected)) = event::read_buffer(chunk).ok().filter(|_| id::is_stream_id(stream)) else {
+            shared.rejected.set(shared.rejected.get() + 1);
+            return false;
+        };
+        shared.rejected.set(shared.rejected.get() + rejected.len() as u32);
+        if shared.consent.get().keeps_events() {
+            let stream = shared.interned(stream);
+            let mut queue = shared.queue.borrow_mut();
+            for (index, event) in events {
+                queue.push(&stream, first_seq + index as u64, event);
+            }
+        }
+        shared.queue.borrow().full()
+    }
+
+    /// The lowest sequence number of `stream` still queued, or `None`: the shell removes a
+    /// stored chunk once every event in it is below this (acknowledged, dropped or evicted).
+    pub fn oldest(&self, stream: &str) -> Option<u64> {
+        self.shared.queue.borrow().oldest(stream)
+    }
+
+    /// Starts the next send of a round: the batch body, or `None` when the events due are
+    /// sent, a send is under way, or consent does not allow sending. The `first` call of a
+    /// round fixes what is due: the events waiting then, not those tracked while the round
+    /// runs (they wait for their own age limit, so steady traffic makes one request per age
+    /// limit, not one per answer).
+    pub fn next_batch(&self, reason: &str, first: bool) -> Option<String> {
+        let shared = &self.shared;
         if !shared.consent.get().may_send() {
             return None;
         }
         let mut queue = shared.queue.borrow_mut();
-        if !queue.begin_send(MAX_BATCH_BYTES, MAX_BATCH_EVENTS) {
+        if first {
+            shared.due.set(queue.pending_len());
+        }
+        if !queue.begin_send(MAX_BATCH_BYTES, MAX_BATCH_EVENTS.min(shared.due.get())) {
             return None;
         }
+        shared.due.set(shared.due.get().saturating_sub(queue.in_flight().len()));
         let reason = SendReason::from_id(reason).unwrap_or(SendReason::Flush);
-        Some(batch::encode(shared.sender(), reason, now_ms(), queue.in_flight()))
+        Some(batch::encode(shared.config.site_id(), reason, now_ms(), queue.in_flight()))
     }
 
     /// The answer to the send under way: its HTTP status (0: no answer), the wait its
@@ -166,9 +190,14 @@ impl Instance {
         }
         text.push(']');
         let Ok((events, _)) = event::read_buffer(&text) else { return };
-        let queued: Vec<Queued> =
-            events.into_iter().enumerate().map(|(seq, event)| Queued { seq: seq as u64, event }).collect();
-        let _ = batch::encode(self.shared.sender(), SendReason::Flush, now_ms(), &queued);
+        let stream = self.shared.own_stream();
+        let mut queue = Queue::new();
+        for (index, event) in events {
+            queue.push(&stream, index as u64, event);
+        }
+        if queue.begin_send(usize::MAX, usize::MAX) {
+            let _ = batch::encode(self.shared.config.site_id(), SendReason::Flush, now_ms(), queue.in_flight());
+        }
     }
 
     /// Shows the survey with id `id`, unless one is already on screen. Refused under denied
@@ -193,7 +222,6 @@ impl Instance {
         let shared = &self.shared;
         shared.consent.set(consent);
         if !consent.keeps_events() {
-            shared.buffer.set_length(0);
             shared.queue.borrow_mut().clear();
             shared.widget.borrow_mut().take();
         }
@@ -237,57 +265,19 @@ fn refused(field: &str, problem: ConfigProblem) -> JsValue {
 }
 
 impl Shared {
-    /// Who sends: this site and this page load's stream.
-    fn sender(&self) -> Sender<'_> {
-        Sender { site: self.config.site_id(), stream: &self.stream }
+    fn own_stream(&self) -> Rc<String> {
+        self.streams.borrow().first().cloned().unwrap_or_default()
     }
 
-    /// Moves the oldest entries of the JS buffer, at most one batch's worth and `limit`, into
-    /// the queue: one stringify and one crossing per chunk, so a burst of 10,000 `track()`
-    /// calls becomes bounded pieces of work, one per send, never one long task
-    /// (decisions.md §38).
-    fn drain(&self, limit: u32) {
-        let total = self.buffer.length();
-        if total == 0 || limit == 0 {
-            return;
+    /// The one `Rc` for a stream id, so queued events share it.
+    fn interned(&self, stream: &str) -> Rc<String> {
+        let mut streams = self.streams.borrow_mut();
+        if let Some(known) = streams.iter().find(|known| ***known == *stream) {
+            return known.clone();
         }
-        if !self.consent.get().keeps_events() {
-            self.buffer.set_length(0);
-            return;
-        }
-        let take = total.min(limit).min(MAX_BATCH_EVENTS as u32);
-        let chunk = if take == total { self.buffer.clone() } else { self.buffer.slice(0, take) };
-        let text = match js_sys::JSON::stringify(&chunk) {
-            Ok(text) => String::from(text),
-            Err(_) => self.stringify_one_by_one(&chunk),
-        };
-        self.buffer.copy_within(0, take as i32, total as i32);
-        self.buffer.set_length(total - take);
-        let Ok((events, rejected)) = event::read_buffer(&text) else { return };
-        let mut queue = self.queue.borrow_mut();
-        for event in events {
-            queue.push(event);
-        }
-        self.rejected.set(self.rejected.get() + rejected.len() as u32);
-    }
-
-    /// The chunk did not stringify (a cycle, a throwing `toJSON`): keep every entry that does,
-    /// count the others.
-    fn stringify_one_by_one(&self, chunk: &js_sys::Array) -> String {
-        let mut text = String::from("[");
-        for entry in chunk.iter() {
-            match js_sys::JSON::stringify(&entry) {
-                Ok(entry) => {
-                    if text.len() > 1 {
-                        text.push(',');
-                    }
-                    text.push_str(&String::from(entry));
-                }
-                Err(_) => self.rejected.set(self.rejected.get() + 1),
-            }
-        }
-        text.push(']');
-        text
+        let stream = Rc::new(String::from(stream));
+        streams.push(stream.clone());
+        stream
     }
 
     fn show(self: &Rc<Self>, kind: SurveyKind) -> Result<(), JsValue> {
@@ -306,34 +296,27 @@ impl Shared {
         Ok(())
     }
 
-    /// Queues the answer (or dismissal) after the touchpoints before it, scored, and tells the
-    /// shell, which sends it at once: an answer is the most valuable event cxkit has.
+    /// Scores the outcome and hands it to the shell as JSON, e.g.
+    /// `{"survey":"nps","value":9,"bucket":"promoter","path":"/"}` (no `value`: dismissed).
+    /// The shell queues it as a `$response` or `$dismiss` event and sends it at once: an
+    /// answer is the most valuable event cxkit has.
     fn record(&self, kind: SurveyKind, outcome: Outcome) {
         if !self.consent.get().keeps_events() {
             return;
         }
-        self.drain(u32::MAX);
-        let mut props = vec![("survey".to_owned(), Value::String(kind.id().into()))];
-        let name = match outcome {
-            Outcome::Answered(score) => {
-                let mut text = String::new();
-                write_integer(i64::from(score), &mut text);
-                props.push(("value".into(), Value::Number(text.into())));
-                if kind == SurveyKind::Nps {
-                    let bucket = NpsBucket::of(score).map_or("", NpsBucket::id);
-                    props.push(("bucket".into(), Value::String(bucket.into())));
-                }
-                "$response"
+        let mut json = String::from("{\"survey\":");
+        write_string(kind.id(), &mut json);
+        if let Outcome::Answered(score) = outcome {
+            json.push_str(",\"value\":");
+            write_integer(i64::from(score), &mut json);
+            if let Some(bucket) = NpsBucket::of(score).filter(|_| kind == SurveyKind::Nps) {
+                json.push_str(",\"bucket\":");
+                write_string(bucket.id(), &mut json);
             }
-            Outcome::Dismissed => "$dismiss",
-        };
-        let path = window().location().pathname().unwrap_or_default();
-        props.push(("path".into(), Value::String(path)));
-        let outcome_json = Value::Object(props.clone()).to_json();
-        if let Ok(event) = (Event { name: name.into(), time_ms: now_ms(), props, priority: Priority::Answer }).encode()
-        {
-            self.queue.borrow_mut().push(event);
-            let _ = self.on_outcome.call1(&JsValue::NULL, &JsValue::from_str(&outcome_json));
         }
+        json.push_str(",\"path\":");
+        write_string(&window().location().pathname().unwrap_or_default(), &mut json);
+        json.push('}');
+        let _ = self.on_outcome.call1(&JsValue::NULL, &JsValue::from_str(&json));
     }
 }
