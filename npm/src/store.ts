@@ -72,18 +72,20 @@ export class Store {
   }
 
   /**
-   * Numbers a chunk of `track()` entries, stores it, then hands the same text to the core.
-   * Returns whether a full batch waits.
+   * Numbers a chunk of `track()` entries, hands its text to the core and stores the same text
+   * (in that order: the stored cap asks the core which events are still queued). Returns
+   * whether a full batch waits.
    */
   take(entries: ReadonlyArray<readonly unknown[]>): boolean {
     const text = stringify(entries);
     const first = this.#next;
     this.#next += entries.length;
+    const full = this.#core.take(text, this.#stream, first);
     if (this.enabled) {
       const answers = entries.some((entry) => String(entry[0]).startsWith("$"));
       this.#write({ stream: this.#stream, first, end: this.#next, chars: text.length, answers }, text);
     }
-    return this.#core.take(text, this.#stream, first);
+    return full;
   }
 
   #write(chunk: Chunk, text: string): void {

@@ -5,14 +5,16 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
 import { open } from "./lib/browser.mjs";
 import { eventually } from "./lib/collector.mjs";
+import { faultKit } from "./lib/faults.mjs";
 import { startHarness } from "./lib/harness.mjs";
 import { query } from "./lib/sqlite.mjs";
 
-let harness, collector, pages, browser, site = 0;
+let harness, collector, pages, browser;
 
 before(async () => {
   harness = await startHarness(["--test-control"]);
   ({ collector, pages, browser } = harness);
+  ({ nextSiteId, startCxkit, storedKeys, trackAndFlush, attempts, attemptCount, assertNextAttemptAt, assertAllStoredOnce, finish } = faultKit(harness, "faults"));
 });
 
 after(async () => {
@@ -24,74 +26,7 @@ afterEach(async () => {
   await Promise.all(browser.context.pages().map((page) => page.close()));
 });
 
-/** Jitter at the top of its range: the backoff of attempt n is then exactly 2^n s − 1 ms. */
-const TOP_JITTER = () => { Math.random = () => 0.9999999999; };
-const START = new Date("2026-11-23T12:00:00Z");
-
-/**
- * A page with a paused fake clock and cxkit started for a fresh site id, with `options` added;
- * `initScript` runs before the page's own scripts.
- */
-async function startCxkit(options = {}, initScript = undefined) {
-  const siteId = `faults${++site}`;
-  const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin, async (p) => {
-    await p.clock.install({ time: START });
-    await p.addInitScript(TOP_JITTER);
-    if (initScript) await p.addInitScript(initScript);
-  });
-  await page.clock.pauseAt(new Date(START.getTime() + 1000));
-  await page.waitForFunction(() => window.cxkitInit !== undefined);
-  const ready = await page.evaluate(async ([endpoint, id, extra]) => {
-    window.cx = await window.cxkitInit({ endpoint, siteId: id, ...extra });
-    return window.cx.ready;
-  }, [collector.endpoint, siteId, options]);
-  assert.deepEqual(ready, { ok: true });
-  return { page, seen, siteId };
-}
-
-/** Tracks `names` (one event each) and flushes; returns the flush result. */
-function trackAndFlush(page, names) {
-  return page.evaluate((list) => {
-    list.forEach((name, i) => window.cx.track(name, { i }));
-    return window.cx.flush();
-  }, names);
-}
-
-const attempts = () => collector.attempts();
-const attemptCount = async () => (await attempts()).length;
-
-/** Advances the fake clock to just before `ms` (no new attempt) and just after (one more). */
-async function assertNextAttemptAt(page, ms) {
-  const before = await attemptCount();
-  await page.clock.runFor(ms - 1);
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.equal(await attemptCount(), before, `no attempt before ${ms} ms`);
-  await page.clock.runFor(2);
-  await eventually(async () => (await attemptCount()) === before + 1, `an attempt at ${ms} ms`);
-  // The collector records an attempt before it answers: wait until the page has taken the
-  // answer in too, or the next wait would start before the page armed its timer.
-  await eventually(() => page.evaluate(() => window.cx.status().inFlight === 0), `the answer at ${ms} ms settled`);
-}
-
-/** The figures every scenario reports and checks. */
-async function assertAllStoredOnce(siteId, produced, { redeliveries = 0 } = {}) {
-  const [{ ids: unique, rows }] = query(collector.db, `SELECT COUNT(DISTINCT stream || ':' || seq) AS ids, COUNT(*) AS rows FROM events WHERE site = '${siteId}'`);
-  assert.equal(unique / produced, 1, `unique events stored ÷ produced = ${unique}/${produced}`);
-  assert.equal(rows - unique, 0, "duplicates stored");
-  assert.equal((await collector.stats(siteId)).redeliveries, redeliveries, "redeliveries");
-}
-
-async function finish(page, seen, siteId, expectedErrors = []) {
-  const before = (await collector.stats(siteId)).events;
-  const last = await page.evaluate(() => { window.cx.track("still_alive", {}); return window.cx.flush(); });
-  assert.equal(last.ok, true, JSON.stringify(last));
-  assert.equal((await collector.stats(siteId)).events, before + 1, "the instance still delivers");
-  assert.deepEqual(seen.pageErrors, [], "no uncaught error");
-  const cxkitErrors = seen.consoleErrors.filter((m) => m.startsWith("cxkit"));
-  assert.equal(cxkitErrors.length, expectedErrors.length, `cxkit console errors: ${JSON.stringify(cxkitErrors)}`);
-  cxkitErrors.forEach((message, i) => assert.ok(message.startsWith(expectedErrors[i]), `unexpected cxkit console error: ${message}`));
-  await page.close();
-}
+let nextSiteId, startCxkit, storedKeys, trackAndFlush, attempts, attemptCount, assertNextAttemptAt, assertAllStoredOnce, finish;
 
 describe("delivery under faults", () => {
   test("500, 500, 500 then 200: retried at 1 s, 2 s, 4 s (the top of full jitter), all stored once", async () => {
@@ -212,11 +147,19 @@ describe("delivery under faults", () => {
     assert.equal(seen.batches.length, 0, "pending: 0 requests, even after the age limit");
     assert.equal(await page.locator("[data-cxkit=survey]").count(), 0, "pending: no automatic survey");
     assert.equal((await page.evaluate(() => window.cx.status())).queued, 3, "held in memory");
+    assert.deepEqual(await storedKeys(page, siteId), [], "pending: 0 bytes stored");
 
     await page.evaluate(() => window.cx.consent("granted"));
     await eventually(async () => (await collector.stats(siteId)).events === 3, "the held events sent once granted");
 
+    // A key of another page load of this site, and one of the page's own: denied removes the first.
+    await page.evaluate((site) => {
+      localStorage.setItem(`cxkit:${site}:AAAAAAAAAAAAAAAAAAAAAA:0:1`, "[]");
+      localStorage.setItem("page-own", "kept");
+    }, siteId);
     await page.evaluate(() => window.cx.consent("denied"));
+    assert.deepEqual(await storedKeys(page, siteId), [], "denied: every key of the site removed");
+    assert.equal(await page.evaluate(() => localStorage.getItem("page-own")), "kept", "the page's own key untouched");
     const denied = await trackAndFlush(page, ["d", "e"]);
     assert.equal(denied.error.code, "consent");
     await page.clock.runFor(10_000);
@@ -224,6 +167,7 @@ describe("delivery under faults", () => {
     assert.equal((await page.evaluate(() => window.cx.status())).queued, 0, "denied: nothing kept");
     assert.equal((await page.evaluate(() => window.cx.showSurvey("nps"))).error.code, "consent");
     await assertAllStoredOnce(siteId, 3);
+    assert.deepEqual(await storedKeys(page, siteId), [], "denied: nothing stored");
     await page.evaluate(() => window.cx.consent("granted"));
     await finish(page, seen, siteId, ["cxkit: consent: denied, so no survey is shown"]);
   });
@@ -231,7 +175,7 @@ describe("delivery under faults", () => {
   test("Global Privacy Control means denied until the site grants consent itself", async () => {
     await collector.script({});
     const gpc = () => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });
-    const { page, seen, siteId } = await startCxkit({}, gpc);
+    const { page, seen, siteId } = await startCxkit({}, { initScript: gpc });
     assert.equal((await page.evaluate(() => window.cx.status())).consent, "denied");
     await trackAndFlush(page, ["a", "b"]);
     await page.clock.runFor(10_000);
@@ -319,6 +263,13 @@ describe("delivery under faults", () => {
     }
     assert.ok(status.queued + status.inFlight <= 20_000, `queue within its cap: ${JSON.stringify(status)}`);
     assert.equal(status.evicted, 501, "every eviction counted");
+    const stored = await storedKeys(page, siteId);
+    const chunks = stored.filter((k) => k.events > 0);
+    const storedEvents = chunks.reduce((n, k) => n + k.events, 0);
+    assert.ok(storedEvents <= 1000 && storedEvents === status.stored, `stored cap: ${storedEvents} events`);
+    assert.ok(chunks.reduce((n, k) => n + k.chars, 0) <= 512 * 1024, "stored cap: ≤ 512 KiB");
+    assert.ok(chunks.some((k) => k.value.includes('"$response"')), "the answer is still stored");
+    assert.equal(status.unstored, 20_501 - status.stored, "every event the stored cap left in memory is counted");
     await eventually(async () => (await collector.stats(siteId)).events === 20_000, "20,000 events stored", 30_000);
     const answers = query(collector.db, `SELECT props FROM events WHERE site = '${siteId}' AND name = '$response'`);
     assert.equal(answers.length, 1, "the answer was not evicted");
@@ -355,7 +306,7 @@ describe("delivery under faults", () => {
 
   test("navigating away right after 30 events: all stored through keepalive, every body within 64 KiB", async () => {
     await collector.script({});
-    const siteId = `faults${++site}`;
+    const siteId = nextSiteId();
     const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
     await page.waitForFunction(() => window.cxkitInit !== undefined);
     await page.evaluate(async ([endpoint, id]) => {
@@ -373,7 +324,7 @@ describe("delivery under faults", () => {
 
   test("beforeSend edits a batch, drops one, and a throwing hook costs nothing", async () => {
     await collector.script({});
-    const siteId = `faults${++site}`;
+    const siteId = nextSiteId();
     const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
     await page.waitForFunction(() => window.cxkitInit !== undefined);
     const results = await page.evaluate(async ([endpoint, id]) => {
