@@ -56,6 +56,8 @@ export class Store {
   /** The next sequence number of this page load's stream. */
   #next = 0;
   #unstored = 0;
+  /** Streams whose lease this page load holds. */
+  readonly #leased = new Set<string>();
   #renewal: ReturnType<typeof setInterval> | undefined;
   /** Consent granted: events may be stored. */
   enabled = false;
@@ -90,10 +92,16 @@ export class Store {
 
   #write(chunk: Chunk, text: string): void {
     // The lease goes first: a chunk without one would look abandoned to another tab.
-    if (!this.#set(this.#prefix + chunk.stream, String(Date.now())) || !this.#set(this.#keyOf(chunk), text)) return;
+    if (!this.#lease(chunk.stream) || !this.#set(this.#keyOf(chunk), text)) return;
     this.#chunks.push(chunk);
-    this.#renewal ??= setInterval(() => this.#renew(), RENEW_MS);
     this.#cap();
+  }
+
+  /** Takes or renews the lease of `stream`, and keeps renewing it. */
+  #lease(stream: string): boolean {
+    this.#leased.add(stream);
+    this.#renewal ??= setInterval(() => this.#renew(), RENEW_MS);
+    return this.#set(this.#prefix + stream, String(Date.now()));
   }
 
   #keyOf(chunk: Chunk): string {
@@ -132,27 +140,21 @@ export class Store {
     if (this.#chunks.length === 0 && this.#renewal !== undefined) this.release();
   }
 
-  /** The streams whose chunks this page load holds. */
-  #streams(): Set<string> {
-    return new Set(this.#chunks.map((chunk) => chunk.stream));
-  }
-
   #renew(): void {
-    for (const stream of this.#streams()) this.#set(this.#prefix + stream, String(Date.now()));
+    for (const stream of this.#leased) this.#lease(stream);
   }
 
   /** Gives up the leases (at `pagehide`): the next page load may adopt what is left. */
   release(): void {
     clearInterval(this.#renewal);
     this.#renewal = undefined;
-    for (const stream of this.#streams()) this.#remove(this.#prefix + stream);
+    for (const stream of this.#leased) this.#remove(this.#prefix + stream);
+    this.#leased.clear();
   }
 
-  /** Back from the back/forward cache with chunks: the leases again. */
+  /** Back from the back/forward cache with chunks: their leases again. */
   resume(): void {
-    if (this.#chunks.length === 0) return;
-    this.#renew();
-    this.#renewal ??= setInterval(() => this.#renew(), RENEW_MS);
+    for (const chunk of this.#chunks) this.#lease(chunk.stream);
   }
 
   #set(key: string, value: string): boolean {
@@ -205,10 +207,11 @@ export class Store {
    * Resolves to the number of events taken.
    */
   adopt(): Promise<number> {
+    if (!this.#storage) return Promise.resolve(0);
     const run = (): number => {
       let adopted = 0;
       try {
-        const held = this.#streams();
+        const held = new Set(this.#chunks.map((chunk) => chunk.stream));
         const found: Chunk[] = [];
         for (const [key, stream, first, end] of this.#keys()) {
           if (first === undefined || stream === this.#stream || held.has(stream)) continue;
@@ -218,19 +221,19 @@ export class Store {
           found.push({ stream, first: Number(first), end: Number(end), chars: text.length, answers: text.includes('["$') });
         }
         for (const chunk of found) {
-          this.#set(this.#prefix + chunk.stream, String(Date.now()));
+          this.#lease(chunk.stream);
           adopted += chunk.end - chunk.first;
         }
         this.#chunks.unshift(...found);
-        if (found.length > 0) this.resume();
       } catch {
         // Storage went away while reading: what was taken is in memory and goes out.
       }
       this.#cap();
       return adopted;
     };
+    // Without Web Locks, or where they are denied (an opaque origin), adopt unlocked.
     const locks = typeof navigator.locks === "object" ? navigator.locks : undefined;
-    return locks ? locks.request(`${this.#prefix}adopt`, run) : Promise.resolve(run());
+    return locks ? locks.request(`${this.#prefix}adopt`, run).catch(run) : Promise.resolve(run());
   }
 }
 

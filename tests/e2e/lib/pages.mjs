@@ -18,7 +18,8 @@ export async function startPages(endpoint) {
     try {
       let body = await readFile(join(ROOT, dir, relative));
       if (extname(relative) === ".html") body = body.toString("utf8").replaceAll("{{endpoint}}", endpoint);
-      response.writeHead(200, { "content-type": TYPES[extname(relative)] ?? "application/octet-stream" }).end(body);
+      // CORS for every file: a sandboxed frame (an opaque origin) loads the wasm cross-origin.
+      response.writeHead(200, { "content-type": TYPES[extname(relative)] ?? "application/octet-stream", "access-control-allow-origin": "*" }).end(body);
     } catch {
       response.writeHead(404).end();
     }

@@ -1,0 +1,206 @@
+// The persisted queue against the real collector: what a page that leaves, reloads, shares its
+// origin with another tab, or has no storage at all does with its events. Each scenario checks
+// unique events stored ÷ produced, duplicates, redeliveries (at most the events sent at hide),
+// no uncaught error, and ends by delivering one more event.
+import assert from "node:assert/strict";
+import { after, afterEach, before, describe, test } from "node:test";
+import { open } from "./lib/browser.mjs";
+import { eventually } from "./lib/collector.mjs";
+import { faultKit } from "./lib/faults.mjs";
+import { startHarness } from "./lib/harness.mjs";
+
+let harness, collector, pages, browser, kit;
+
+before(async () => {
+  harness = await startHarness(["--test-control"]);
+  ({ collector, pages, browser } = harness);
+  kit = faultKit(harness, "stored");
+});
+
+after(async () => {
+  await harness?.stop();
+});
+
+afterEach(async () => {
+  await browser.context.setOffline(false);
+  await Promise.all(browser.context.pages().map((page) => page.close()));
+});
+
+const status = (page) => page.evaluate(() => window.cx.status());
+
+/** Tracks `n` events named `name`, each with `note` characters of padding, in one task. */
+function track(page, name, n, note = 0) {
+  return page.evaluate(([name, n, note]) => {
+    for (let i = 0; i < n; i++) window.cx.track(name, { i, note: "x".repeat(note) });
+  }, [name, n, note]);
+}
+
+describe("the persisted queue", () => {
+  test("200 KB pending when the page leaves: one keepalive batch within 64 KiB, the rest stored and sent at the next load", async () => {
+    // The hide batch is answered late, so the page is gone before it could send a second one.
+    await collector.script({ answers: [{ status: 200, delayMs: 1500 }] });
+    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
+    const produced = 1000;
+    await page.evaluate((n) => {
+      for (let i = 0; i < n; i++) window.cx.track("pending", { i, note: "x".repeat(160) });
+      // The page leaves in the same task: nothing was sent yet.
+      dispatchEvent(new PageTransitionEvent("pagehide"));
+      location.href = "/test/init.html?next";
+    }, produced);
+    await page.waitForURL(/next$/);
+    const left = await kit.storedKeys(page, siteId);
+    const leftEvents = left.reduce((n, k) => n + k.events, 0);
+    const leftChars = left.reduce((n, k) => n + k.chars, 0);
+    assert.equal(leftEvents, produced, "every event stored at hide");
+    assert.ok(leftChars > 200_000, `${leftChars} characters stored`);
+    await kit.init(page, siteId);
+    await eventually(async () => (await collector.stats(siteId)).events === produced, `${produced} events stored after the next load`, 15_000);
+    const sent = await kit.attempts();
+    const hide = sent.filter((a) => a.reason === "hide");
+    assert.equal(hide.length, 1, "one keepalive batch before the page was gone");
+    assert.ok(hide[0].bytes <= 60 * 1024, `the hide body, ${hide[0].bytes} B, within the keepalive quota`);
+    assert.ok(sent.some((a) => a.reason === "load"), "the rest went at the next load");
+    const stats = await kit.assertAllStoredOnce(siteId, produced, { redeliveries: { atMost: hide[0].events } });
+    console.log(`# 200 KB at hide: ${hide[0].events} events (${hide[0].bytes} B) at hide, ${produced - hide[0].events} at the next load, ${stats.redeliveries} redelivered`);
+    await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
+    await kit.finish(page, seen, siteId);
+  });
+
+  test("a reload with a full stored queue while the collector is down; then up: all stored after the second load", async () => {
+    await collector.script({ answers: Array.from({ length: 40 }, () => ({ status: 503 })) });
+    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
+    await track(page, "queued", 1000);
+    await eventually(async () => { const s = await status(page); return s.stored === 1000 && s.failures > 0; }, "1,000 stored, sends failing");
+    await page.reload();
+    await kit.init(page, siteId);
+    await eventually(async () => (await kit.attempts()).some((a) => a.reason === "load" && a.status === 503), "the second load tried, and failed");
+    assert.equal((await collector.stats(siteId)).events, 0, "nothing stored while down");
+    await collector.script({});
+    await eventually(async () => (await collector.stats(siteId)).events === 1000, "1,000 stored once the collector is up", 15_000);
+    await kit.assertAllStoredOnce(siteId, 1000);
+    await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
+    await kit.finish(page, seen, siteId);
+  });
+
+  test("two tabs of one site, both offline with 500 events each, both back online: all stored, none twice", async () => {
+    await collector.script({});
+    const siteId = kit.nextSiteId();
+    const a = await kit.startCxkit({}, { siteId, clock: false });
+    // Tab A cannot reach the collector: its 500 events wait in storage, under its live lease.
+    await a.page.route(collector.endpoint, (route) => route.abort("internetdisconnected"));
+    await track(a.page, "tab_a", 500);
+    await eventually(async () => (await status(a.page)).stored === 500, "tab A stored its events");
+    const b = await kit.startCxkit({}, { siteId, clock: false });
+    assert.equal((await status(b.page)).stored, 0, "tab B adopted nothing of a live tab");
+    await browser.context.setOffline(true);
+    await a.page.unroute(collector.endpoint);
+    await track(b.page, "tab_b", 500);
+    await eventually(async () => (await status(b.page)).failures > 0, "tab B tried offline");
+    assert.equal((await kit.storedKeys(b.page, siteId)).reduce((n, k) => n + k.events, 0), 1000, "both tabs' events stored");
+    await browser.context.setOffline(false);
+    await eventually(async () => (await collector.stats(siteId)).events === 1000, "1,000 stored once online", 15_000);
+    await kit.assertAllStoredOnce(siteId, 1000);
+    await kit.finish(a.page, a.seen, siteId);
+    await kit.finish(b.page, b.seen, siteId);
+  });
+
+  test("localStorage full to the last bytes: cxkit keeps events in memory, the page's own storage keeps working", async () => {
+    await collector.script({});
+    // A fresh origin for this test, filled before any script of the page runs, but for a
+    // margin the page itself uses afterwards.
+    const origin = pages.origin.replace("localhost", "127.0.0.1");
+    const fill = () => {
+      if (sessionStorage.getItem("filled")) return;
+      sessionStorage.setItem("filled", "1");
+      localStorage.clear();
+      localStorage.setItem("page-margin", "m".repeat(4096));
+      let n = 0;
+      for (let size = 1 << 20; size >= 1; size >>= 1) {
+        const value = "f".repeat(size);
+        for (;;) {
+          try {
+            localStorage.setItem(`page-fill-${n}`, value);
+            n++;
+          } catch {
+            break;
+          }
+        }
+      }
+      localStorage.removeItem("page-margin");
+      sessionStorage.setItem("fillers", String(n));
+    };
+    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false, origin, initScript: fill });
+    await track(page, "full", 100, 100);
+    const flushed = await page.evaluate(() => window.cx.flush());
+    assert.equal(flushed.ok, true, JSON.stringify(flushed));
+    const after = await page.evaluate(() => {
+      const keys = Object.keys(localStorage);
+      let own = "";
+      try {
+        localStorage.setItem("page-margin", "m".repeat(4096));
+        own = "ok";
+      } catch (error) {
+        own = error.name;
+      }
+      return { cxkit: keys.filter((k) => k.startsWith("cxkit")), fillers: keys.filter((k) => k.startsWith("page-fill-")).length, expected: Number(sessionStorage.getItem("fillers")), own };
+    });
+    assert.deepEqual(after.cxkit, [], "no key of cxkit left, not even a partial one");
+    assert.equal(after.fillers, after.expected, "cxkit removed nothing of the page's");
+    assert.ok(after.expected > 0, "the storage was filled");
+    assert.equal(after.own, "ok", "the page's own setItem still succeeds");
+    assert.equal((await status(page)).stored, 0);
+    await kit.assertAllStoredOnce(siteId, 100);
+    await kit.finish(page, seen, siteId);
+    await (await browser.context.newPage()).goto(`${origin}/test/init.html`).then(async (response) => {
+      const cleanup = response.frame().page();
+      await cleanup.evaluate(() => localStorage.clear());
+      await cleanup.close();
+    });
+  });
+
+  test("a sandboxed frame, where reading localStorage throws: cxkit works in memory, no uncaught error", async () => {
+    await collector.script({});
+    const page = await browser.context.newPage();
+    const pageErrors = [];
+    page.on("pageerror", (error) => pageErrors.push(String(error)));
+    await page.goto(`${pages.origin}/test/sandboxed.html`);
+    const frame = await eventually(() => page.frames().find((f) => f.url().includes("sandboxed-frame")), "the frame");
+    await frame.waitForFunction(() => window.cxkit !== undefined);
+    const result = await frame.evaluate(async () => {
+      let storage = "readable";
+      try {
+        void localStorage.length;
+      } catch (error) {
+        storage = error.name;
+      }
+      const ready = await window.cxkit.ready;
+      for (let i = 0; i < 5; i++) window.cxkit.track("sandboxed", { i });
+      const flushed = await window.cxkit.flush();
+      return { storage, ready, flushed, status: window.cxkit.status() };
+    });
+    assert.equal(result.storage, "SecurityError", "a real SecurityError");
+    assert.deepEqual(result.ready, { ok: true });
+    assert.equal(result.flushed.ok, true, JSON.stringify(result.flushed));
+    assert.equal(result.status.stored, 0);
+    await kit.assertAllStoredOnce("sandboxed", 5);
+    assert.deepEqual(pageErrors, [], "no uncaught error");
+    await page.close();
+  });
+
+  test("custom headers go with every batch; a bad one is refused at init", async () => {
+    await collector.script({});
+    const { page, seen, siteId } = await kit.startCxkit({ headers: { "X-Cx-Key": "key-123" } }, { clock: false });
+    const keys = [];
+    page.on("request", (request) => { if (request.url() === collector.endpoint && request.method() === "POST") keys.push(request.headers()["x-cx-key"]); });
+    await track(page, "with_header", 3);
+    assert.equal((await page.evaluate(() => window.cx.flush())).ok, true);
+    assert.deepEqual(keys, ["key-123"]);
+    await kit.assertAllStoredOnce(siteId, 3);
+    await kit.finish(page, seen, siteId);
+    const other = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
+    await other.page.waitForFunction(() => window.cxkitInit !== undefined);
+    const bad = await other.page.evaluate(async (endpoint) => (await window.cxkitInit({ endpoint, siteId: "other", headers: { "Bad Header": "x" } })).ready, collector.endpoint);
+    assert.deepEqual(bad.error, { code: "config", field: "headers", message: "headers: must map header names to one-line text" });
+    assert.deepEqual(other.seen.consoleErrors, ["cxkit: headers: must map header names to one-line text"]);
+  });
+});
