@@ -66,6 +66,24 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   });
 
+  test("the renderer crashes right after 50 events: nothing is lost, the next load adopts them once the lease lapses", async () => {
+    await collector.script({});
+    const { page, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
+    await track(page, "before_crash", 50);
+    await eventually(async () => (await status(page)).stored === 50, "50 stored");
+    const cdp = await browser.context.newCDPSession(page);
+    const crashed = new Promise((resolve) => page.once("crash", resolve));
+    void cdp.send("Page.crash").catch(() => {});
+    await crashed;
+    assert.equal((await collector.stats(siteId)).events, 0, "nothing was sent before the crash");
+    // No pagehide ran, so the lease stays until it lapses: the next load comes 11 s later.
+    const next = await kit.startCxkit({}, { siteId, clock: false, initScript: () => { const skew = 11_000; const now = Date.now; Date.now = () => now() + skew; } });
+    await eventually(async () => (await collector.stats(siteId)).events === 50, "50 stored after the next load");
+    assert.ok((await kit.attempts()).every((a) => a.reason === "load" || a.reason === "flush"), "sent by the adopting page load");
+    await kit.assertAllStoredOnce(siteId, 50);
+    await kit.finish(next.page, next.seen, siteId);
+  });
+
   test("a reload with a full stored queue while the collector is down; then up: all stored after the second load", async () => {
     await collector.script({ answers: Array.from({ length: 40 }, () => ({ status: 503 })) });
     const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
