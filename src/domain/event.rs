@@ -1,11 +1,12 @@
 //! The event model and its limits.
 //!
-//! `track()` pushes `[name, props, time]` into a JS buffer; at each send the whole buffer
-//! arrives here as one JSON text ([`read_buffer`]). Each entry is checked against the limits
-//! below while it is read, and its property values are copied on as the text they already are:
-//! no tree of values is built on the hot path. The result is [`Encoded`], the form the wire
-//! format concatenates. cxkit's own events (survey answers) are built in Rust as [`Event`]s
-//! with reserved `$` names.
+//! `track()` pushes `[name, props, time]` into a JS buffer; once per task a chunk of it arrives
+//! here as one JSON text ([`read_buffer`]), the same text the shell stores. Each entry is
+//! checked against the limits below while it is read, and its property values are copied on
+//! as the text they already are: no tree of values is built on the hot path. The result is
+//! [`Encoded`], the form the wire format concatenates. Survey answers come the same way, with
+//! reserved `$` names. [`Event`] builds an event from values instead (native code and tests),
+//! under the same limits.
 
 use super::json::{self, Measure, Reader, Value};
 
@@ -32,7 +33,7 @@ pub enum Priority {
     Answer,
 }
 
-/// One touchpoint or answer built in Rust, before it gets its sequence number.
+/// A touchpoint or answer built from values in Rust (native code, tests), before it has an id.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// What happened: `checkout_started`, or `$response` for a survey answer.
