@@ -246,7 +246,7 @@ describe("delivery under faults", () => {
     await finish(page, seen, siteId);
   });
 
-  test("20,500 events and an answer while offline: the memory cap holds, touchpoints go first", async () => {
+  test("20,500 events and an answer while offline: the memory cap holds, touchpoints go first", async (t) => {
     await collector.script({});
     const { page, seen, siteId } = await startCxkit();
     await page.evaluate(() => window.cx.showSurvey("nps"));
@@ -270,6 +270,7 @@ describe("delivery under faults", () => {
     assert.ok(chunks.reduce((n, k) => n + k.chars, 0) <= 512 * 1024, "stored cap: ≤ 512 KiB");
     assert.ok(chunks.some((k) => k.value.includes('"$response"')), "the answer is still stored");
     assert.equal(status.unstored, 20_501 - status.stored, "every event the stored cap left in memory is counted");
+    t.diagnostic(`memory ${status.queued + status.inFlight} events, ${status.evicted} evicted; stored ${storedEvents} events in ${chunks.length} chunks (${chunks.reduce((n, k) => n + k.chars, 0)} characters), ${status.unstored} unstored`);
     await eventually(async () => (await collector.stats(siteId)).events === 20_000, "20,000 events stored", 30_000);
     const answers = query(collector.db, `SELECT props FROM events WHERE site = '${siteId}' AND name = '$response'`);
     assert.equal(answers.length, 1, "the answer was not evicted");

@@ -36,7 +36,7 @@ function track(page, name, n, note = 0) {
 }
 
 describe("the persisted queue", () => {
-  test("200 KB pending when the page leaves: one keepalive batch within 64 KiB, the rest stored and sent at the next load", async () => {
+  test("200 KB pending when the page leaves: one keepalive batch within 64 KiB, the rest stored and sent at the next load", async (t) => {
     // The hide batch is answered late, so the page is gone before it could send a second one.
     await collector.script({ answers: [{ status: 200, delayMs: 1500 }] });
     const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
@@ -61,7 +61,7 @@ describe("the persisted queue", () => {
     assert.ok(hide[0].bytes <= 60 * 1024, `the hide body, ${hide[0].bytes} B, within the keepalive quota`);
     assert.ok(sent.some((a) => a.reason === "load"), "the rest went at the next load");
     const stats = await kit.assertAllStoredOnce(siteId, produced, { redeliveries: { atMost: hide[0].events } });
-    console.log(`# 200 KB at hide: ${hide[0].events} events (${hide[0].bytes} B) at hide, ${produced - hide[0].events} at the next load, ${stats.redeliveries} redelivered`);
+    t.diagnostic(`${leftChars} characters stored at hide; ${hide[0].events} events (${hide[0].bytes} B) sent at hide, the rest at the next load; ${stats.redeliveries} redelivered, 0 duplicates`);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
     await kit.finish(page, seen, siteId);
   });
@@ -84,7 +84,7 @@ describe("the persisted queue", () => {
     await kit.finish(next.page, next.seen, siteId);
   });
 
-  test("a reload with a full stored queue while the collector is down; then up: all stored after the second load", async () => {
+  test("a reload with a full stored queue while the collector is down; then up: all stored after the second load", async (t) => {
     await collector.script({ answers: Array.from({ length: 40 }, () => ({ status: 503 })) });
     const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
     await track(page, "queued", 1000);
@@ -93,14 +93,16 @@ describe("the persisted queue", () => {
     await kit.init(page, siteId);
     await eventually(async () => (await kit.attempts()).some((a) => a.reason === "load" && a.status === 503), "the second load tried, and failed");
     assert.equal((await collector.stats(siteId)).events, 0, "nothing stored while down");
+    const failed = (await kit.attempts()).length;
     await collector.script({});
     await eventually(async () => (await collector.stats(siteId)).events === 1000, "1,000 stored once the collector is up", 15_000);
+    t.diagnostic(`${failed} attempts answered 503 across both loads, then ${(await kit.attempts()).length} to store all 1,000`);
     await kit.assertAllStoredOnce(siteId, 1000);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
     await kit.finish(page, seen, siteId);
   });
 
-  test("two tabs of one site, both offline with 500 events each, both back online: all stored, none twice", async () => {
+  test("two tabs of one site, both offline with 500 events each, both back online: all stored, none twice", async (t) => {
     await collector.script({});
     const siteId = kit.nextSiteId();
     const a = await kit.startCxkit({}, { siteId, clock: false });
@@ -117,7 +119,8 @@ describe("the persisted queue", () => {
     assert.equal((await kit.storedKeys(b.page, siteId)).reduce((n, k) => n + k.events, 0), 1000, "both tabs' events stored");
     await browser.context.setOffline(false);
     await eventually(async () => (await collector.stats(siteId)).events === 1000, "1,000 stored once online", 15_000);
-    await kit.assertAllStoredOnce(siteId, 1000);
+    const stats = await kit.assertAllStoredOnce(siteId, 1000);
+    t.diagnostic(`1,000 stored in ${stats.requests} requests, ${stats.redeliveries} redelivered`);
     await kit.finish(a.page, a.seen, siteId);
     await kit.finish(b.page, b.seen, siteId);
   });
