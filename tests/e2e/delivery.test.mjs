@@ -186,7 +186,7 @@ describe("delivery under faults", () => {
     await finish(page, seen, siteId);
   });
 
-  test("a steady minute of 1,000 events: all stored, requests within ⌈bytes / 60 KiB⌉ + ⌈60 s / 5 s⌉ + 2", async () => {
+  test("a steady minute of 1,000 events: all stored, requests within ⌈bytes / 60 KiB⌉ + ⌈60 s / 5 s⌉ + 2", async (t) => {
     await collector.script({});
     const { page, seen, siteId } = await startCxkit();
     for (let second = 0; second < 60; second++) {
@@ -199,11 +199,12 @@ describe("delivery under faults", () => {
     const stats = await collector.stats(siteId);
     const bound = Math.ceil(stats.bytes / (60 * 1024)) + Math.ceil(60 / 5) + 2;
     assert.ok(stats.requests <= bound, `${stats.requests} requests ≤ ${bound}`);
+    t.diagnostic(`${produced} events in ${stats.requests} requests (bound ${bound}), ${stats.bytes} B`);
     await assertAllStoredOnce(siteId, produced);
     await finish(page, seen, siteId);
   });
 
-  test("offline while 600 events come: no request storm, all stored once back online", async () => {
+  test("offline while 600 events come: no request storm, all stored once back online", async (t) => {
     await collector.script({});
     const { page, seen, siteId } = await startCxkit();
     await browser.context.setOffline(true);
@@ -213,6 +214,7 @@ describe("delivery under faults", () => {
       await page.clock.runFor(60_000);
       // Backoff doubles from 1 s: within 65 s at most ~7 tries, whatever the event count.
       assert.ok(seen.batches.length <= 8, `${seen.batches.length} tries while offline`);
+      t.diagnostic(`${seen.batches.length} tries in 65 s offline`);
       assert.equal(await attemptCount(), 0, "nothing reached the collector");
     } finally {
       await browser.context.setOffline(false);
@@ -280,7 +282,7 @@ describe("delivery under faults", () => {
     await finish(page, seen, siteId);
   });
 
-  test("10,000 track() calls in one tick: no work in the calls, bounded chunks after, all stored", async () => {
+  test("10,000 track() calls in one tick: no work in the calls, bounded chunks after, all stored", async (t) => {
     await collector.script({});
     const { page, seen, siteId } = await startCxkit();
     const cdp = await browser.context.newCDPSession(page);
@@ -301,6 +303,7 @@ describe("delivery under faults", () => {
     assert.equal(sizes.length, 20);
     const growth = (await heap()) - heapBefore;
     assert.ok(growth < 4 * 1024 * 1024, `JS heap growth ${growth} B < 4 MiB`);
+    t.diagnostic(`${sizes.length} requests of ≤ 500 events; JS heap growth ${growth} B`);
     await assertAllStoredOnce(siteId, 10_000);
     await finish(page, seen, siteId);
   });
