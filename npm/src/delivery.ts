@@ -128,6 +128,17 @@ export class Delivery {
     addEventListener("pagehide", this.#onHide);
     addEventListener("pageshow", this.#onShow);
     addEventListener("online", this.#onOnline);
+    // A wait an earlier page load of the site was given goes on here: a reload must not
+    // hasten a retry the collector asked to defer (decisions.md §13).
+    const [waitMs, status] = store.deferred();
+    if (waitMs > 0) this.#wait(waitMs, status);
+  }
+
+  /** Nothing goes for `ms`; then a retry. */
+  #wait(ms: number, status: number): void {
+    this.#lastStatus = status;
+    this.#notBefore = performance.now() + ms;
+    this.#arm(ms, "retry");
   }
 
   /**
@@ -200,13 +211,15 @@ export class Delivery {
       sent += acknowledged;
       if (retryInMs >= 0) {
         // The events are back in the queue; nothing goes before the deadline the core set.
-        this.#lastStatus = answer.status;
-        this.#notBefore = performance.now() + retryInMs;
-        this.#arm(retryInMs, "retry");
+        // A wait the collector caused is kept for the site's next page loads too; one for a
+        // missing network is not (a page that loads has a network).
+        this.#wait(retryInMs, answer.status);
+        if (answer.status !== 0) this.#store.defer(retryInMs, answer.status);
         return { ok: false, status: answer.status };
       }
     }
     this.#notBefore = 0;
+    this.#store.defer(0, 0);
     return { ok: true, sent };
   }
 

@@ -6,7 +6,8 @@
  *
  * Keys, per site: `cxkit:<site>:<stream>:<first>:<end>` holds the events numbered
  * `first … end − 1` of a page load's stream, and `cxkit:<site>:<stream>` is that stream's
- * lease: the time it was last renewed, kept while it has chunks and removed at `pagehide`. A
+ * lease: the time it was last renewed, kept while it has chunks and removed at `pagehide`.
+ * `cxkit:<site>:wait` holds `<until>:<status>` while the collector asked the site to wait. A
  * page load adopts the chunks of streams whose lease is gone or older than {@link LEASE_MS}
  * (their page is gone): it takes their events with their ids, so a resend is deduplicated, and
  * holds their lease from then on. Adoption runs under a Web Lock held for that moment only (one
@@ -19,6 +20,8 @@
  */
 import type { Core } from "../pkg/cxkit.js";
 
+/** The longest a stored wait holds a page load back, whatever the clocks say. */
+const MAX_WAIT_MS = 3_600_000;
 /** A lease not renewed for this long belongs to a page that is gone. */
 const LEASE_MS = 10_000;
 const RENEW_MS = 4_000;
@@ -59,6 +62,8 @@ export class Store {
   /** Streams whose lease this page load holds. */
   readonly #leased = new Set<string>();
   #renewal: ReturnType<typeof setInterval> | undefined;
+  /** A wait is stored (or may be): the next acknowledged send clears it. */
+  #deferring = false;
   /** Consent granted: events may be stored. */
   enabled = false;
 
@@ -193,6 +198,32 @@ export class Store {
       if (key?.startsWith(this.#prefix)) keys.push([key, ...(key.slice(this.#prefix.length).split(":") as [string, string?, string?])]);
     }
     return keys;
+  }
+
+  /**
+   * Keeps a failed send's wait (ms, with the status that caused it) for the site's next page
+   * loads, in wall-clock time since it crosses them; 0 clears it.
+   */
+  defer(ms: number, status: number): void {
+    const key = `${this.#prefix}wait`;
+    if (ms > 0 && this.enabled) this.#set(key, `${Date.now() + ms}:${status}`);
+    else if (this.#deferring) this.#remove(key);
+    this.#deferring = ms > 0;
+  }
+
+  /** The wait an earlier page load left, `[ms left, status]`: at most an hour, so a wrong
+   * clock cannot stall sending; `[0, 0]` when there is none. */
+  deferred(): [number, number] {
+    let stored: string | null = null;
+    try {
+      stored = this.#storage?.getItem(`${this.#prefix}wait`) ?? null;
+    } catch {
+      // No storage: no wait.
+    }
+    const [until = 0, status = 0] = (stored ?? "").split(":").map(Number);
+    const ms = Math.min(until - Date.now(), MAX_WAIT_MS);
+    this.#deferring = ms > 0;
+    return ms > 0 ? [ms, status] : [0, 0];
   }
 
   /** Consent was denied: every key of this site goes, whichever page load wrote it. */

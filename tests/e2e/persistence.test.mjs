@@ -89,9 +89,11 @@ describe("the persisted queue", () => {
     const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
     await track(page, "queued", 1000);
     await eventually(async () => { const s = await status(page); return s.stored === 1000 && s.failures > 0; }, "1,000 stored, sends failing");
+    const beforeReload = (await kit.attempts()).length;
     await page.reload();
     await kit.init(page, siteId);
-    await eventually(async () => (await kit.attempts()).some((a) => a.reason === "load" && a.status === 503), "the second load tried, and failed");
+    // The second load waits out the backoff the first one stored, then tries: still 503.
+    await eventually(async () => (await kit.attempts()).length > beforeReload, "the second load tried, and failed", 10_000);
     assert.equal((await collector.stats(siteId)).events, 0, "nothing stored while down");
     const failed = (await kit.attempts()).length;
     await collector.script({});
@@ -100,6 +102,27 @@ describe("the persisted queue", () => {
     await kit.assertAllStoredOnce(siteId, 1000);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
     await kit.finish(page, seen, siteId);
+  });
+
+  test("429 with Retry-After 120, then a new page load: nothing is sent before the deadline, all of it right after", async () => {
+    await collector.script({ answers: [{ status: 429, retryAfter: "120" }] });
+    const first = await kit.startCxkit({}, { clock: false });
+    const { siteId } = first;
+    assert.equal((await kit.trackAndFlush(first.page, ["a", "b", "c"])).ok, false);
+    const [until, status] = (await first.page.evaluate((key) => localStorage.getItem(key), `cxkit:${siteId}:wait`)).split(":").map(Number);
+    assert.equal(status, 429);
+    await first.page.close();
+    // The next page load of the site comes 2 s before the deadline (the clock pauses 1 s after it is set).
+    const next = await kit.startCxkit({}, { siteId, clock: { time: new Date(until - 3000) } });
+    await next.page.clock.runFor(1998);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal((await kit.attempts()).length, 1, "no attempt before the deadline, not even for adopted events");
+    await next.page.clock.runFor(4);
+    await eventually(async () => (await collector.stats(siteId)).events === 3, "sent right after the deadline");
+    assert.equal((await kit.attempts())[1].reason, "retry");
+    await kit.assertAllStoredOnce(siteId, 3);
+    assert.equal(await next.page.evaluate((key) => localStorage.getItem(key), `cxkit:${siteId}:wait`), null, "the wait is cleared once delivered");
+    await kit.finish(next.page, next.seen, siteId);
   });
 
   test("two tabs of one site, both offline with 500 events each, both back online: all stored, none twice", async (t) => {

@@ -28,17 +28,17 @@ export function faultKit({ collector, pages, browser }, prefix) {
   }
 
   /**
-   * A page with a paused fake clock and cxkit started for a fresh site id (or `siteId`), with
-   * `options` added; `initScript` runs before the page's own scripts; `clock: false` keeps
-   * real time.
+   * A page with a paused fake clock (at {@link START}, or `clock.time`) and cxkit started for
+   * a fresh site id (or `siteId`), with `options` added; `initScript` runs before the page's
+   * own scripts; `clock: false` keeps real time.
    */
   async function startCxkit(options = {}, { initScript, siteId = nextSiteId(), clock = true, origin = pages.origin } = {}) {
     const { page, seen } = await open(browser.context, `${origin}/test/init.html`, collector.origin, async (p) => {
-      if (clock) await p.clock.install({ time: START });
+      if (clock) await p.clock.install({ time: clock.time ?? START });
       await p.addInitScript(TOP_JITTER);
       if (initScript) await p.addInitScript(initScript);
     });
-    if (clock) await page.clock.pauseAt(new Date(START.getTime() + 1000));
+    if (clock) await page.clock.pauseAt(new Date((clock.time ?? START).getTime() + 1000));
     await init(page, siteId, options);
     return { page, seen, siteId };
   }
