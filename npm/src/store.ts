@@ -113,13 +113,21 @@ export class Store {
     return `${this.#prefix}${chunk.stream}:${chunk.first}:${chunk.end}`;
   }
 
-  /** Over the stored cap, the oldest chunks go, those holding an answer last; their events
-   * stay in memory and are counted as unstored. */
+  /**
+   * Over the stored cap, this page load's oldest chunks go, those holding an answer last; their
+   * events stay in memory and are counted as unstored. The event cap counts the site's other
+   * live page loads too (from their key names: no value is read); the character cap, this
+   * page load's chunks.
+   */
   #cap(): void {
     this.prune();
     let { stored } = this.counts;
+    let others = 0;
+    for (const [, stream, first, end] of this.#keys()) {
+      if (end !== undefined && !this.#leased.has(stream) && this.#live(stream)) others += Number(end) - Number(first);
+    }
     let chars = this.#chunks.reduce((n, chunk) => n + chunk.chars, 0);
-    while (stored > MAX_STORED_EVENTS || chars > MAX_STORED_CHARS) {
+    while (others + stored > MAX_STORED_EVENTS || chars > MAX_STORED_CHARS) {
       const victim = this.#chunks.find((chunk) => !chunk.answers) ?? this.#chunks[0];
       if (!victim) return;
       this.#drop(victim);
@@ -226,6 +234,11 @@ export class Store {
     return ms > 0 ? [ms, status] : [0, 0];
   }
 
+  /** Another page load holds `stream`: its lease was renewed within {@link LEASE_MS}. */
+  #live(stream: string): boolean {
+    return Date.now() - Number(this.#storage?.getItem(this.#prefix + stream)) < LEASE_MS;
+  }
+
   /** Consent was denied: every key of this site goes, whichever page load wrote it. */
   wipe(): void {
     for (const [key] of this.#keys()) this.#remove(key);
@@ -245,8 +258,7 @@ export class Store {
         const held = new Set(this.#chunks.map((chunk) => chunk.stream));
         const found: Chunk[] = [];
         for (const [key, stream, first, end] of this.#keys()) {
-          if (first === undefined || stream === this.#stream || held.has(stream)) continue;
-          if (Date.now() - Number(this.#storage?.getItem(this.#prefix + stream)) < LEASE_MS) continue;
+          if (first === undefined || stream === this.#stream || held.has(stream) || this.#live(stream)) continue;
           const text = this.#storage?.getItem(key) ?? "[]";
           this.#core.take(text, stream, Number(first));
           found.push({ stream, first: Number(first), end: Number(end), chars: text.length, answers: text.includes('["$') });

@@ -148,6 +148,27 @@ describe("the persisted queue", () => {
     await kit.finish(b.page, b.seen, siteId);
   });
 
+  test("two live tabs stay within one stored cap together: 700 events each, at most 1,000 stored", async () => {
+    await collector.script({});
+    const siteId = kit.nextSiteId();
+    const a = await kit.startCxkit({}, { siteId, clock: false });
+    const b = await kit.startCxkit({}, { siteId, clock: false });
+    await browser.context.setOffline(true);
+    await track(a.page, "tab_a", 700);
+    await eventually(async () => (await status(a.page)).stored === 700, "tab A stored its 700");
+    await track(b.page, "tab_b", 700);
+    await eventually(async () => (await status(b.page)).buffered === 0, "tab B took its events in");
+    const stored = (await kit.storedKeys(b.page, siteId)).reduce((n, k) => n + k.events, 0);
+    assert.ok(stored <= 1000, `${stored} events stored by both tabs`);
+    const { unstored } = await status(b.page);
+    assert.equal(unstored, 1400 - stored, "what did not fit is counted, and kept in memory");
+    await browser.context.setOffline(false);
+    await eventually(async () => (await collector.stats(siteId)).events === 1400, "all 1,400 stored once online", 15_000);
+    await kit.assertAllStoredOnce(siteId, 1400);
+    await kit.finish(a.page, a.seen, siteId);
+    await kit.finish(b.page, b.seen, siteId);
+  });
+
   test("localStorage full to the last bytes: cxkit keeps events in memory, the page's own storage keeps working", async () => {
     await collector.script({});
     // A fresh origin for this test, filled before any script of the page runs, but for a
