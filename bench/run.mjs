@@ -161,7 +161,7 @@ const ROWS = [
   ["track_vs_push", "`track()` ÷ plain push", "×", 2],
   ["main_thread_us_per_event", "main thread per event, calls + delivery", "µs", 2],
   ["main_thread_calls_us", "  of which the `track()` calls", "µs", 2],
-  ["main_thread_delivery_us", "  of which delivery (drain, encode, gzip, fetch)", "µs", 2],
+  ["main_thread_delivery_us", "  of which intake and delivery (stringify, store, read, encode, gzip, fetch)", "µs", 2],
   ["requests", "requests for 10,000 events", "", 0],
   ["bytes_per_event", "request-body bytes per event (at the collector)", "B", 1],
   ["memory_growth_bytes", "JS heap (after GC) + wasm memory growth", "KiB", 0],

@@ -1,9 +1,10 @@
 /**
  * The cxkit handle: one typed object, usable the moment it exists.
  *
- * `track()` only checks its arguments and pushes onto a JS array; the wasm core drains that
- * array at each send. Cold calls made before the wasm is up (`showSurvey`, `flush`) wait in a
- * bounded list and run in order once it is (decisions.md §1).
+ * `track()` only checks its arguments and pushes onto a JS array; once per task the intake
+ * (`delivery.ts`) stores a chunk of it and hands it to the wasm core. Cold calls made before
+ * the wasm is up (`showSurvey`, `flush`) wait in a bounded list and run in order once it is
+ * (decisions.md §1).
  */
 import initWasm, { Core } from "../pkg/cxkit.js";
 import { checkEvent } from "./check.js";
@@ -117,9 +118,15 @@ export class Cx {
     const store = new Store(core, this.#options.siteId);
     this.#store = store;
     this.#delivery = new Delivery(core, store, this.#options, this.#buffer);
-    this.#consented(core.consent());
+    store.enabled = core.consent() === "granted";
     for (const call of this.#waiting.splice(0)) call(core);
-    this.#delivery.intake();
+    // Storage work (adoption, the first chunk) goes in the next task: a page's first
+    // localStorage access can take milliseconds, and must not delay ready.
+    setTimeout(() => {
+      if (this.#stopped) return;
+      this.#consented(core.consent());
+      this.#delivery?.intake();
+    }, 0);
     whenIdle(() => this.#core?.warm());
     performance.mark("cxkit:ready");
     return OK;

@@ -95,6 +95,8 @@ export class Delivery {
   /** `performance.now()` before which no send may go; 0 when none is due. */
   #notBefore = 0;
   #lastStatus = 0;
+  /** The stored wait of earlier page loads was read. */
+  #restored = false;
   #stopped = false;
   #hookFailed = false;
   /** Hidden or leaving: everything into storage now, then as much as the keepalive quota takes. */
@@ -128,16 +130,14 @@ export class Delivery {
     addEventListener("pagehide", this.#onHide);
     addEventListener("pageshow", this.#onShow);
     addEventListener("online", this.#onOnline);
-    // A wait an earlier page load of the site was given goes on here: a reload must not
-    // hasten a retry the collector asked to defer (decisions.md §13).
-    const [waitMs, status] = store.deferred();
-    if (waitMs > 0) this.#wait(waitMs, status);
   }
 
-  /** Nothing goes for `ms`; then a retry. */
+  /** Nothing goes for `ms`; then a retry (which replaces an age timer: it would go too early). */
   #wait(ms: number, status: number): void {
     this.#lastStatus = status;
     this.#notBefore = performance.now() + ms;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#arm(ms, "retry");
   }
 
@@ -184,6 +184,14 @@ export class Delivery {
   }
 
   async #sendAll(reason: SendReason): Promise<SendOutcome> {
+    if (!this.#restored) {
+      // A wait an earlier page load of the site was given goes on here: a reload must not
+      // hasten a retry the collector asked to defer (decisions.md §13). Read at the first
+      // send, not at start: the first storage access of a page is slow and would delay ready.
+      this.#restored = true;
+      const [waitMs, status] = this.#store.deferred();
+      if (waitMs > 0) this.#wait(waitMs, status);
+    }
     if (this.#resumeOnline) {
       this.#resumeOnline = false;
       this.#notBefore = 0;

@@ -53,7 +53,9 @@ export class Store {
   /** `cxkit:<site>:` */
   readonly #prefix: string;
   readonly #stream: string;
-  #storage = openStorage();
+  /** localStorage once opened (`null`: not yet). The first access of a page can take
+   * milliseconds, so it waits for the first use, after ready. */
+  #area: Storage | undefined | null = null;
   /** Stored chunks, oldest first: this page load's and adopted ones. */
   #chunks: Chunk[] = [];
   /** The next sequence number of this page load's stream. */
@@ -66,6 +68,15 @@ export class Store {
   #deferring = false;
   /** Consent granted: events may be stored. */
   enabled = false;
+
+  get #storage(): Storage | undefined {
+    this.#area ??= openStorage();
+    return this.#area;
+  }
+
+  set #storage(storage: Storage | undefined) {
+    this.#area = storage;
+  }
 
   constructor(core: Core, site: string) {
     this.#core = core;
