@@ -144,8 +144,10 @@ async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: By
         let refused = bad_request(format!("events[{index}]: refused by test control"), Some(index));
         return app.answer(Some(&batch), bytes, refused);
     }
-    if let Some(answer) = scripted.filter(|a| !(200..300).contains(&a.status)) {
+    if let Some(answer) = &scripted {
         tokio::time::sleep(std::time::Duration::from_millis(answer.delay_ms)).await;
+    }
+    if let Some(answer) = scripted.filter(|a| !(200..300).contains(&a.status)) {
         if answer.store && app.store(&batch, bytes).is_err() {
             return app.answer(Some(&batch), bytes, StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }

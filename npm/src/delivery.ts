@@ -8,10 +8,10 @@
  * - `credentials: "omit"`: cxkit sets no cookies and sends none.
  * - Each task's new events are stored before anything else happens to them (`intake`), and
  *   synchronously at hide; a chunk is removed only once its events are acknowledged.
- * - At hide: `keepalive` and plain text, since compression is asynchronous and the page may
- *   be gone before it finishes. Batches go one at a time, each ≤ 60 KiB, so the 64 KiB
- *   keepalive quota holds; what a page that is leaving cannot send stays stored and goes at
- *   the next load (decisions.md §11).
+ * - At hide: one batch (≤ 60 KiB, within the 64 KiB keepalive quota) with `keepalive` and
+ *   plain text, since compression is asynchronous and the page may be gone before it
+ *   finishes. What a page that is leaving cannot send stays stored and goes at the next load
+ *   (decisions.md §11).
  * - Waits are measured with `performance.now()`, never the wall clock, so a clock change
  *   neither stalls nor hastens a retry (decisions.md §16). No send goes before a deadline the
  *   core set, not even `flush()`: a `Retry-After` is the collector asking for quiet.
@@ -102,7 +102,7 @@ export class Delivery {
   /** Hidden or leaving: everything into storage now, then as much as the keepalive quota takes. */
   readonly #onHide = (event: Event): void => {
     if (event.type === "pagehide" || document.visibilityState === "hidden") {
-      while (this.#takeChunk());
+      while (this.#buffer.length > 0) this.#takeChunk();
       void this.send("hide");
     }
     if (event.type === "pagehide") this.#store.release();
@@ -199,7 +199,6 @@ export class Delivery {
     if (performance.now() < this.#notBefore) return { ok: false, status: this.#lastStatus };
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const keepalive = reason === "hide";
     let sent = 0;
     // A round takes what was due when it began (the core keeps count): events tracked while
     // it runs wait for their own age limit.
@@ -213,7 +212,11 @@ export class Delivery {
         this.#core.settle(204, -1, 0);
         continue;
       }
-      const answer = await post(this.#target, edited, keepalive);
+      // Only the first batch of a hide round goes with keepalive: Chromium counts a keepalive
+      // request against the 64 KiB quota for a while after its answer, so a second one is
+      // refused (measured: 52 KB, then 60 KB fails). If the page lives on (a tab switch), the
+      // rest go as usual; if it is gone, they are stored for the next load (decisions.md §11).
+      const answer = await post(this.#target, edited, reason === "hide" && first);
       const [acknowledged = 0, retryInMs = -1] = this.#core.settle(answer.status, answer.retryAfterMs, (Math.random() * 2 ** 32) >>> 0);
       this.#store.prune();
       sent += acknowledged;
@@ -256,7 +259,7 @@ export class Delivery {
     removeEventListener("online", this.#onOnline);
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#takeChunk());
+    while (this.#buffer.length > 0) this.#takeChunk();
     return this.send("hide").finally(() => this.#store.release());
   }
 }

@@ -40,22 +40,27 @@ describe("the persisted queue", () => {
     // The hide batch is answered late, so the page is gone before it could send a second one.
     await collector.script({ answers: [{ status: 200, delayMs: 1500 }] });
     const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
-    const produced = 1000;
-    await page.evaluate((n) => {
-      for (let i = 0; i < n; i++) window.cx.track("pending", { i, note: "x".repeat(160) });
+    const produced = 999;
+    await page.evaluate(() => {
+      // First, an event the call accepts but the core refuses (over 8 KiB encoded), then small
+      // events: the first chunk is no full batch, and everything after it must be stored too.
+      window.cx.track("too_big", Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, "x".repeat(900)])));
+      for (let i = 0; i < 499; i++) window.cx.track("pending", { i });
+      for (let i = 499; i < 999; i++) window.cx.track("pending", { i, note: "x".repeat(400) });
       // The page leaves in the same task: nothing was sent yet.
       dispatchEvent(new PageTransitionEvent("pagehide"));
       location.href = "/test/init.html?next";
-    }, produced);
+    });
     await page.waitForURL(/next$/);
     const left = await kit.storedKeys(page, siteId);
     const leftEvents = left.reduce((n, k) => n + k.events, 0);
     const leftChars = left.reduce((n, k) => n + k.chars, 0);
-    assert.equal(leftEvents, produced, "every event stored at hide");
+    assert.equal(leftEvents, produced + 1, `every entry stored at hide: ${JSON.stringify(left.map((k) => [k.key.split(":").slice(3).join(":"), k.chars]))}`);
     assert.ok(leftChars > 200_000, `${leftChars} characters stored`);
     await kit.init(page, siteId);
     await eventually(async () => (await collector.stats(siteId)).events === produced, `${produced} events stored after the next load`, 15_000);
-    const sent = await kit.attempts();
+    // The hide batch is recorded when it is answered, 1.5 s after it came.
+    const sent = await eventually(async () => { const all = await kit.attempts(); return all.some((a) => a.reason === "hide") && all; }, "the hide batch answered");
     const hide = sent.filter((a) => a.reason === "hide");
     assert.equal(hide.length, 1, "one keepalive batch before the page was gone");
     assert.ok(hide[0].bytes <= 60 * 1024, `the hide body, ${hide[0].bytes} B, within the keepalive quota`);
@@ -63,6 +68,25 @@ describe("the persisted queue", () => {
     const stats = await kit.assertAllStoredOnce(siteId, produced, { redeliveries: { atMost: hide[0].events } });
     t.diagnostic(`${leftChars} characters stored at hide; ${hide[0].events} events (${hide[0].bytes} B) sent at hide, the rest at the next load; ${stats.redeliveries} redelivered, 0 duplicates`);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
+    await kit.finish(page, seen, siteId);
+  });
+
+  test("hidden (a tab switch) with 200 KB pending: the first batch with keepalive, the rest as usual, none refused", async (t) => {
+    await collector.script({});
+    const { page, seen, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
+    const produced = 500;
+    await page.evaluate((n) => {
+      for (let i = 0; i < n; i++) window.cx.track("hidden", { i, note: "x".repeat(400) });
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    }, produced);
+    await eventually(async () => (await collector.stats(siteId)).events === produced, `${produced} events delivered while hidden`);
+    const hide = await kit.attempts();
+    assert.ok(hide.length > 1 && hide.every((a) => a.reason === "hide" && a.bytes <= 60 * 1024), JSON.stringify(hide.map((a) => [a.reason, a.bytes])));
+    assert.equal(seen.batches.length, hide.length, "no request was refused (a second keepalive one would be)");
+    t.diagnostic(`${produced} events in ${hide.length} batches of ${hide.map((a) => a.bytes).join(", ")} B, the first with keepalive`);
+    await page.evaluate(() => { delete document.visibilityState; });
+    await kit.assertAllStoredOnce(siteId, produced);
     await kit.finish(page, seen, siteId);
   });
 
