@@ -71,6 +71,23 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   });
 
+  test("at pagehide every tracked entry is taken in at once, even after an event the core refuses", async () => {
+    await collector.script({});
+    const { page, seen, siteId } = await kit.startCxkit();
+    const buffered = await page.evaluate(() => {
+      // Over 8 KiB encoded: the call accepts it, the core refuses it, so its chunk is no full batch.
+      window.cx.track("too_big", Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, "x".repeat(900)])));
+      for (let i = 0; i < 1499; i++) window.cx.track("tiny", { i });
+      dispatchEvent(new PageTransitionEvent("pagehide"));
+      return window.cx.status().buffered;
+    });
+    assert.equal(buffered, 0, "nothing left in the buffer when the pagehide handler returns");
+    assert.equal((await page.evaluate(() => window.cx.flush())).ok, true);
+    assert.equal((await status(page)).rejected, 1);
+    await kit.assertAllStoredOnce(siteId, 1499);
+    await kit.finish(page, seen, siteId);
+  });
+
   test("hidden (a tab switch) with 200 KB pending: the first batch with keepalive, the rest as usual, none refused", async (t) => {
     await collector.script({});
     const { page, seen, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
