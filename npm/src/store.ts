@@ -113,8 +113,9 @@ export class Store {
     this.#cap();
   }
 
-  /** Takes or renews the lease of `stream`, and keeps renewing it. */
+  /** Takes or renews the lease of `stream`, and keeps renewing it; false when storage is off. */
   #lease(stream: string): boolean {
+    if (!this.#storage) return false;
     this.#leased.add(stream);
     this.#renewal ??= setInterval(() => this.#renew(), RENEW_MS);
     return this.#set(this.#prefix + stream, String(Date.now()));

@@ -1,10 +1,11 @@
 // The persisted queue against the real collector: what a page that leaves, reloads, shares its
 // origin with another tab, or has no storage at all does with its events. Each scenario checks
 // unique events stored ÷ produced, duplicates, redeliveries (at most the events sent at hide),
-// no uncaught error, and ends by delivering one more event.
+// no uncaught error, and ends by delivering one more event. Time is real here, but for one
+// test with a browser of its own: Playwright's fake clock applies to a whole context.
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
-import { open } from "./lib/browser.mjs";
+import { launch, open } from "./lib/browser.mjs";
 import { eventually } from "./lib/collector.mjs";
 import { faultKit } from "./lib/faults.mjs";
 import { startHarness } from "./lib/harness.mjs";
@@ -27,6 +28,19 @@ afterEach(async () => {
 });
 
 const status = (page) => page.evaluate(() => window.cx.status());
+
+/**
+ * Runs `steps` with a browser of its own: for a fake clock (Playwright's belongs to a whole
+ * context) or a keepalive quota no earlier page of the origin has touched.
+ */
+async function withOwnBrowser(prefix, steps) {
+  const own = await launch();
+  try {
+    await steps(faultKit({ collector, pages, browser: own }, prefix));
+  } finally {
+    await own.close();
+  }
+}
 
 /** Tracks `n` events named `name`, each with `note` characters of padding, in one task. */
 function track(page, name, n, note = 0) {
@@ -73,7 +87,7 @@ describe("the persisted queue", () => {
 
   test("at pagehide every tracked entry is taken in at once, even after an event the core refuses", async () => {
     await collector.script({});
-    const { page, seen, siteId } = await kit.startCxkit();
+    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
     const buffered = await page.evaluate(() => {
       // Over 8 KiB encoded: the call accepts it, the core refuses it, so its chunk is no full batch.
       window.cx.track("too_big", Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, "x".repeat(900)])));
@@ -88,7 +102,9 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   });
 
-  test("hidden (a tab switch) with 200 KB pending: the first batch with keepalive, the rest as usual, none refused", async (t) => {
+  test("hidden (a tab switch) with 200 KB pending: the first batch with keepalive, the rest as usual, none refused", (t) => withOwnBrowser("hidden", async (kit) => {
+    // A browser of its own: a keepalive request of an earlier test's page still counts
+    // against the quota a moment after its answer.
     await collector.script({});
     const { page, seen, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
     const produced = 500;
@@ -105,7 +121,7 @@ describe("the persisted queue", () => {
     await page.evaluate(() => { delete document.visibilityState; });
     await kit.assertAllStoredOnce(siteId, produced);
     await kit.finish(page, seen, siteId);
-  });
+  }));
 
   test("the renderer crashes right after 50 events: nothing is lost, the next load adopts them once the lease lapses", async () => {
     await collector.script({});
@@ -147,23 +163,26 @@ describe("the persisted queue", () => {
 
   test("429 with Retry-After 120, then a new page load: nothing is sent before the deadline, all of it right after", async () => {
     await collector.script({ answers: [{ status: 429, retryAfter: "120" }] });
-    const first = await kit.startCxkit({}, { clock: false });
-    const { siteId } = first;
-    assert.equal((await kit.trackAndFlush(first.page, ["a", "b", "c"])).ok, false);
-    const [until, status] = (await first.page.evaluate((key) => localStorage.getItem(key), `cxkit:${siteId}:wait`)).split(":").map(Number);
-    assert.equal(status, 429);
-    await first.page.close();
-    // The next page load of the site comes 2 s before the deadline (the clock pauses 1 s after it is set).
-    const next = await kit.startCxkit({}, { siteId, clock: { time: new Date(until - 3000) } });
-    await next.page.clock.runFor(1998);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.equal((await kit.attempts()).length, 1, "no attempt before the deadline, not even for adopted events");
-    await next.page.clock.runFor(4);
-    await eventually(async () => (await collector.stats(siteId)).events === 3, "sent right after the deadline");
-    assert.equal((await kit.attempts())[1].reason, "retry");
-    await kit.assertAllStoredOnce(siteId, 3);
-    assert.equal(await next.page.evaluate((key) => localStorage.getItem(key), `cxkit:${siteId}:wait`), null, "the wait is cleared once delivered");
-    await kit.finish(next.page, next.seen, siteId);
+    // The fake clock of the next page load gets a browser of its own.
+    await withOwnBrowser("waited", async (kit) => {
+      const first = await kit.startCxkit({}, { clock: false });
+      const { siteId } = first;
+      assert.equal((await kit.trackAndFlush(first.page, ["a", "b", "c"])).ok, false);
+      const [until, status] = (await first.page.evaluate((key) => localStorage.getItem(key), `cxkit:${siteId}:wait`)).split(":").map(Number);
+      assert.equal(status, 429);
+      await first.page.close();
+      // The next page load of the site comes 2 s before the deadline (the clock pauses 1 s after it is set).
+      const next = await kit.startCxkit({}, { siteId, clock: { time: new Date(until - 3000) } });
+      await next.page.clock.runFor(1998);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.equal((await kit.attempts()).length, 1, "no attempt before the deadline, not even for adopted events");
+      await next.page.clock.runFor(4);
+      await eventually(async () => (await collector.stats(siteId)).events === 3, "sent right after the deadline");
+      assert.equal((await kit.attempts())[1].reason, "retry");
+      await kit.assertAllStoredOnce(siteId, 3);
+      assert.equal(await next.page.evaluate((key) => localStorage.getItem(key), `cxkit:${siteId}:wait`), null, "the wait is cleared once delivered");
+      await kit.finish(next.page, next.seen, siteId);
+    });
   });
 
   test("two tabs of one site, both offline with 500 events each, both back online: all stored, none twice", async (t) => {
@@ -197,6 +216,8 @@ describe("the persisted queue", () => {
     await browser.context.setOffline(true);
     await track(a.page, "tab_a", 700);
     await eventually(async () => (await status(a.page)).stored === 700, "tab A stored its 700");
+    // Another tab's writes reach this one's view of localStorage a moment later.
+    await eventually(async () => (await kit.storedKeys(b.page, siteId)).reduce((n, k) => n + k.events, 0) === 700, "tab B sees them");
     await track(b.page, "tab_b", 700);
     await eventually(async () => (await status(b.page)).buffered === 0, "tab B took its events in");
     const stored = (await kit.storedKeys(b.page, siteId)).reduce((n, k) => n + k.events, 0);
