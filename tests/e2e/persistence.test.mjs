@@ -231,6 +231,25 @@ describe("the persisted queue", () => {
     await kit.finish(b.page, b.seen, siteId);
   });
 
+  test("stored chunks another script broke or forged: refused and counted, removed, the good one delivered", async () => {
+    await collector.script({});
+    const siteId = kit.nextSiteId();
+    const gone = "GoneGoneGoneGoneGone_A";
+    const seed = (site, stream) => {
+      const prefix = `cxkit:${site}:${stream}`;
+      localStorage.setItem(`${prefix}:0:2`, JSON.stringify([["kept", { i: 0 }, 1795435200000], ["kept", { i: 1 }, 1795435200001]]));
+      localStorage.setItem(`${prefix}:2:3`, "not json");
+      localStorage.setItem(`${prefix}:3:4`, JSON.stringify([["kept", { deep: [[[[[1]]]]] }, 1795435200002]]));
+      localStorage.setItem(`cxkit:${site}:short:0:1`, JSON.stringify([["forged", {}, 1]]));
+    };
+    const { page, seen } = await kit.startCxkit({}, { siteId, clock: false, initScript: `(${seed})(${JSON.stringify(siteId)}, ${JSON.stringify(gone)})` });
+    await eventually(async () => (await collector.stats(siteId)).events === 2, "the 2 good events of the adopted chunk stored");
+    await eventually(async () => (await status(page)).rejected === 3, "the broken chunk, the too-deep event and the forged stream counted");
+    await kit.assertAllStoredOnce(siteId, 2);
+    await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "every adopted key removed");
+    await kit.finish(page, seen, siteId);
+  });
+
   test("localStorage full to the last bytes: cxkit keeps events in memory, the page's own storage keeps working", async () => {
     await collector.script({});
     // A fresh origin for this test, filled before any script of the page runs, but for a
