@@ -1,7 +1,7 @@
 //! HTTP: `POST /v1/batch`, `GET /v1/stats`, CORS for browser origins, and the demo files.
 
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
@@ -39,29 +39,39 @@ pub struct App {
 
 impl App {
     /// The test control, locked, when the collector runs with `--test-control`.
-    fn control(&self) -> Option<std::sync::MutexGuard<'_, Control>> {
+    fn control(&self) -> Option<MutexGuard<'_, Control>> {
         self.control.as_ref().and_then(|c| c.lock().ok())
     }
 
     /// Records the attempt (under test control) and returns the answer.
     fn answer(&self, batch: Option<&Batch>, bytes: usize, response: Response) -> Response {
-        if let Some(mut control) = self.control() {
-            control.record(Attempt {
-                at: now_ms(),
-                status: response.status().as_u16(),
-                bytes,
-                events: batch.map_or(0, |b| b.events.len()),
-                reason: batch.map_or("", |b| b.reason.id()).to_owned(),
-                seqs: batch.map_or_else(Vec::new, |b| b.events.iter().map(|e| e.seq).collect()),
-            });
-        }
-        response
+        record(self.control(), batch, bytes, response)
     }
 
     fn store(&self, batch: &Batch, bytes: usize) -> Result<crate::store::Stored, ()> {
         let mut store = self.store.lock().map_err(|_| ())?;
         store.insert(batch, bytes, now_ms()).map_err(|_| ())
     }
+}
+
+/// Records the attempt in the test control, when there is one, and returns the answer.
+fn record(
+    control: Option<MutexGuard<'_, Control>>,
+    batch: Option<&Batch>,
+    bytes: usize,
+    response: Response,
+) -> Response {
+    if let Some(mut control) = control {
+        control.record(Attempt {
+            at: now_ms(),
+            status: response.status().as_u16(),
+            bytes,
+            events: batch.map_or(0, |b| b.events.len()),
+            reason: batch.map_or("", |b| b.reason.id()).to_owned(),
+            seqs: batch.map_or_else(Vec::new, |b| b.events.iter().map(|e| e.seq).collect()),
+        });
+    }
+    response
 }
 
 /// The collector's routes.
@@ -168,13 +178,16 @@ async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: By
         }
         return app.answer(Some(&batch), bytes, response);
     }
+    // The test control is locked before the batch is stored, so whoever sees its events
+    // stored also sees the attempt recorded.
+    let control = app.control();
     let response = match app.store(&batch, bytes) {
         Ok(stored) => Json(stored).into_response(),
         Err(()) => {
             (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({ "error": "store: could not write" }))).into_response()
         }
     };
-    app.answer(Some(&batch), bytes, response)
+    record(control, Some(&batch), bytes, response)
 }
 
 async fn load_script(State(app): State<Arc<App>>, Json(script): Json<Script>) -> Response {
