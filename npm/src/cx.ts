@@ -118,7 +118,6 @@ export class Cx {
     const store = new Store(core, this.#options.siteId);
     this.#store = store;
     this.#delivery = new Delivery(core, store, this.#options, this.#buffer);
-    store.enabled = core.consent() === "granted";
     for (const call of this.#waiting.splice(0)) call(core);
     // Storage work (adoption, the first chunk) goes in the next task: a page's first
     // localStorage access can take milliseconds, and must not delay ready.
@@ -149,12 +148,11 @@ export class Cx {
   #consented(consent: string): void {
     const store = this.#store;
     if (!store) return;
-    store.enabled = consent === "granted";
     if (consent === "denied") {
       this.#buffer.length = 0;
       store.wipe();
     }
-    if (!store.enabled) return;
+    if (consent !== "granted") return;
     void store.adopt().then((adopted) => {
       if (adopted > 0) void this.#delivery?.send("load");
     });

@@ -102,7 +102,7 @@ export class Delivery {
   /** Hidden or leaving: everything into storage now, then as much as the keepalive quota takes. */
   readonly #onHide = (event: Event): void => {
     if (event.type === "pagehide" || document.visibilityState === "hidden") {
-      while (this.#buffer.length > 0) this.#takeChunk();
+      this.#takeAll();
       void this.send("hide");
     }
     if (event.type === "pagehide") this.#store.release();
@@ -162,6 +162,11 @@ export class Delivery {
     return entries.length > 0 && this.#store.take(entries);
   }
 
+  /** Stores and queues the whole buffer, synchronously (the page may be leaving). */
+  #takeAll(): void {
+    while (this.#buffer.length > 0) this.#takeChunk();
+  }
+
   /** Makes sure a send happens within the age limit (called when the first event waits). */
   schedule(): void {
     this.#arm(this.#core.maxBatchAgeMs(), "age");
@@ -209,7 +214,7 @@ export class Delivery {
       const edited = this.#edit(body);
       if (edited === null) {
         // The site dropped this batch: its events are done, though not sent.
-        this.#core.settle(204, -1, 0);
+        this.#settle(204, -1);
         continue;
       }
       // Only the first batch of a hide round goes with keepalive: Chromium counts a keepalive
@@ -217,8 +222,7 @@ export class Delivery {
       // refused (measured: 52 KB, then 60 KB fails). If the page lives on (a tab switch), the
       // rest go as usual; if it is gone, they are stored for the next load (decisions.md §11).
       const answer = await post(this.#target, edited, reason === "hide" && first);
-      const [acknowledged = 0, retryInMs = -1] = this.#core.settle(answer.status, answer.retryAfterMs, (Math.random() * 2 ** 32) >>> 0);
-      this.#store.prune();
+      const [acknowledged, retryInMs] = this.#settle(answer.status, answer.retryAfterMs);
       sent += acknowledged;
       if (retryInMs >= 0) {
         // The events are back in the queue; nothing goes before the deadline the core set.
@@ -232,6 +236,14 @@ export class Delivery {
     this.#notBefore = 0;
     this.#store.defer(0, 0);
     return { ok: true, sent };
+  }
+
+  /** Reports an answer to the core, then removes the stored chunks it is done with. Returns
+   * `[acknowledged, retryInMs]` (-1: no wait). */
+  #settle(status: number, retryAfterMs: number): [number, number] {
+    const [acknowledged = 0, retryInMs = -1] = this.#core.settle(status, retryAfterMs, (Math.random() * 2 ** 32) >>> 0);
+    this.#store.prune();
+    return [acknowledged, retryInMs];
   }
 
   /** The body after the site's `beforeSend`, or `null` when it dropped the batch. */
@@ -259,7 +271,7 @@ export class Delivery {
     removeEventListener("online", this.#onOnline);
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#buffer.length > 0) this.#takeChunk();
+    this.#takeAll();
     return this.send("hide").finally(() => this.#store.release());
   }
 }

@@ -66,8 +66,6 @@ export class Store {
   #renewal: ReturnType<typeof setInterval> | undefined;
   /** A wait is stored (or may be): the next acknowledged send clears it. */
   #deferring = false;
-  /** Consent granted: events may be stored. */
-  enabled = false;
 
   get #storage(): Storage | undefined {
     this.#area ??= openStorage();
@@ -99,11 +97,16 @@ export class Store {
     const first = this.#next;
     this.#next += entries.length;
     const full = this.#core.take(text, this.#stream, first);
-    if (this.enabled) {
+    if (this.#mayStore()) {
       const answers = entries.some((entry) => String(entry[0]).startsWith("$"));
       this.#write({ stream: this.#stream, first, end: this.#next, chars: text.length, answers }, text);
     }
     return full;
+  }
+
+  /** Only granted consent lets events be stored; the core keeps the consent. */
+  #mayStore(): boolean {
+    return this.#core.consent() === "granted";
   }
 
   #write(chunk: Chunk, text: string): void {
@@ -232,7 +235,7 @@ export class Store {
    */
   defer(ms: number, status: number): void {
     const key = `${this.#prefix}wait`;
-    if (ms > 0 && this.enabled) this.#set(key, `${Date.now() + ms}:${status}`);
+    if (ms > 0 && this.#mayStore()) this.#set(key, `${Date.now() + ms}:${status}`);
     else if (this.#deferring) this.#remove(key);
     this.#deferring = ms > 0;
   }
