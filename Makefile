@@ -7,7 +7,9 @@ SHELL := /bin/bash
 export CARGO_BUILD_JOBS ?= 2
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 WASM_TARGET := wasm32-unknown-unknown
-WASM_OUT := target/$(WASM_TARGET)/wasm-release/cxkit.wasm
+# The two wasm modules: the core every page loads, the survey module only where a survey shows.
+WASM_DIR := target/$(WASM_TARGET)/wasm-release
+WASM_CRATES := -p cxkit-core -p cxkit-survey
 BIN := node_modules/.bin
 COLLECTOR := target/release/cxkit-collector
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
@@ -33,10 +35,12 @@ setup: ## Installs what is missing; skips what is there.
 
 build: setup
 	@start=$$(date +%s)
-	cargo build --target $(WASM_TARGET) --profile wasm-release -p cxkit
-	wasm-bindgen --target web --out-dir npm/pkg --out-name cxkit $(WASM_OUT)
+	cargo build --target $(WASM_TARGET) --profile wasm-release $(WASM_CRATES)
+	wasm-bindgen --target web --out-dir npm/pkg/core --out-name cxkit $(WASM_DIR)/cxkit_core.wasm
+	wasm-bindgen --target web --out-dir npm/pkg/survey --out-name cxkit-survey $(WASM_DIR)/cxkit_survey.wasm
 	@mkdir -p npm/dist
-	$(BIN)/wasm-opt -Oz npm/pkg/cxkit_bg.wasm -o npm/dist/cxkit.wasm
+	$(BIN)/wasm-opt -Oz npm/pkg/core/cxkit_bg.wasm -o npm/dist/cxkit.wasm
+	$(BIN)/wasm-opt -Oz npm/pkg/survey/cxkit-survey_bg.wasm -o npm/dist/cxkit-survey.wasm
 	cd npm && node build.mjs && ../$(BIN)/tsc -p tsconfig.json
 	cargo build --release -p cxkit-collector
 	@echo "build: $$(( $$(date +%s) - start )) s"
@@ -50,7 +54,7 @@ test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
 	@start=$$(date +%s)
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --target $(WASM_TARGET) -p cxkit --all-targets -- -D warnings
+	cargo clippy --target $(WASM_TARGET) $(WASM_CRATES) --all-targets -- -D warnings
 	@echo "test-lint: $$(( $$(date +%s) - start )) s"
 
 test-types: ## The published .d.ts: accepts the documented API, refuses misspelt options.
@@ -66,7 +70,7 @@ test-host:
 
 test-browser:
 	@start=$$(date +%s)
-	cargo test --target $(WASM_TARGET) --test web
+	cargo test --target $(WASM_TARGET) $(WASM_CRATES) --test web
 	@echo "test-browser: $$(( $$(date +%s) - start )) s"
 
 test-e2e:

@@ -11,8 +11,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use cxkit::domain::batch::{self, Batch};
-use cxkit::domain::score::Tenths;
+use cxkit_domain::batch::{self, Batch};
+use cxkit_domain::score::Tenths;
 use serde_json::json;
 
 use crate::control::{Attempt, Control, Script};

@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use cxkit::domain::batch::Batch;
-use cxkit::domain::score::nps::NpsTally;
+use cxkit_domain::batch::Batch;
+use cxkit_domain::score::nps::NpsTally;
 use rusqlite::{params, Connection, OptionalExtension};
 
 const SCHEMA: &str = "
@@ -153,11 +153,11 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cxkit::domain::batch::{decode, encode, SendReason};
-    use cxkit::domain::event::{Event, Priority};
-    use cxkit::domain::json::Value;
-    use cxkit::domain::queue::Queued;
-    use cxkit::domain::score::Tenths;
+    use cxkit_domain::batch::{decode, encode, SendReason};
+    use cxkit_domain::event::{Event, Priority};
+    use cxkit_domain::json::Value;
+    use cxkit_domain::queue::Queued;
+    use cxkit_domain::score::Tenths;
 
     fn answer(seq: u64, score: u8) -> Queued {
         let props = vec![

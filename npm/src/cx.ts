@@ -5,10 +5,17 @@
  * (`delivery.ts`) stores a chunk of it and hands it to the wasm core. Cold calls made before
  * the wasm is up (`showSurvey`, `flush`) wait in a bounded list and run in order once it is
  * (decisions.md §1).
+ *
+ * The survey module is not part of this: the core decides that a survey shows (a trigger, or
+ * `showSurvey`), and only then is the module loaded, through the loader the entry point gives
+ * (`import()` for npm, a verified module script for the tag). Once a trigger is armed, it is
+ * fetched at idle, so the dialog does not wait on the network when the trigger fires.
  */
-import initWasm, { Core } from "../pkg/cxkit.js";
+import initWasm, { Core } from "../pkg/core/cxkit.js";
 import { checkEvent } from "./check.js";
+import type { Survey, SurveyModule } from "./cxkit-survey.js";
 import { Delivery, type SendOutcome } from "./delivery.js";
+import { LoadError, loadVerified } from "./integrity.js";
 import { Store } from "./store.js";
 import {
   CxError,
@@ -20,6 +27,15 @@ import {
   type SurveyId,
   type SurveyResponse,
 } from "./types.js";
+
+/** SHA-384 of `cxkit.wasm` (`sha384-…`), set by the build (npm/build.mjs). */
+declare const __CX_CORE_WASM_SRI__: string;
+
+/** Where the core's wasm is and how to load the survey module: the entry point knows. */
+export interface Loader {
+  wasmUrl: URL | string;
+  loadSurvey: () => Promise<SurveyModule>;
+}
 
 /** Calls kept while the wasm loads; beyond this they are refused, not buffered without end. */
 const MAX_WAITING_CALLS = 1000;
@@ -51,7 +67,7 @@ function whenIdle(task: () => void): void {
 }
 
 function loadWasm(url: URL | string): Promise<unknown> {
-  wasmLoading ??= initWasm({ module_or_path: url });
+  wasmLoading ??= loadVerified(url, __CX_CORE_WASM_SRI__, (request) => initWasm({ module_or_path: request }));
   return wasmLoading;
 }
 
@@ -85,15 +101,21 @@ export class Cx {
   readonly #waiting: Array<(core: Core) => void> = [];
   readonly #listeners = new Set<ResponseListener>();
   readonly #logged = new Set<string>();
+  readonly #loadSurvey: () => Promise<SurveyModule>;
   #core: Core | undefined;
+  /** The survey module, once asked for; `undefined` inside when it could not be loaded. */
+  #surveyModule: Promise<SurveyModule | undefined> | undefined;
+  /** The survey on screen, if any. */
+  #survey: Survey | undefined;
   #store: Store | undefined;
   #delivery: Delivery | undefined;
   #stopped: ErrorInfo | undefined;
 
-  constructor(options: Options, wasmUrl: URL | string) {
+  constructor(options: Options, loader: Loader) {
     this.#options = options;
     this.#strict = options.strict === true;
-    this.ready = this.#start(wasmUrl);
+    this.#loadSurvey = loader.loadSurvey;
+    this.ready = this.#start(loader.wasmUrl);
   }
 
   /** The options this instance was made with. */
@@ -105,9 +127,9 @@ export class Cx {
     try {
       await loadWasm(wasmUrl);
       checkHeaders(this.#options.headers);
-      this.#core = new Core(JSON.stringify(this.#options), (outcome: string) => this.#recorded(outcome), browserOptOut());
+      this.#core = new Core(JSON.stringify(this.#options), (id: SurveyId) => void this.#show(id), browserOptOut());
     } catch (thrown) {
-      const error = fromCore("config", thrown);
+      const error = thrown instanceof LoadError ? { code: "not_running" as const, field: "", message: thrown.message } : fromCore("config", thrown);
       this.#stopped = error;
       this.#waiting.length = 0;
       this.#buffer.length = 0;
@@ -126,7 +148,10 @@ export class Cx {
       this.#consented(core.consent());
       this.#delivery?.intake();
     }, 0);
-    whenIdle(() => this.#core?.warm());
+    whenIdle(() => {
+      this.#core?.warm();
+      if (this.#core?.surveyArmed()) void this.#surveyReady();
+    });
     performance.mark("cxkit:ready");
     return OK;
   }
@@ -172,17 +197,51 @@ export class Cx {
     return OK;
   }
 
-  /** A survey outcome: queue it after the touchpoints before it, send it at once, and tell
-   * listeners about an answer. */
-  #recorded(outcome: string): void {
-    const response = JSON.parse(outcome) as Partial<SurveyResponse>;
-    this.#buffer.push([response.value === undefined ? "$dismiss" : "$response", response, Date.now()]);
+  /** The survey module, loaded once: nothing is shown, and one console error says why, when
+   * it cannot be loaded, fails its integrity check or belongs to another release. */
+  #surveyReady(): Promise<SurveyModule | undefined> {
+    this.#surveyModule ??= this.#loadSurvey().then(
+      (module) => {
+        if (module.protocol() === Core.protocol()) return module;
+        throw new LoadError("cxkit-survey.js", "protocol");
+      },
+    ).catch((thrown: unknown) => {
+      console.error(`cxkit: ${thrown instanceof Error ? thrown.message : String(thrown)}; no survey is shown`);
+      return undefined;
+    });
+    return this.#surveyModule;
+  }
+
+  /** Shows survey `id`, which the core allowed, unless one is on screen. */
+  async #show(id: SurveyId): Promise<void> {
+    const module = await this.#surveyReady();
+    if (!module || this.#stopped || this.#survey?.isOpen()) return;
+    this.#survey?.free();
+    try {
+      this.#survey = new module.Survey(id, (name: string, props: string, answered: boolean) => this.#recorded(name, props, answered));
+    } catch (thrown) {
+      this.#survey = undefined;
+      this.#log(fromCore("invalid_survey", thrown));
+    }
+  }
+
+  /** Removes the survey on screen, if any. */
+  #closeSurvey(): void {
+    this.#survey?.free();
+    this.#survey = undefined;
+  }
+
+  /** A survey outcome, scored by the survey module: queue it after the touchpoints before it,
+   * send it at once, and tell listeners about an answer. */
+  #recorded(name: string, props: string, answered: boolean): void {
+    const response = JSON.parse(props) as SurveyResponse;
+    this.#buffer.push([name, response, Date.now()]);
     this.#delivery?.intake();
     void this.#delivery?.send("flush");
-    if (response.value === undefined) return;
+    if (!answered) return;
     for (const listener of this.#listeners) {
       try {
-        listener(response as SurveyResponse);
+        listener(response);
       } catch (thrown) {
         console.error("cxkit: a response listener threw", thrown);
       }
@@ -215,9 +274,12 @@ export class Cx {
     return failure ? this.#fail(failure) : result;
   }
 
-  /** Shows a built-in survey now. */
+  /** Shows a built-in survey now (its module is loaded first, if it is not yet). */
   showSurvey(id: SurveyId): Result {
-    return this.#coreCall("invalid_survey", (core) => core.showSurvey(id));
+    return this.#coreCall("invalid_survey", (core) => {
+      core.showSurvey(id);
+      void this.#show(id);
+    });
   }
 
   /**
@@ -227,6 +289,7 @@ export class Cx {
   consent(state: ConsentState): Result {
     return this.#coreCall("consent", (core) => {
       core.setConsent(state);
+      if (state === "denied") this.#closeSurvey();
       this.#consented(state);
       if (state === "granted") {
         this.#delivery?.intake();
@@ -277,6 +340,7 @@ export class Cx {
     if (!ready.ok || !core || !delivery || this.#stopped) return OK;
     this.#stopped = { code: "not_running", field: "", message: "cxkit was shut down" };
     this.#listeners.clear();
+    this.#closeSurvey();
     core.shutdown();
     const last = await delivery.stop();
     core.free();

@@ -16,7 +16,7 @@
  *   neither stalls nor hastens a retry (decisions.md §16). No send goes before a deadline the
  *   core set, not even `flush()`: a `Retry-After` is the collector asking for quiet.
  */
-import type { Core } from "../pkg/cxkit.js";
+import type { Core } from "../pkg/core/cxkit.js";
 import type { Store } from "./store.js";
 import type { Batch } from "./types.js";
 

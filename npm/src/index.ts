@@ -1,8 +1,10 @@
 /**
  * cxkit for bundlers: `import { init } from "cxkit"`.
  *
- * Importing has no side effects; `init` loads the wasm (`cxkit.wasm`, shipped beside this
- * file and found through `import.meta.url`, which bundlers turn into an asset URL).
+ * Importing has no side effects; `init` loads the core's wasm (`cxkit.wasm`, shipped beside
+ * this file and found through `import.meta.url`, which bundlers turn into an asset URL). The
+ * survey module (`cxkit-survey.js` + `cxkit-survey.wasm`) is a dynamic `import()`, which Vite,
+ * webpack and esbuild emit as a chunk of its own: fetched only where a survey shows.
  */
 import { Cx } from "./cx.js";
 import { CxError, type Options } from "./types.js";
@@ -13,7 +15,10 @@ export type { Batch, ConsentState, ErrorInfo, Options, Props, Result, Status, Su
 
 /** Where to load the wasm from, when not beside this module (a CDN, a hashed asset). */
 export interface LoadOptions {
+  /** The core's `cxkit.wasm`. */
   wasmUrl?: URL | string;
+  /** The survey module's `cxkit-survey.wasm`. */
+  surveyWasmUrl?: URL | string;
 }
 
 let instance: Cx | undefined;
@@ -43,7 +48,10 @@ export async function init(options: Options, load: LoadOptions = {}): Promise<Cx
     console.error(`cxkit: ${error.message}`);
     return instance;
   }
-  const cx = instance ?? new Cx(options, load.wasmUrl ?? new URL("./cxkit.wasm", import.meta.url));
+  const cx = instance ?? new Cx(options, {
+    wasmUrl: load.wasmUrl ?? new URL("./cxkit.wasm", import.meta.url),
+    loadSurvey: () => import("./cxkit-survey.js").then((survey) => survey.start(load.surveyWasmUrl)),
+  });
   instance = cx;
   const started = await cx.ready;
   if (!started.ok) {

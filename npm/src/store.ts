@@ -18,7 +18,7 @@
  * key it wrote is removed and events go on in memory. The page's own keys are never touched,
  * and nothing here throws into the page.
  */
-import type { Core } from "../pkg/cxkit.js";
+import type { Core } from "../pkg/core/cxkit.js";
 
 /** The longest a stored wait holds a page load back, whatever the clocks say. */
 const MAX_WAIT_MS = 3_600_000;

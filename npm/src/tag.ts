@@ -6,7 +6,12 @@
  * `cxkit:ready` on `document` when it runs. A second copy of the tag reuses the instance.
  */
 import { Cx } from "./cx.js";
+import type { start as startSurvey } from "./cxkit-survey.js";
+import { importVerified } from "./integrity.js";
 import type { Options } from "./types.js";
+
+/** SHA-384 of `cxkit-survey.js` (`sha384-…`), set by the build (npm/build.mjs). */
+declare const __CX_SURVEY_JS_SRI__: string;
 
 declare global {
   interface Window {
@@ -38,7 +43,12 @@ function start(script: HTMLScriptElement): void {
     }
     return;
   }
-  const cx = new Cx(options, new URL("cxkit.wasm", script.src));
+  // Every file of a release lives beside cxkit.js: a pinned or preloaded release stays whole.
+  const cx = new Cx(options, {
+    wasmUrl: new URL("cxkit.wasm", script.src),
+    loadSurvey: () =>
+      importVerified<{ start: typeof startSurvey }>(new URL("cxkit-survey.js", script.src), __CX_SURVEY_JS_SRI__).then((survey) => survey.start()),
+  });
   window.cxkit = cx;
   void cx.ready.then((started) => {
     if (started.ok) document.dispatchEvent(new CustomEvent("cxkit:ready", { detail: cx }));

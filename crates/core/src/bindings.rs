@@ -1,10 +1,12 @@
-//! The `#[wasm_bindgen]` surface, and nothing else: one class, `Core`, that the npm wrapper
+//! The core module's `#[wasm_bindgen]` surface, and nothing else: one class, `Core`, that the npm wrapper
 //! (`npm/src/cx.ts`, `npm/src/delivery.ts`, `npm/src/store.ts`) drives. Crossed per task,
 //! per send or per cold call, never per event, and never asynchronously.
 
 use wasm_bindgen::prelude::*;
 
-use crate::web::instance::Instance;
+use cxkit_domain::survey::PROTOCOL;
+
+use crate::instance::Instance;
 
 /// A running cxkit instance, as seen from JavaScript.
 #[wasm_bindgen]
@@ -14,12 +16,18 @@ pub struct Core {
 
 #[wasm_bindgen]
 impl Core {
-    /// Validates `config` (JSON text) and starts. `on_outcome` gets the JSON of each survey
-    /// outcome, to queue; `browser_opt_out` is true under Global Privacy Control or
-    /// Do-Not-Track "1". Throws `field: rule` for a bad config.
+    /// Validates `config` (JSON text) and starts. `on_survey` gets a survey id when a trigger
+    /// shows it (the shell loads the survey module); `browser_opt_out` is true under Global
+    /// Privacy Control or Do-Not-Track "1". Throws `field: rule` for a bad config.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, on_outcome: js_sys::Function, browser_opt_out: bool) -> Result<Core, JsValue> {
-        Instance::start(config, on_outcome, browser_opt_out).map(|instance| Core { instance })
+    pub fn new(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Core, JsValue> {
+        Instance::start(config, on_survey, browser_opt_out).map(|instance| Core { instance })
+    }
+
+    /// The version of the contract with the survey module: the shell shows nothing from a
+    /// survey module whose `protocol()` differs.
+    pub fn protocol() -> u32 {
+        PROTOCOL
     }
 
     /// This page load's stream id (22 base64url characters).
@@ -79,10 +87,18 @@ impl Core {
         self.instance.warm();
     }
 
-    /// Shows a built-in survey (`nps`, `csat`, `ces`). Throws `survey: rule` for another id.
+    /// Checks that survey `id` may show now; the shell then loads the survey module. Throws
+    /// `survey: rule` for an unknown id, `consent: rule` when consent forbids it.
     #[wasm_bindgen(js_name = showSurvey)]
     pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {
         self.instance.show_survey(id)
+    }
+
+    /// Whether a trigger may show a survey on this page view: the shell prefetches the survey
+    /// module at idle.
+    #[wasm_bindgen(js_name = surveyArmed)]
+    pub fn survey_armed(&self) -> bool {
+        self.instance.survey_armed()
     }
 
     /// Queue counts as JSON: `{"consent","queued","inFlight","rejected","dropped","evicted","failures"}`.
@@ -90,7 +106,7 @@ impl Core {
         self.instance.status()
     }
 
-    /// Removes the widget and the survey trigger.
+    /// Stops the survey trigger.
     pub fn shutdown(&self) {
         self.instance.shutdown();
     }

@@ -267,8 +267,8 @@ impl Queue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::event::Event;
-    use crate::domain::json::Value;
+    use crate::event::Event;
+    use crate::json::Value;
     use std::ops::{Deref, DerefMut};
 
     /// A queue fed as the shell feeds it: events of one stream, numbered from 0.

@@ -1,4 +1,4 @@
-//! One live cxkit instance in a page: the queue, the survey widget and its trigger.
+//! One live cxkit instance in a page: the queue, the consent, and when a survey shows.
 //!
 //! The instance decides, the JS shell acts (sans-IO, as in ureq-proto: buffers in, buffers
 //! out). `track()` pushes `[name, props, time]` onto a JS array; once per task the shell
@@ -15,17 +15,15 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
-use super::widget::{self, Outcome, Widget};
-use crate::domain::batch::{self, SendReason};
-use crate::domain::config::{Config, ConfigError, ConfigProblem};
-use crate::domain::consent::Consent;
-use crate::domain::event;
-use crate::domain::id;
-use crate::domain::json::{write_integer, write_string};
-use crate::domain::queue::{Queue, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
-use crate::domain::retry::{self, Verdict};
-use crate::domain::score::nps::NpsBucket;
-use crate::domain::survey::{SurveyKind, Trigger};
+use cxkit_domain::batch::{self, SendReason};
+use cxkit_domain::config::{Config, ConfigError, ConfigProblem};
+use cxkit_domain::consent::Consent;
+use cxkit_domain::event;
+use cxkit_domain::id;
+use cxkit_domain::json::write_integer;
+use cxkit_domain::queue::{Queue, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
+use cxkit_domain::retry::{self, Verdict};
+use cxkit_domain::survey::{SurveyKind, Trigger};
 
 /// Events in the warm-up buffer: enough work for the engine to optimise the hot functions.
 const WARM_EVENTS: i64 = 2_000;
@@ -39,14 +37,15 @@ struct Shared {
     config: Config,
     /// Stream ids of the events queued: this page load's first, then those adopted.
     streams: RefCell<Vec<Rc<String>>>,
-    on_outcome: js_sys::Function,
+    /// Called with a survey id when a trigger decides it shows: the shell loads the survey
+    /// module and shows it.
+    on_survey: js_sys::Function,
     queue: RefCell<Queue>,
     /// Events the send round under way may still take: those waiting when it began.
     due: Cell<usize>,
     consent: Cell<Consent>,
     rejected: Cell<u32>,
     trigger_timer: RefCell<Option<Timeout>>,
-    widget: RefCell<Option<Widget>>,
 }
 
 #[wasm_bindgen]
@@ -73,31 +72,29 @@ fn random_stream_id() -> Result<String, JsValue> {
 }
 
 impl Instance {
-    /// Validates `config` (JSON text) and starts an instance that calls `on_outcome` with the
-    /// JSON of each survey outcome, scored (an answer has a `value`), for the shell to queue.
-    /// `browser_opt_out` is true under Global Privacy Control or Do-Not-Track. The error is
-    /// `field: rule`.
-    pub fn start(config: &str, on_outcome: js_sys::Function, browser_opt_out: bool) -> Result<Instance, JsValue> {
+    /// Validates `config` (JSON text) and starts an instance that calls `on_survey` with a
+    /// survey id when its trigger fires. `browser_opt_out` is true under Global Privacy Control
+    /// or Do-Not-Track. The error is `field: rule`.
+    pub fn start(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Instance, JsValue> {
         let config = Config::parse(config).map_err(|e| JsValue::from_str(&e.message()))?;
         let trigger = config.trigger();
         let consent = Consent::at_start(config.consent(), browser_opt_out);
         let shared = Rc::new(Shared {
             config,
             streams: RefCell::new(vec![Rc::new(random_stream_id()?)]),
-            on_outcome,
+            on_survey,
             queue: RefCell::new(Queue::new()),
             due: Cell::new(0),
             consent: Cell::new(consent),
             rejected: Cell::new(0),
             trigger_timer: RefCell::new(None),
-            widget: RefCell::new(None),
         });
         if let Some(Trigger::Delay { ms }) = trigger {
             let weak = Rc::downgrade(&shared);
             let timer = Timeout::new(ms, move || {
                 let Some(shared) = weak.upgrade() else { return };
                 if let (Some(kind), true) = (shared.config.survey(), shared.consent.get().allows_automatic_surveys()) {
-                    let _ = shared.show(kind);
+                    let _ = shared.on_survey.call1(&JsValue::NULL, &JsValue::from_str(kind.id()));
                 }
             });
             *shared.trigger_timer.borrow_mut() = Some(timer);
@@ -200,14 +197,21 @@ impl Instance {
         }
     }
 
-    /// Shows the survey with id `id`, unless one is already on screen. Refused under denied
-    /// consent: an answer that could not be kept must not be asked for.
+    /// Whether `showSurvey(id)` may show survey `id` now: a known survey, and consent that
+    /// keeps the answer (an answer that could not be kept must not be asked for). The shell
+    /// then loads the survey module and shows it.
     pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {
-        let kind = SurveyKind::from_id(id).ok_or_else(|| refused("survey", ConfigProblem::UnknownSurvey))?;
+        SurveyKind::from_id(id).ok_or_else(|| refused("survey", ConfigProblem::UnknownSurvey))?;
         if !self.shared.consent.get().keeps_events() {
             return Err(JsValue::from_str("consent: denied, so no survey is shown"));
         }
-        self.shared.show(kind)
+        Ok(())
+    }
+
+    /// Whether a trigger may show a survey on this page view: the shell then fetches the
+    /// survey module at idle, so the dialog does not wait on the network when it fires.
+    pub fn survey_armed(&self) -> bool {
+        self.shared.trigger_timer.borrow().is_some() && self.shared.consent.get().allows_automatic_surveys()
     }
 
     /// The visitor's consent now.
@@ -216,14 +220,13 @@ impl Instance {
     }
 
     /// Sets the visitor's consent: `granted`, `pending` or `denied`. Denied forgets every event
-    /// and closes an open survey. The error is `consent: rule`.
+    /// (the shell closes an open survey). The error is `consent: rule`.
     pub fn set_consent(&self, id: &str) -> Result<(), JsValue> {
         let consent = Consent::from_id(id).ok_or_else(|| refused("consent", ConfigProblem::UnknownConsent))?;
         let shared = &self.shared;
         shared.consent.set(consent);
         if !consent.keeps_events() {
             shared.queue.borrow_mut().clear();
-            shared.widget.borrow_mut().take();
         }
         Ok(())
     }
@@ -252,10 +255,9 @@ impl Instance {
         out
     }
 
-    /// Removes the widget and the trigger timer.
+    /// Stops the survey trigger.
     pub fn shutdown(&self) {
         self.shared.trigger_timer.borrow_mut().take();
-        self.shared.widget.borrow_mut().take();
     }
 }
 
@@ -278,45 +280,5 @@ impl Shared {
         let stream = Rc::new(String::from(stream));
         streams.push(stream.clone());
         stream
-    }
-
-    fn show(self: &Rc<Self>, kind: SurveyKind) -> Result<(), JsValue> {
-        if self.widget.borrow().as_ref().is_some_and(|w| w.host().is_connected()) {
-            return Ok(());
-        }
-        let document = window().document().ok_or_else(|| JsValue::from_str("cxkit needs a document"))?;
-        let weak = Rc::downgrade(self);
-        let on_outcome = Box::new(move |outcome| {
-            if let Some(shared) = weak.upgrade() {
-                shared.record(kind, outcome);
-            }
-        });
-        let mounted = widget::mount(&document, kind, on_outcome)?;
-        *self.widget.borrow_mut() = Some(mounted);
-        Ok(())
-    }
-
-    /// Scores the outcome and hands it to the shell as JSON, e.g.
-    /// `{"survey":"nps","value":9,"bucket":"promoter","path":"/"}` (no `value`: dismissed).
-    /// The shell queues it as a `$response` or `$dismiss` event and sends it at once: an
-    /// answer is the most valuable event cxkit has.
-    fn record(&self, kind: SurveyKind, outcome: Outcome) {
-        if !self.consent.get().keeps_events() {
-            return;
-        }
-        let mut json = String::from("{\"survey\":");
-        write_string(kind.id(), &mut json);
-        if let Outcome::Answered(score) = outcome {
-            json.push_str(",\"value\":");
-            write_integer(i64::from(score), &mut json);
-            if let Some(bucket) = NpsBucket::of(score).filter(|_| kind == SurveyKind::Nps) {
-                json.push_str(",\"bucket\":");
-                write_string(bucket.id(), &mut json);
-            }
-        }
-        json.push_str(",\"path\":");
-        write_string(&window().location().pathname().unwrap_or_default(), &mut json);
-        json.push('}');
-        let _ = self.on_outcome.call1(&JsValue::NULL, &JsValue::from_str(&json));
     }
 }

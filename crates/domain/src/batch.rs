@@ -282,7 +282,7 @@ fn decode_event(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::event::{Event, Priority};
+    use crate::event::{Event, Priority};
     use std::rc::Rc;
 
     const STREAM: &str = "Q2hlY2tvdXRTdGFydGVkIQ";

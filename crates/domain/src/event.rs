@@ -20,9 +20,15 @@ pub const MAX_STRING_CHARS: usize = 1_000;
 pub const MAX_NAME_CHARS: usize = 100;
 /// Largest encoded event, in bytes.
 pub const MAX_EVENT_BYTES: usize = 8 * 1024;
-/// Names starting with this are cxkit's own (`$response`); `track()` may not use them. In the
-/// buffer they mark survey answers, which a full queue gives up last.
+/// Names starting with this are cxkit's own (`$response`); `track()` may not use them.
 pub const RESERVED_PREFIX: char = '$';
+/// The event of a survey answer.
+pub const RESPONSE_EVENT: &str = "$response";
+/// The event of a survey closed without an answer.
+pub const DISMISS_EVENT: &str = "$dismiss";
+/// The events a full queue gives up last: what a visitor took the time to tell. The one list,
+/// decided from the name; cxkit's other `$` events are touchpoints.
+pub const ANSWER_EVENTS: [&str; 2] = [RESPONSE_EVENT, DISMISS_EVENT];
 
 /// What a full queue gives up last: answers outrank touchpoints (decisions.md §9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -31,6 +37,17 @@ pub enum Priority {
     Touchpoint,
     /// A survey answer or dismissal: what a visitor took the time to tell.
     Answer,
+}
+
+impl Priority {
+    /// The priority of an event named `name`: [`ANSWER_EVENTS`] are answers, all else touchpoints.
+    pub fn of(name: &str) -> Priority {
+        if ANSWER_EVENTS.contains(&name) {
+            Priority::Answer
+        } else {
+            Priority::Touchpoint
+        }
+    }
 }
 
 /// A touchpoint or answer built from values in Rust (native code, tests), before it has an id.
@@ -275,14 +292,8 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
     if let Some(problem) = problem {
         return Ok(Err(problem));
     }
-    let name_is_reserved = name.starts_with(RESERVED_PREFIX);
-    let event = Encoded {
-        time_ms: time_ms.unwrap_or_default(),
-        name,
-        keys: close_keys(keys),
-        values,
-        priority: if name_is_reserved { Priority::Answer } else { Priority::Touchpoint },
-    };
+    let priority = Priority::of(&name);
+    let event = Encoded { time_ms: time_ms.unwrap_or_default(), name, keys: close_keys(keys), values, priority };
     Ok(event.checked())
 }
 

@@ -1,12 +1,12 @@
 //! Minifies the widget's stylesheet for the wasm: comments and layout whitespace are bytes
-//! every visitor downloads (~200 B gzip). The readable source stays in src/web/widget.css.
+//! every visitor downloads (~200 B gzip). The readable source stays in src/widget.css.
 
 use std::{env, fs, path::Path};
 
 fn main() {
-    let source = "src/web/widget.css";
+    let source = "src/widget.css";
     println!("cargo:rerun-if-changed={source}");
-    let css = fs::read_to_string(source).expect("src/web/widget.css is readable");
+    let css = fs::read_to_string(source).expect("src/widget.css is readable");
     let out = Path::new(&env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("widget.css");
     fs::write(out, minify(&css)).expect("OUT_DIR is writable");
 }

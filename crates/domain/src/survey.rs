@@ -1,4 +1,15 @@
-//! Survey kinds, their scales and wording, and the rules that show a survey by itself.
+//! Survey kinds and their scales, the rules that show a survey by itself, and what an outcome
+//! becomes: the one description both wasm modules share. The wording lives in the survey
+//! module (`crates/survey`), which only pages that show a survey load.
+
+use super::event::{DISMISS_EVENT, RESPONSE_EVENT};
+use super::json::{write_integer, write_string};
+use super::score::nps::NpsBucket;
+
+/// The version of the contract between the core module and the survey module: bumped whenever
+/// what one hands the other changes. A cached core that meets a survey module of another
+/// protocol refuses it instead of misreading it (docs/architecture.md, "Version skew").
+pub const PROTOCOL: u32 = 1;
 
 /// The built-in surveys (decisions.md §4): `showSurvey("nps")` and friends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,17 +22,6 @@ pub enum SurveyKind {
     Ces,
     /// A free-text question.
     Text,
-}
-
-/// Default wording of a survey: the question and the labels of both ends of its scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Wording {
-    /// The question.
-    pub question: &'static str,
-    /// The label under the lowest score.
-    pub low: &'static str,
-    /// The label under the highest score.
-    pub high: &'static str,
 }
 
 impl SurveyKind {
@@ -55,27 +55,43 @@ impl SurveyKind {
             SurveyKind::Text => None,
         }
     }
+}
 
-    /// The English default wording.
-    pub fn wording(self) -> Wording {
+/// What the visitor did with a survey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Confirmed a score.
+    Answered(u8),
+    /// Closed it without answering.
+    Dismissed,
+}
+
+impl Outcome {
+    /// The event name it is queued under: [`RESPONSE_EVENT`] or [`DISMISS_EVENT`].
+    pub fn event_name(self) -> &'static str {
         match self {
-            SurveyKind::Nps => Wording {
-                question: "How likely are you to recommend us to a friend or colleague?",
-                low: "Not at all likely",
-                high: "Extremely likely",
-            },
-            SurveyKind::Csat => Wording {
-                question: "How satisfied are you with your experience today?",
-                low: "Very dissatisfied",
-                high: "Very satisfied",
-            },
-            SurveyKind::Ces => Wording {
-                question: "It was easy to do what I came here to do.",
-                low: "Strongly disagree",
-                high: "Strongly agree",
-            },
-            SurveyKind::Text => Wording { question: "How can we improve?", low: "", high: "" },
+            Outcome::Answered(_) => RESPONSE_EVENT,
+            Outcome::Dismissed => DISMISS_EVENT,
         }
+    }
+
+    /// The event's properties as JSON, scored: e.g.
+    /// `{"survey":"nps","value":9,"bucket":"promoter","path":"/"}`; a dismissal has no `value`.
+    pub fn props_json(self, kind: SurveyKind, path: &str) -> String {
+        let mut json = String::from("{\"survey\":");
+        write_string(kind.id(), &mut json);
+        if let Outcome::Answered(score) = self {
+            json.push_str(",\"value\":");
+            write_integer(i64::from(score), &mut json);
+            if let Some(bucket) = NpsBucket::of(score).filter(|_| kind == SurveyKind::Nps) {
+                json.push_str(",\"bucket\":");
+                write_string(bucket.id(), &mut json);
+            }
+        }
+        json.push_str(",\"path\":");
+        write_string(path, &mut json);
+        json.push('}');
+        json
     }
 }
 
@@ -123,6 +139,19 @@ mod tests {
         assert_eq!(SurveyKind::Ces.scale(), Some((1, 7)));
         assert_eq!(SurveyKind::Text.scale(), None);
         assert_eq!(SurveyKind::from_id("NPS"), None);
+    }
+
+    #[test]
+    fn outcomes_are_scored_and_named() {
+        let answer = Outcome::Answered(9);
+        assert_eq!(answer.event_name(), "$response");
+        assert_eq!(
+            answer.props_json(SurveyKind::Nps, "/a\"b"),
+            r#"{"survey":"nps","value":9,"bucket":"promoter","path":"/a\"b"}"#
+        );
+        assert_eq!(Outcome::Answered(4).props_json(SurveyKind::Csat, "/"), r#"{"survey":"csat","value":4,"path":"/"}"#);
+        assert_eq!(Outcome::Dismissed.event_name(), "$dismiss");
+        assert_eq!(Outcome::Dismissed.props_json(SurveyKind::Ces, "/"), r#"{"survey":"ces","path":"/"}"#);
     }
 
     #[test]

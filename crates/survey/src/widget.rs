@@ -15,22 +15,16 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use crate::domain::survey::SurveyKind;
+use cxkit_domain::json::write_integer;
+use cxkit_domain::survey::{Outcome, SurveyKind};
+
+use crate::wording::wording;
 
 /// How long the thank-you note stays before the widget removes itself.
 const THANKS_MS: u32 = 2_500;
 
 /// The stylesheet, minified by build.rs from widget.css.
 const CSS: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.css"));
-
-/// What the visitor did with the survey.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Confirmed a score.
-    Answered(u8),
-    /// Closed it without answering.
-    Dismissed,
-}
 
 /// A mounted survey. Dropping it removes it from the page and all its listeners.
 #[must_use = "the widget is removed when this handle is dropped"]
@@ -89,7 +83,7 @@ fn text(
 /// Shows a scale survey of `kind` and calls `on_outcome` once, when it is answered or dismissed.
 pub fn mount(document: &Document, kind: SurveyKind, on_outcome: Box<dyn Fn(Outcome)>) -> Result<Widget, JsValue> {
     let (low, high) = kind.scale().ok_or_else(|| JsValue::from_str("survey: free text is not available yet"))?;
-    let wording = kind.wording();
+    let wording = wording(kind);
     let body = document.body().ok_or_else(|| JsValue::from_str("document has no body"))?;
     // `focus()` is on every element that can hold focus; no type check needed (each costs glue).
     let previous_focus: Option<HtmlElement> = document.active_element().map(JsCast::unchecked_into);
@@ -118,7 +112,7 @@ pub fn mount(document: &Document, kind: SurveyKind, on_outcome: Box<dyn Fn(Outco
     let mut label = String::new();
     for score in low..=high {
         label.clear();
-        crate::domain::json::write_integer(i64::from(score), &mut label);
+        write_integer(i64::from(score), &mut label);
         let option = text(document, "button", "option", &scale, &label)?;
         option.set_attribute("type", "button")?;
         option.set_attribute("role", "radio")?;

@@ -1,121 +1,19 @@
-//! Browser tests: the widget and the instance in real headless Chromium
+//! Browser tests of the core module's instance in real headless Chromium
 //! (`cargo test --target wasm32-unknown-unknown --test web`, driven by chromedriver).
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use cxkit::Core;
+use cxkit_core::Core;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, KeyboardEvent, KeyboardEventInit, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The core never sends by itself (the JS shell does), so this endpoint is never reached.
 const CONFIG: &str = r#"{"endpoint":"http://127.0.0.1:9/v1/batch","siteId":"test"}"#;
 
-/// A core with a recorder for the survey outcomes it reports.
-struct Harness {
-    core: Core,
-    outcomes: Rc<RefCell<Vec<serde_json::Value>>>,
-    _on_outcome: Closure<dyn FnMut(String)>,
-}
-
-fn start() -> Harness {
-    let outcomes = Rc::new(RefCell::new(Vec::new()));
-    let sink = outcomes.clone();
-    let on_outcome = Closure::<dyn FnMut(String)>::new(move |json: String| {
-        sink.borrow_mut().push(serde_json::from_str(&json).unwrap())
-    });
-    let core = Core::new(CONFIG, on_outcome.as_ref().clone().unchecked_into(), false).expect("config is good");
-    Harness { core, outcomes, _on_outcome: on_outcome }
-}
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn widget_root() -> Option<ShadowRoot> {
-    document().query_selector("[data-cxkit=survey]").unwrap().and_then(|host| host.shadow_root())
-}
-
-fn press(key: &str) {
-    let init = KeyboardEventInit::new();
-    init.set_key(key);
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    let target: Element = widget_root().unwrap().active_element().expect("focus is inside the widget");
-    target.dispatch_event(&event).unwrap();
-}
-
-fn radios(root: &ShadowRoot) -> Vec<Element> {
-    let list = root.query_selector_all("[role=radio]").unwrap();
-    (0..list.length()).map(|i| list.get(i).unwrap().unchecked_into()).collect()
-}
-
 fn status(core: &Core) -> serde_json::Value {
     serde_json::from_str(&core.status()).unwrap()
-}
-
-#[wasm_bindgen_test]
-fn the_nps_widget_renders_in_a_shadow_root() {
-    let harness = start();
-    harness.core.show_survey("nps").unwrap();
-    let root = widget_root().expect("an open shadow root on the host");
-    let dialog = root.query_selector("[role=dialog]").unwrap().expect("a dialog");
-    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
-    let labels: Vec<String> = radios(&root).iter().map(|r| r.text_content().unwrap()).collect();
-    assert_eq!(labels, (0..=10).map(|n| n.to_string()).collect::<Vec<_>>());
-    assert!(root.query_selector("img, script").unwrap().is_none());
-    assert!(
-        document().body().unwrap().query_selector("[role=dialog]").unwrap().is_none(),
-        "nothing leaks into the light DOM"
-    );
-    harness.core.shutdown();
-    assert!(widget_root().is_none(), "shutdown removes the widget");
-}
-
-#[wasm_bindgen_test]
-fn a_keyboard_choice_of_nine_is_a_promoter_response() {
-    let harness = start();
-    harness.core.show_survey("nps").unwrap();
-    for _ in 0..9 {
-        press("ArrowRight");
-    }
-    let checked: Vec<String> = radios(&widget_root().unwrap())
-        .iter()
-        .filter(|r| r.get_attribute("aria-checked").as_deref() == Some("true"))
-        .map(|r| r.text_content().unwrap())
-        .collect();
-    assert_eq!(checked, ["9"]);
-    assert!(harness.outcomes.borrow().is_empty(), "selecting alone never submits");
-
-    press("Enter");
-    let outcomes = harness.outcomes.borrow();
-    assert_eq!(outcomes.len(), 1);
-    assert_eq!(outcomes[0]["survey"], "nps");
-    assert_eq!(outcomes[0]["value"], 9);
-    assert_eq!(outcomes[0]["bucket"], "promoter");
-    assert_eq!(outcomes[0]["path"], "/", "where it was given");
-    assert_eq!(status(&harness.core)["queued"], 0, "the shell queues it, as a `$response` entry");
-    harness.core.shutdown();
-}
-
-#[wasm_bindgen_test]
-fn escape_dismisses_without_an_answer() {
-    let harness = start();
-    harness.core.show_survey("nps").unwrap();
-    press("ArrowRight");
-    press("Escape");
-    assert!(widget_root().is_none(), "the widget is gone");
-    let outcomes = harness.outcomes.borrow();
-    assert_eq!(outcomes.len(), 1);
-    assert_eq!(outcomes[0]["survey"], "nps");
-    assert!(outcomes[0].get("value").is_none(), "a dismissal is not an answer: {}", outcomes[0]);
-    harness.core.shutdown();
 }
 
 #[wasm_bindgen_test]
@@ -219,9 +117,8 @@ fn consent_gates_sending_keeping_and_surveys() {
     core.set_consent("granted").unwrap();
     assert!(core.next_batch("flush", true).is_some(), "granted releases it");
     core.settle(200, -1.0, 0);
-    core.show_survey("nps").unwrap();
+    core.show_survey("nps").expect("granted consent may show a survey");
     core.set_consent("denied").unwrap();
-    assert!(widget_root().is_none(), "denied closes the survey");
     core.take(&chunk(1), &core.stream(), 1.0);
     assert!(core.next_batch("flush", true).is_none());
     assert_eq!(status(&core)["queued"], 0, "denied keeps nothing");
@@ -241,9 +138,24 @@ fn consent_gates_sending_keeping_and_surveys() {
 
 #[wasm_bindgen_test]
 fn an_unknown_survey_is_refused() {
-    let harness = start();
-    let error = harness.core.show_survey("poll").unwrap_err();
+    let noop = noop();
+    let core = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    let error = core.show_survey("poll").unwrap_err();
     assert_eq!(error.as_string().unwrap(), "survey: must be one of nps, csat, ces, text");
-    assert!(widget_root().is_none());
-    harness.core.shutdown();
+    assert!(!core.survey_armed(), "no trigger configured");
+    core.shutdown();
+}
+
+#[wasm_bindgen_test]
+fn a_configured_trigger_arms_a_survey_unless_consent_is_pending() {
+    let noop = noop();
+    let with_trigger = CONFIG.replace('}', r#","survey":"csat","trigger":"delay:20s"}"#);
+    let core = Core::new(&with_trigger, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    assert!(core.survey_armed(), "the shell prefetches the survey module");
+    core.shutdown();
+    assert!(!core.survey_armed(), "shutdown disarms it");
+    let pending = with_trigger.replace('}', r#","consent":"pending"}"#);
+    let held = Core::new(&pending, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    assert!(!held.survey_armed(), "no automatic survey under pending consent");
+    held.shutdown();
 }

@@ -1,0 +1,24 @@
+//! cxkit's pure logic: configuration, events and their limits, the wire format, the send queue
+//! and retry policy, consent, scores. No browser imports: everything here runs and is tested on
+//! the host, and the same code runs in both wasm modules and in the reference collector.
+//!
+//! ```
+//! use cxkit_domain::score::nps::NpsTally;
+//! use cxkit_domain::score::Tenths;
+//!
+//! let tally = NpsTally::from_scores([10, 9, 7, 3]);
+//! assert_eq!(tally.score(), Some(Tenths(250))); // NPS 25.0
+//! ```
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod batch;
+pub mod config;
+pub mod consent;
+pub mod event;
+pub mod id;
+pub mod json;
+pub mod queue;
+pub mod retry;
+pub mod score;
+pub mod survey;
