@@ -1,17 +1,34 @@
-// The cxkit benchmark: the script-tag bundle as a site owner's visitors get it, in headless
+// The cxkit benchmark: the script-tag build as a site owner's visitors get it, in headless
 // Chromium, against the real collector on loopback. Five fresh browser profiles, medians with
 // (min–max), written to bench/results.md. Exits non-zero when a figure misses its target.
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { launch, open } from "../tests/e2e/lib/browser.mjs";
 import { startCollector } from "../tests/e2e/lib/collector.mjs";
-import { measureSizes, readBudgets } from "./size.mjs";
+import { MODULES, measureSizes, readBudgets } from "./size.mjs";
 
 const RUNS = 5;
 const EVENTS = 10_000;
 const RESULTS = fileURLToPath(new URL("results.md", import.meta.url));
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+/**
+ * A copy of the core (bench/out/no-sri/) whose loader fetches cxkit.wasm without `integrity`:
+ * what checking the hash costs against streaming compilation (the browser must hold the whole
+ * file to check it before compiling). Written by this script, never shipped.
+ */
+function writeCoreWithoutIntegrity() {
+  const out = `${ROOT}bench/out/no-sri/`;
+  mkdirSync(out, { recursive: true });
+  const wasm = readFileSync(`${ROOT}npm/dist/cxkit.wasm`);
+  const hash = `sha384-${execFileSync("openssl", ["dgst", "-sha384", "-binary"], { input: wasm }).toString("base64")}`;
+  const script = readFileSync(`${ROOT}npm/dist/cxkit.js`, "utf8");
+  if (!script.includes(hash)) throw new Error("npm/dist/cxkit.js does not hold the hash of cxkit.wasm");
+  writeFileSync(`${out}cxkit.js`, script.replace(hash, ""));
+  copyFileSync(`${ROOT}npm/dist/cxkit.wasm`, `${out}cxkit.wasm`);
+}
 
 /**
  * Opens `file` from bench/ in a fresh browser profile, served (with the bundle) by a fresh
@@ -105,13 +122,25 @@ function runOnce() {
     const stats = await collector.stats("bench");
     if (stats.events !== EVENTS) throw new Error(`collector stored ${stats.events} of ${EVENTS} events`);
 
-    const widget = await page.evaluate(async () => {
+    // showSurvey → the dialog in the DOM → the next frame painted: first with the survey
+    // module still to fetch (cold), then again once it runs (as after the idle prefetch that
+    // an armed trigger starts).
+    const paint = () => page.evaluate(async () => {
       const t0 = performance.now();
+      const mounted = new Promise((resolve) => {
+        const seen = () => document.querySelector("[data-cxkit=survey]") && (observer.disconnect(), resolve(performance.now()));
+        const observer = new MutationObserver(seen);
+        observer.observe(document.body, { childList: true });
+      });
       window.cxkit.showSurvey("nps");
-      const mounted = performance.now();
+      const mountedAt = await mounted;
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      return { mount: mounted - t0, frame: performance.now() - t0 };
+      return { mount: mountedAt - t0, frame: performance.now() - t0 };
     });
+    const cold = await paint();
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => !document.querySelector("[data-cxkit=survey]"));
+    const prefetched = await paint();
     // A repeat visit: the same profile, so the HTTP cache and V8's code cache are warm.
     await page.reload();
     await page.waitForFunction(() => window.__bench.readyAt !== undefined);
@@ -136,8 +165,10 @@ function runOnce() {
       bytes_per_event: stats.bytes / EVENTS,
       memory_growth_bytes: memoryAfter - memoryBefore,
       memory_after_bytes: memoryAfter,
-      widget_mount_ms: widget.mount,
-      widget_frame_ms: widget.frame,
+      survey_cold_mount_ms: cold.mount,
+      survey_cold_paint_ms: cold.frame,
+      survey_prefetched_mount_ms: prefetched.mount,
+      survey_prefetched_paint_ms: prefetched.frame,
       chromium: browser.context.browser()?.version() ?? "",
     };
   });
@@ -156,6 +187,7 @@ const ROWS = [
   ["ready_ms", "script start → wasm ready, first visit", "ms", 2],
   ["repeat_ready_ms", "script start → wasm ready, repeat visit (cached)", "ms", 2],
   ["preload_ready_ms", "script start → wasm ready, first visit, page preloads the wasm", "ms", 2],
+  ["no_sri_ready_ms", "script start → wasm ready, first visit, wasm fetched without `integrity`", "ms", 2],
   ["track_us", "`track()` per call, first 10,000 calls", "µs", 3],
   ["push_us", "plain JS array push of the same tuples, same page", "µs", 3],
   ["track_vs_push", "`track()` ÷ plain push", "×", 2],
@@ -166,8 +198,10 @@ const ROWS = [
   ["bytes_per_event", "request-body bytes per event (at the collector)", "B", 1],
   ["memory_growth_bytes", "JS heap (after GC) + wasm memory growth", "KiB", 0],
   ["memory_after_bytes", "JS heap (after GC) + wasm memory after", "KiB", 0],
-  ["widget_mount_ms", "`showSurvey` → widget in the DOM", "ms", 2],
-  ["widget_frame_ms", "`showSurvey` → next frame", "ms", 2],
+  ["survey_cold_mount_ms", "`showSurvey` → dialog in the DOM, survey module not loaded (cold)", "ms", 2],
+  ["survey_cold_paint_ms", "`showSurvey` → dialog painted (next frame), cold", "ms", 2],
+  ["survey_prefetched_mount_ms", "`showSurvey` → dialog in the DOM, survey module prefetched", "ms", 2],
+  ["survey_prefetched_paint_ms", "`showSurvey` → dialog painted (next frame), prefetched", "ms", 2],
 ];
 
 function format(value, unit, digits) {
@@ -182,8 +216,11 @@ function version(command, args) {
   }
 }
 
+writeCoreWithoutIntegrity();
 const runs = [];
-for (let i = 0; i < RUNS; i++) runs.push({ ...(await runOnce()), preload_ready_ms: await readyOnce("page-preload.html") });
+for (let i = 0; i < RUNS; i++) {
+  runs.push({ ...(await runOnce()), preload_ready_ms: await readyOnce("page-preload.html"), no_sri_ready_ms: await readyOnce("page-no-sri.html") });
+}
 const budgets = readBudgets();
 const sizes = measureSizes();
 const broken = [];
@@ -202,13 +239,16 @@ const lines = [
   `Versions: Chromium ${runs[0].chromium}, node ${process.version}, ${version("rustc", ["--version"])}, ${version("wasm-bindgen", ["--version"])}.`,
   `Method: \`make bench\` (bench/run.mjs): ${RUNS} fresh browser profiles, each loading bench/page.html with the script tag from npm/dist, both served by the real collector on loopback, which receives the batches; median (min–max).`,
   "",
-  "## Size of the script-tag bundle (npm/dist, after wasm-opt)",
+  "## Size of the two modules (npm/dist, after wasm-opt)",
+  "",
+  "The core is what every page view downloads; the survey module only a page view that shows a survey.",
   "",
   "| file | raw | gzip -9 | brotli |",
   "|---|---:|---:|---:|",
-  ...Object.entries({ ...sizes.files, total: sizes.total }).map(([name, s]) => `| ${name} | ${s.raw} | ${s.gzip} | ${s.brotli} |`),
+  ...Object.entries(sizes.files).map(([name, s]) => `| ${name} | ${s.raw} | ${s.gzip} | ${s.brotli} |`),
+  ...Object.entries(sizes.modules).map(([name, s]) => `| **${name}** | ${s.raw} | ${s.gzip} | ${s.brotli} |`),
   "",
-  `Budget: total gzip ${sizes.total.gzip} B ${verdict("script_gzip_bytes", sizes.total.gzip)} (${(sizes.total.gzip / 1024).toFixed(1)} KiB).`,
+  ...Object.entries(MODULES).map(([name, { budget }]) => `Budget: ${name} gzip ${sizes.modules[name].gzip} B ${verdict(budget, sizes.modules[name].gzip)} (${(sizes.modules[name].gzip / 1024).toFixed(1)} KiB).`),
   "",
   "## Runtime",
   "",

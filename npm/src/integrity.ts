@@ -29,7 +29,7 @@ function fileName(url: URL | string): string {
  */
 async function reasonOf(url: URL | string): Promise<LoadError["reason"]> {
   try {
-    return (await fetch(url, { credentials: "omit" })).ok ? "integrity" : "network";
+    return (await fetch(url)).ok ? "integrity" : "network";
   } catch {
     return "network";
   }
@@ -41,7 +41,7 @@ async function reasonOf(url: URL | string): Promise<LoadError["reason"]> {
  */
 export async function loadVerified<T>(url: URL | string, integrity: string, start: (request: Request) => Promise<T>): Promise<T> {
   try {
-    return await start(new Request(url, { integrity, credentials: "omit" }));
+    return await start(new Request(url, { integrity }));
   } catch (thrown) {
     if (thrown instanceof WebAssembly.CompileError || thrown instanceof WebAssembly.LinkError) throw thrown;
     throw new LoadError(fileName(url), await reasonOf(url));
