@@ -12,6 +12,16 @@ WASM_DIR := target/$(WASM_TARGET)/wasm-release
 WASM_CRATES := -p cxkit-core -p cxkit-survey
 BIN := node_modules/.bin
 COLLECTOR := target/release/cxkit-collector
+# No build-machine path in what ships (docs/panic-free.md): rustc writes source paths into panic
+# locations as it found them, so the shipped build maps the checkout, cargo's sources and the
+# toolchain's to neutral names. Computed, never hard-coded: CI clones elsewhere. rustc applies
+# the last prefix that matches, so the checkout (which may hold CARGO_HOME) comes first.
+CARGO_HOME ?= $(HOME)/.cargo
+WASM_REMAP = $(CURDIR)=cxkit $(CARGO_HOME)/registry/src=crates $(CARGO_HOME)/git/checkouts=crates \
+  $(shell rustc --print sysroot)=rust /rustc/$(shell rustc -vV | sed -n 's/^commit-hash: //p')=rust
+# Given with --config, so it adds to (not replaces) any rustflags of the environment's config,
+# and only the shipped build's profile (its own directory under target/) is built with it.
+WASM_RUSTFLAGS = target.$(WASM_TARGET).rustflags = [$(foreach map,$(WASM_REMAP),'--remap-path-prefix=$(map)',)]
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
@@ -35,7 +45,7 @@ setup: ## Installs what is missing; skips what is there.
 
 build: setup
 	@start=$$(date +%s)
-	cargo build --target $(WASM_TARGET) --profile wasm-release $(WASM_CRATES)
+	cargo build --target $(WASM_TARGET) --profile wasm-release $(WASM_CRATES) --config "$(WASM_RUSTFLAGS)"
 	wasm-bindgen --target web --out-dir npm/pkg/core --out-name cxkit $(WASM_DIR)/cxkit_core.wasm
 	wasm-bindgen --target web --out-dir npm/pkg/survey --out-name cxkit-survey $(WASM_DIR)/cxkit_survey.wasm
 	@mkdir -p npm/dist
