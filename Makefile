@@ -25,7 +25,7 @@ WASM_RUSTFLAGS = target.$(WASM_TARGET).rustflags = [$(foreach map,$(WASM_REMAP),
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build test test-lint test-types test-size test-host test-browser test-e2e demo bench clean
+.PHONY: help setup build test test-lint test-types test-size test-shipped test-host test-browser test-e2e demo bench clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
@@ -57,7 +57,7 @@ build: setup
 
 test: build
 	@start=$$(date +%s)
-	$(MAKE) --no-print-directory test-lint test-types test-size test-host test-browser test-e2e
+	$(MAKE) --no-print-directory test-lint test-types test-size test-shipped test-host test-browser test-e2e
 	@echo "test: $$(( $$(date +%s) - start )) s"
 
 test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
@@ -72,6 +72,13 @@ test-types: ## The published .d.ts: accepts the documented API, refuses misspelt
 
 test-size: ## Sizes are deterministic: gated against the ceiling in bench/budgets.json.
 	node bench/size.mjs --check
+
+test-shipped: ## npm/dist holds no panic text and no local path; a planted panic, built alike, must be found.
+	rustc --edition 2021 --crate-type cdylib --target $(WASM_TARGET) -C opt-level=z -C lto -C panic=abort \
+	  -C codegen-units=1 -C strip=debuginfo $(foreach map,$(WASM_REMAP),--remap-path-prefix=$(map)) \
+	  $(CURDIR)/tests/shipped/sentinel.rs -o target/shipped-sentinel.wasm
+	$(BIN)/wasm-opt -Oz target/shipped-sentinel.wasm -o target/shipped-sentinel.opt.wasm
+	node tests/shipped/check.mjs --control target/shipped-sentinel.opt.wasm
 
 test-host:
 	@start=$$(date +%s)
