@@ -12,10 +12,20 @@ WASM_DIR := target/$(WASM_TARGET)/wasm-release
 WASM_CRATES := -p cxkit-core -p cxkit-survey
 BIN := node_modules/.bin
 COLLECTOR := target/release/cxkit-collector
+# No build-machine path in what ships (docs/panic-free.md): rustc writes source paths into panic
+# locations as it found them, so the shipped build maps the checkout, cargo's sources and the
+# toolchain's to neutral names. Computed, never hard-coded: CI clones elsewhere. rustc applies
+# the last prefix that matches, so the checkout (which may hold CARGO_HOME) comes first.
+CARGO_HOME ?= $(HOME)/.cargo
+WASM_REMAP = $(CURDIR)=cxkit $(CARGO_HOME)/registry/src=crates $(CARGO_HOME)/git/checkouts=crates \
+  $(shell rustc --print sysroot)=rust /rustc/$(shell rustc -vV | sed -n 's/^commit-hash: //p')=rust
+# Given with --config, so it adds to (not replaces) any rustflags of the environment's config,
+# and only the shipped build's profile (its own directory under target/) is built with it.
+WASM_RUSTFLAGS = target.$(WASM_TARGET).rustflags = [$(foreach map,$(WASM_REMAP),'--remap-path-prefix=$(map)',)]
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build test test-lint test-types test-size test-host test-browser test-e2e demo bench clean
+.PHONY: help setup build test test-lint test-types test-size test-shipped test-host test-browser test-e2e demo bench clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
@@ -35,7 +45,7 @@ setup: ## Installs what is missing; skips what is there.
 
 build: setup
 	@start=$$(date +%s)
-	cargo build --target $(WASM_TARGET) --profile wasm-release $(WASM_CRATES)
+	cargo build --target $(WASM_TARGET) --profile wasm-release $(WASM_CRATES) --config "$(WASM_RUSTFLAGS)"
 	wasm-bindgen --target web --out-dir npm/pkg/core --out-name cxkit $(WASM_DIR)/cxkit_core.wasm
 	wasm-bindgen --target web --out-dir npm/pkg/survey --out-name cxkit-survey $(WASM_DIR)/cxkit_survey.wasm
 	@mkdir -p npm/dist
@@ -47,7 +57,7 @@ build: setup
 
 test: build
 	@start=$$(date +%s)
-	$(MAKE) --no-print-directory test-lint test-types test-size test-host test-browser test-e2e
+	$(MAKE) --no-print-directory test-lint test-types test-size test-shipped test-host test-browser test-e2e
 	@echo "test: $$(( $$(date +%s) - start )) s"
 
 test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
@@ -62,6 +72,13 @@ test-types: ## The published .d.ts: accepts the documented API, refuses misspelt
 
 test-size: ## Sizes are deterministic: gated against the ceiling in bench/budgets.json.
 	node bench/size.mjs --check
+
+test-shipped: ## npm/dist holds no panic text and no local path; a planted panic, built alike, must be found.
+	rustc --edition 2021 --crate-type cdylib --target $(WASM_TARGET) -C opt-level=z -C lto -C panic=abort \
+	  -C codegen-units=1 -C strip=debuginfo $(foreach map,$(WASM_REMAP),--remap-path-prefix=$(map)) \
+	  $(CURDIR)/tests/shipped/sentinel.rs -o target/shipped-sentinel.wasm
+	$(BIN)/wasm-opt -Oz target/shipped-sentinel.wasm -o target/shipped-sentinel.opt.wasm
+	node tests/shipped/check.mjs --control target/shipped-sentinel.opt.wasm
 
 test-host:
 	@start=$$(date +%s)

@@ -10,9 +10,17 @@ use crate::widget::{self, Widget};
 
 #[wasm_bindgen]
 extern "C" {
-    /// The page's `window`, bound directly as in the core (docs/architecture.md).
-    #[wasm_bindgen(thread_local_v2, js_name = window)]
-    static WINDOW: web_sys::Window;
+    /// The global object, read through static getters rather than bound as a
+    /// `thread_local_v2` static: such a static is a lazy cell whose poisoning panic, with
+    /// `core`'s source path, would ship in the module (docs/panic-free.md).
+    #[wasm_bindgen(js_name = globalThis)]
+    type Global;
+
+    #[wasm_bindgen(static_method_of = Global, getter)]
+    fn document() -> Option<web_sys::Document>;
+
+    #[wasm_bindgen(static_method_of = Global, getter)]
+    fn location() -> web_sys::Location;
 
     /// The shell's handler of an outcome, typed so each argument crosses as what it is.
     #[wasm_bindgen(typescript_type = "(name: string, props: string, answered: boolean) => void")]
@@ -45,10 +53,9 @@ impl Survey {
     pub fn new(id: &str, on_outcome: OnOutcome) -> Result<Survey, JsValue> {
         let kind = SurveyKind::from_id(id)
             .ok_or_else(|| JsValue::from_str(&ConfigError::new("survey", ConfigProblem::UnknownSurvey).message()))?;
-        let document =
-            WINDOW.with(|window| window.document()).ok_or_else(|| JsValue::from_str("cxkit needs a document"))?;
+        let document = Global::document().ok_or_else(|| JsValue::from_str("cxkit needs a document"))?;
         let report = Box::new(move |outcome: Outcome| {
-            let path = WINDOW.with(|window| window.location().pathname()).unwrap_or_default();
+            let path = Global::location().pathname().unwrap_or_default();
             let props = outcome.props_json(kind, &path);
             let answered = matches!(outcome, Outcome::Answered(_));
             // A handler that throws must not unwind through the widget's state.

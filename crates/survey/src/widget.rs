@@ -7,7 +7,7 @@
 //! confirm it, and selecting alone never submits (decisions.md §28). The dialog is modal: it
 //! takes focus, traps Tab and gives focus back when it closes; Esc dismisses it.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::{Rc, Weak};
 
 use gloo_events::{EventListener, EventListenerOptions};
@@ -44,14 +44,16 @@ struct Parts {
     finished: Cell<bool>,
     previous_focus: Option<HtmlElement>,
     on_outcome: Box<dyn Fn(Outcome)>,
-    listeners: RefCell<Vec<EventListener>>,
-    close_timer: RefCell<Option<Timeout>>,
+    /// `Cell`s, not `RefCell`s: taken and put back whole, so there is no borrow that could
+    /// fail, and no borrow-panic text in the module (docs/panic-free.md).
+    listeners: Cell<Vec<EventListener>>,
+    close_timer: Cell<Option<Timeout>>,
 }
 
 impl Drop for Widget {
     fn drop(&mut self) {
-        self.parts.listeners.borrow_mut().clear();
-        self.parts.close_timer.borrow_mut().take();
+        drop(self.parts.listeners.take());
+        drop(self.parts.close_timer.take());
         self.parts.host.remove();
         if let Some(element) = &self.parts.previous_focus {
             let _ = element.focus();
@@ -140,11 +142,13 @@ pub fn mount(document: &Document, kind: SurveyKind, on_outcome: Box<dyn Fn(Outco
         finished: Cell::new(false),
         previous_focus,
         on_outcome,
-        listeners: RefCell::new(Vec::new()),
-        close_timer: RefCell::new(None),
+        listeners: Cell::new(Vec::new()),
+        close_timer: Cell::new(None),
     });
     wire(&parts, &close, &submit)?;
-    let _ = parts.options[0].focus();
+    if let Some(first) = parts.options.first() {
+        let _ = first.focus();
+    }
     Ok(Widget { parts })
 }
 
@@ -170,7 +174,9 @@ fn listen(parts: &Rc<Parts>, target: &web_sys::EventTarget, kind: &'static str, 
                 handler(&parts, event);
             }
         });
-    parts.listeners.borrow_mut().push(listener);
+    let mut listeners = parts.listeners.take();
+    listeners.push(listener);
+    parts.listeners.set(listeners);
 }
 
 fn wire(parts: &Rc<Parts>, close: &HtmlElement, submit: &HtmlElement) -> Result<(), JsValue> {
@@ -203,7 +209,9 @@ impl Parts {
         }
         self.selected.set(Some(index));
         let _ = self.submit.remove_attribute("disabled");
-        let _ = self.options[index].focus();
+        if let Some(option) = self.options.get(index) {
+            let _ = option.focus();
+        }
     }
 
     fn confirm(&self) {
@@ -229,7 +237,7 @@ impl Parts {
             let _ = thanks.focus();
         }
         let host = self.host.clone();
-        *self.close_timer.borrow_mut() = Some(Timeout::new(THANKS_MS, move || host.remove()));
+        self.close_timer.set(Some(Timeout::new(THANKS_MS, move || host.remove())));
     }
 
     fn on_key(&self, event: &web_sys::Event) {
