@@ -201,7 +201,7 @@ impl Instance {
     /// keeps the answer (an answer that could not be kept must not be asked for). The shell
     /// then loads the survey module and shows it.
     pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {
-        SurveyKind::from_id(id).ok_or_else(|| refused("survey", ConfigProblem::UnknownSurvey))?;
+        SurveyKind::showable(id).ok_or_else(|| refused("survey", ConfigProblem::UnknownSurvey))?;
         if !self.shared.consent.get().keeps_events() {
             return Err(JsValue::from_str("consent: denied, so no survey is shown"));
         }

@@ -141,7 +141,9 @@ fn an_unknown_survey_is_refused() {
     let noop = noop();
     let core = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
     let error = core.show_survey("poll").unwrap_err();
-    assert_eq!(error.as_string().unwrap(), "survey: must be one of nps, csat, ces, text");
+    assert_eq!(error.as_string().unwrap(), "survey: must be one of nps, csat, ces");
+    let error = core.show_survey("text").unwrap_err();
+    assert_eq!(error.as_string().unwrap(), "survey: must be one of nps, csat, ces", "free text has no widget yet");
     assert!(!core.survey_armed(), "no trigger configured");
     core.shutdown();
 }

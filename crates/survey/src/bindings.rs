@@ -43,7 +43,7 @@ impl Survey {
     /// like any event, and whether it is an answer (for `cx.on("response")`).
     #[wasm_bindgen(constructor)]
     pub fn new(id: &str, on_outcome: OnOutcome) -> Result<Survey, JsValue> {
-        let kind = SurveyKind::from_id(id)
+        let kind = SurveyKind::showable(id)
             .ok_or_else(|| JsValue::from_str(&ConfigError::new("survey", ConfigProblem::UnknownSurvey).message()))?;
         let document =
             WINDOW.with(|window| window.document()).ok_or_else(|| JsValue::from_str("cxkit needs a document"))?;
