@@ -18,6 +18,7 @@ use wasm_bindgen::JsValue;
 use cxkit_domain::batch::{self, SendReason};
 use cxkit_domain::config::{Config, ConfigError, ConfigProblem};
 use cxkit_domain::consent::Consent;
+use cxkit_domain::error::{CallError, ErrorCode};
 use cxkit_domain::event;
 use cxkit_domain::id;
 use cxkit_domain::json::write_integer;
@@ -65,18 +66,21 @@ fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-fn random_stream_id() -> Result<String, JsValue> {
+fn random_stream_id() -> Result<String, CallError> {
     let mut random = [0u8; 16];
-    window().crypto()?.get_random_values_with_u8_array(&mut random)?;
+    window()
+        .crypto()
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut random))
+        .map_err(|_| CallError::unfielded(ErrorCode::NotRunning, "cxkit needs crypto.getRandomValues"))?;
     Ok(id::stream_id(random))
 }
 
 impl Instance {
     /// Validates `config` (JSON text) and starts an instance that calls `on_survey` with a
     /// survey id when its trigger fires. `browser_opt_out` is true under Global Privacy Control
-    /// or Do-Not-Track. The error is `field: rule`.
-    pub fn start(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Instance, JsValue> {
-        let config = Config::parse(config).map_err(|e| JsValue::from_str(&e.message()))?;
+    /// or Do-Not-Track. The error names the option and the rule it broke.
+    pub fn start(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Instance, CallError> {
+        let config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
         let trigger = config.trigger();
         let consent = Consent::at_start(config.consent(), browser_opt_out);
         let shared = Rc::new(Shared {
@@ -200,10 +204,11 @@ impl Instance {
     /// Whether `showSurvey(id)` may show survey `id` now: a known survey, and consent that
     /// keeps the answer (an answer that could not be kept must not be asked for). The shell
     /// then loads the survey module and shows it.
-    pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {
-        SurveyKind::showable(id).ok_or_else(|| refused("survey", ConfigProblem::UnknownSurvey))?;
+    pub fn show_survey(&self, id: &str) -> Result<(), CallError> {
+        SurveyKind::showable(id)
+            .ok_or_else(|| refused(ErrorCode::InvalidSurvey, "survey", ConfigProblem::UnknownSurvey))?;
         if !self.shared.consent.get().keeps_events() {
-            return Err(JsValue::from_str("consent: denied, so no survey is shown"));
+            return Err(CallError::new(ErrorCode::Consent, "consent", "denied, so no survey is shown"));
         }
         Ok(())
     }
@@ -220,9 +225,10 @@ impl Instance {
     }
 
     /// Sets the visitor's consent: `granted`, `pending` or `denied`. Denied forgets every event
-    /// (the shell closes an open survey). The error is `consent: rule`.
-    pub fn set_consent(&self, id: &str) -> Result<(), JsValue> {
-        let consent = Consent::from_id(id).ok_or_else(|| refused("consent", ConfigProblem::UnknownConsent))?;
+    /// (the shell closes an open survey). The error names the rule.
+    pub fn set_consent(&self, id: &str) -> Result<(), CallError> {
+        let consent = Consent::from_id(id)
+            .ok_or_else(|| refused(ErrorCode::Consent, "consent", ConfigProblem::UnknownConsent))?;
         let shared = &self.shared;
         shared.consent.set(consent);
         if !consent.keeps_events() {
@@ -261,9 +267,9 @@ impl Instance {
     }
 }
 
-/// A call's argument broke an option rule: the same `field: rule` message a bad config gets.
-fn refused(field: &str, problem: ConfigProblem) -> JsValue {
-    JsValue::from_str(&ConfigError::new(field, problem).message())
+/// A call's argument broke an option rule: the same field and rule a bad config gets.
+fn refused(code: ErrorCode, field: &str, problem: ConfigProblem) -> CallError {
+    CallError::from_config(code, ConfigError::new(field, problem))
 }
 
 impl Shared {
