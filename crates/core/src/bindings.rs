@@ -103,7 +103,7 @@ impl Core {
         self.instance.survey_armed()
     }
 
-    /// Queue counts as JSON: `{"consent","queued","inFlight","rejected","dropped","evicted","failures"}`.
+    /// The consent and the queue counts as JSON, keyed as `cxkit_domain::status` lists them.
     pub fn status(&self) -> String {
         self.instance.status()
     }

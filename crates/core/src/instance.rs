@@ -24,6 +24,7 @@ use cxkit_domain::id;
 use cxkit_domain::json::write_integer;
 use cxkit_domain::queue::{Queue, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
 use cxkit_domain::retry::{self, Verdict};
+use cxkit_domain::status::{self, Count};
 use cxkit_domain::survey::{SurveyKind, Trigger};
 
 /// Events in the warm-up buffer: enough work for the engine to optimise the hot functions.
@@ -237,28 +238,20 @@ impl Instance {
         Ok(())
     }
 
-    /// `cx.status()` as JSON: the consent, and counts of events in the queue, in flight, refused at intake,
-    /// dropped as refused by the collector, evicted by the memory caps, and failed sends in a
-    /// row.
+    /// `cx.status()` as JSON (`status::to_json`): the consent, and counts of events in the
+    /// queue, in flight, refused at intake, dropped as refused by the collector, evicted by the
+    /// memory caps, and failed sends in a row.
     pub fn status(&self) -> String {
         let shared = &self.shared;
         let queue = shared.queue.borrow();
-        let mut out = String::from("{\"consent\":\"");
-        out.push_str(shared.consent.get().id());
-        out.push('"');
-        for (key, n) in [
-            (",\"queued\":", queue.pending_len()),
-            (",\"inFlight\":", queue.in_flight().len()),
-            (",\"rejected\":", shared.rejected.get() as usize),
-            (",\"dropped\":", queue.dropped() as usize),
-            (",\"evicted\":", queue.evicted() as usize),
-            (",\"failures\":", queue.failures() as usize),
-        ] {
-            out.push_str(key);
-            write_integer(n as i64, &mut out);
-        }
-        out.push('}');
-        out
+        status::to_json(shared.consent.get(), |count| match count {
+            Count::Queued => queue.pending_len() as u64,
+            Count::InFlight => queue.in_flight().len() as u64,
+            Count::Rejected => u64::from(shared.rejected.get()),
+            Count::Dropped => queue.dropped(),
+            Count::Evicted => queue.evicted(),
+            Count::Failures => u64::from(queue.failures()),
+        })
     }
 
     /// Stops the survey trigger.

@@ -22,4 +22,5 @@ pub mod json;
 pub mod queue;
 pub mod retry;
 pub mod score;
+pub mod status;
 pub mod survey;
