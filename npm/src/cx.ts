@@ -13,6 +13,7 @@
  */
 import initWasm, { Core, CoreError } from "../pkg/core/cxkit.js";
 import { checkEvent } from "./check.js";
+import type { CoreStatus, ErrorCode } from "./contract.js";
 import type { Survey, SurveyModule } from "./cxkit-survey.js";
 import { Delivery, type SendOutcome } from "./delivery.js";
 import { LoadError, loadVerified } from "./integrity.js";
@@ -74,10 +75,10 @@ function loadWasm(url: URL | string): Promise<unknown> {
 /** What a call threw, as an {@link ErrorInfo}: a refusal of the core ({@link CoreError}, freed
  * once read) or of this shell ({@link CxError}) keeps its own code, field and message; anything
  * else (a browser API failing, the survey module) is reported under `code`. */
-function errorOf(code: ErrorInfo["code"], thrown: unknown): ErrorInfo {
+function errorOf(code: ErrorCode, thrown: unknown): ErrorInfo {
   if (thrown instanceof CoreError) {
-    // The core's codes are the ids of the Rust `ErrorCode`, which `ErrorInfo["code"]` is generated from.
-    const error = { code: thrown.code as ErrorInfo["code"], field: thrown.field, message: thrown.message };
+    // The core's codes are the ids of the Rust `ErrorCode`, which the TypeScript one is generated from.
+    const error = { code: thrown.code as ErrorCode, field: thrown.field, message: thrown.message };
     thrown.free();
     return error;
   }
@@ -267,7 +268,7 @@ export class Cx {
   }
 
   /** Runs a core call that may throw a {@link CoreError}, now or once the core is up. */
-  #coreCall(code: ErrorInfo["code"], call: (core: Core) => void): Result {
+  #coreCall(code: ErrorCode, call: (core: Core) => void): Result {
     let failure: ErrorInfo | undefined;
     const result = this.#withCore((core) => {
       try {
@@ -331,8 +332,8 @@ export class Cx {
 
   /** Queue counts. */
   status(): Status {
-    const queue: Omit<Status, "buffered" | "stored" | "unstored"> = this.#core
-      ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered" | "stored" | "unstored">)
+    const queue: CoreStatus = this.#core
+      ? (JSON.parse(this.#core.status()) as CoreStatus)
       : { consent: this.#options.consent ?? "granted", queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0 };
     return { buffered: this.#buffer.length, ...queue, ...(this.#store?.counts ?? { stored: 0, unstored: 0 }) };
   }

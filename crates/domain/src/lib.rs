@@ -15,6 +15,9 @@
 pub mod batch;
 pub mod config;
 pub mod consent;
+/// Host only: it writes `npm/src/contract.ts`, and nothing in it ships in a wasm module.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod contract;
 pub mod error;
 pub mod event;
 pub mod id;

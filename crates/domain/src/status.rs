@@ -5,7 +5,7 @@
 use super::consent::Consent;
 use super::json::{write_integer, write_string};
 
-/// The key of the visitor's consent now, the first entry.
+/// The visitor's consent now: the key of the first entry.
 pub const CONSENT_KEY: &str = "consent";
 
 /// A count the core reports.
