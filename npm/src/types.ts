@@ -2,8 +2,8 @@
  * the Rust that owns them (`contract.ts`). */
 import type * as contract from "./contract.js";
 
-/** Built-in survey ids that show today (decisions.md §4): `nps`, `csat` and `ces`; free text
- * is not available yet. */
+/** The built-in surveys that can be shown today (decisions.md §4), as the Rust rule decides
+ * them; each is documented on its type. */
 export type SurveyId = contract.SurveyId;
 
 /**
@@ -57,13 +57,13 @@ export interface Batch {
   events: unknown[][];
 }
 
-/** Event properties: JSON values, ≤ 50 keys, nesting ≤ 5, strings ≤ 1,000 characters. */
+/** Event properties: JSON values, at most {@link contract.MAX_PROPS} keys, nested at most
+ * {@link contract.MAX_DEPTH} deep, strings of at most {@link contract.MAX_STRING_CHARS} characters. */
 export type Props = Record<string, unknown>;
 
 /** What went wrong, and where. */
 export interface ErrorInfo {
-  /** The kind of refusal: `config`, `invalid_event`, `invalid_survey`, `consent` (not allowed
-   * by the visitor's consent), `not_running` or `delivery`. */
+  /** The kind of refusal; each code is documented on its type. */
   code: contract.ErrorCode;
   /** The option or argument at fault (`siteId`, `props.plan`), or `""`. */
   field: string;
@@ -101,8 +101,7 @@ export interface SurveyResponse {
   path: string;
 }
 
-/** Queue counts, for dashboards and tests: the core's (consent, queued, in flight, rejected,
- * dropped, evicted, failures) and the shell's. */
+/** Queue counts, for dashboards and tests: the core's, as Rust lists them, and the shell's. */
 export interface Status extends contract.CoreStatus {
   /** Tracked, not yet handed to the queue. */
   buffered: number;
