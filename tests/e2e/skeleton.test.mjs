@@ -185,8 +185,6 @@ describe("errors", () => {
       showPoll: { ok: false, error: survey },
       consent: { ok: false, error: { code: "consent", field: "consent", message: "consent: must be granted, pending or denied" } },
     });
-    await page.waitForTimeout(200);
-    assert.equal(await page.locator("[data-cxkit=survey]").count(), 0, "no widget for free text");
     assert.deepEqual(seen.consoleErrors, [
       "cxkit: survey: must be one of nps, csat, ces",
       "cxkit: headers: must map header names to one-line text",
