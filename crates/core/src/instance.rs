@@ -202,7 +202,7 @@ impl Instance {
         }
     }
 
-    /// Whether `showSurvey(id)` may show survey `id` now: a known survey, and consent that
+    /// Whether `showSurvey(id)` may show survey `id` now: one that shows today, and consent that
     /// keeps the answer (an answer that could not be kept must not be asked for). The shell
     /// then loads the survey module and shows it.
     pub fn show_survey(&self, id: &str) -> Result<(), CallError> {

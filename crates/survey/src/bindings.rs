@@ -37,7 +37,7 @@ pub struct Survey {
 
 #[wasm_bindgen]
 impl Survey {
-    /// Shows the built-in survey `id` (`nps`, `csat`, `ces`) and calls
+    /// Shows the built-in survey `id`, one that shows today (`SurveyKind::showable`), and calls
     /// `on_outcome(name, props, answered)` once, when it is answered or dismissed: the event
     /// name (`$response`, `$dismiss`), its properties as JSON, scored, for the shell to queue
     /// like any event, and whether it is an answer (for `cx.on("response")`).
