@@ -25,12 +25,13 @@ WASM_RUSTFLAGS = target.$(WASM_TARGET).rustflags = [$(foreach map,$(WASM_REMAP),
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build test test-lint test-types test-size test-shipped test-host test-browser test-e2e demo bench clean
+.PHONY: help setup build gen test test-contract test-lint test-types test-size test-shipped test-host test-browser test-e2e demo bench clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
 	@echo "make test   build and run every test (host, headless Chromium, end to end)"
 	@echo "make bench  size and runtime benchmark, writes bench/results.md"
+	@echo "make gen    rewrite npm/src/contract.ts from the Rust that owns each item"
 
 setup: ## Installs what is missing; skips what is there.
 	@start=$$(date +%s)
@@ -55,10 +56,26 @@ build: setup
 	cargo build --release -p cxkit-collector
 	@echo "build: $$(( $$(date +%s) - start )) s"
 
+# The constants, rules and vocabularies the shell shares with Rust (crates/domain/src/contract.rs).
+CONTRACT := npm/src/contract.ts
+CONTRACT_GEN := cargo run -q -p cxkit-domain --example contract
+
+gen: ## Writes $(CONTRACT); a failed run leaves the committed file as it was.
+	tmp=$$(mktemp)
+	trap 'rm -f "$$tmp"' EXIT
+	$(CONTRACT_GEN) > "$$tmp"
+	cp "$$tmp" $(CONTRACT)
+
 test: build
 	@start=$$(date +%s)
-	$(MAKE) --no-print-directory test-lint test-types test-size test-shipped test-host test-browser test-e2e
+	$(MAKE) --no-print-directory test-contract test-lint test-types test-size test-shipped test-host test-browser test-e2e
 	@echo "test: $$(( $$(date +%s) - start )) s"
+
+test-contract: ## $(CONTRACT) is what the Rust says: generated again into a temporary file and compared, never written.
+	tmp=$$(mktemp)
+	trap 'rm -f "$$tmp"' EXIT
+	$(CONTRACT_GEN) > "$$tmp"
+	diff -u $(CONTRACT) "$$tmp" || { echo "test-contract: $(CONTRACT) is stale; run make gen and commit it" >&2; exit 1; }
 
 test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
 	@start=$$(date +%s)

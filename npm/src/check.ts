@@ -1,16 +1,11 @@
 /**
  * Call-time checks for `track()`: cheap, in JS, so the hot path never enters wasm
- * (decisions.md, "The hot path"). The Rust side checks again at each send; these mirror
- * `src/domain/event.rs` and exist so a bad call is reported at the call, not lost later.
+ * (decisions.md, "The hot path"). The Rust side checks again at intake; the limits are its
+ * own (`crates/domain/src/event.rs`), generated into `contract.ts`, and these checks exist so
+ * a bad call is reported at the call, not lost later.
  */
+import { FORBIDDEN_IN_NAME, MAX_DEPTH, MAX_NAME_CHARS, MAX_PROPS, MAX_STRING_CHARS, RESERVED_PREFIX } from "./contract.js";
 import type { ErrorInfo } from "./types.js";
-
-const MAX_NAME_CHARS = 100;
-const MAX_PROPS = 50;
-const MAX_DEPTH = 5;
-const MAX_STRING_CHARS = 1000;
-// Rust's `char::is_control`: C0, DEL and C1.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function problem(field: string, rule: string): ErrorInfo {
   return { code: "invalid_event", field, message: `${field}: ${rule}` };
@@ -31,11 +26,11 @@ let lastGoodName: string | undefined;
 
 export function checkName(name: unknown): ErrorInfo | undefined {
   if (name === lastGoodName) return undefined;
-  if (typeof name !== "string" || name === "" || CONTROL.test(name)) {
+  if (typeof name !== "string" || name === "" || FORBIDDEN_IN_NAME.test(name)) {
     return problem("name", "must be non-empty text without control characters");
   }
   if (tooLong(name, MAX_NAME_CHARS)) return problem("name", `longer than ${MAX_NAME_CHARS} characters`);
-  if (name.startsWith("$")) return problem("name", "names starting with '$' are reserved");
+  if (name.startsWith(RESERVED_PREFIX)) return problem("name", `names starting with '${RESERVED_PREFIX}' are reserved`);
   lastGoodName = name;
   return undefined;
 }

@@ -11,8 +11,9 @@
  * (`import()` for npm, a verified module script for the tag). Once a trigger is armed, it is
  * fetched at idle, so the dialog does not wait on the network when the trigger fires.
  */
-import initWasm, { Core } from "../pkg/core/cxkit.js";
+import initWasm, { Core, CoreError } from "../pkg/core/cxkit.js";
 import { checkEvent } from "./check.js";
+import type { CoreStatus, ErrorCode } from "./contract.js";
 import type { Survey, SurveyModule } from "./cxkit-survey.js";
 import { Delivery, type SendOutcome } from "./delivery.js";
 import { LoadError, loadVerified } from "./integrity.js";
@@ -51,12 +52,12 @@ function browserOptOut(): boolean {
 }
 
 /** The browser's own parser judges custom headers, as `fetch` will; a bad one fails init
- * with the same `field: rule` message as the options the core checks. */
+ * with an error of the same shape as the options the core checks. */
 function checkHeaders(headers: Options["headers"]): void {
   try {
     if (headers !== undefined) new Headers(headers);
   } catch {
-    throw "headers: must map header names to one-line text";
+    throw new CxError({ code: "config", field: "headers", message: "headers: must map header names to one-line text" });
   }
 }
 
@@ -71,13 +72,18 @@ function loadWasm(url: URL | string): Promise<unknown> {
   return wasmLoading;
 }
 
-/** Turns the core's `field: rule` message into an {@link ErrorInfo}; a rule about consent
- * has the `consent` code whatever the call, so callers can tell "not allowed" from "wrong". */
-function fromCore(code: ErrorInfo["code"], thrown: unknown): ErrorInfo {
-  const message = typeof thrown === "string" ? thrown : thrown instanceof Error ? thrown.message : String(thrown);
-  const colon = message.indexOf(": ");
-  const field = colon > 0 ? message.slice(0, colon) : "";
-  return { code: field === "consent" ? "consent" : code, field, message };
+/** What a call threw, as an {@link ErrorInfo}: a refusal of the core ({@link CoreError}, freed
+ * once read) or of this shell ({@link CxError}) keeps its own code, field and message; anything
+ * else (a browser API failing, the survey module) is reported under `code`. */
+function errorOf(code: ErrorCode, thrown: unknown): ErrorInfo {
+  if (thrown instanceof CoreError) {
+    // The core's codes are the ids of the Rust `ErrorCode`, which the TypeScript one is generated from.
+    const error = { code: thrown.code as ErrorCode, field: thrown.field, message: thrown.message };
+    thrown.free();
+    return error;
+  }
+  if (thrown instanceof CxError) return { code: thrown.code, field: thrown.field, message: thrown.message };
+  return { code, field: "", message: thrown instanceof Error ? thrown.message : String(thrown) };
 }
 
 /** A send's outcome as a {@link Result}. A failed send keeps its events queued, so it is a
@@ -129,7 +135,7 @@ export class Cx {
       checkHeaders(this.#options.headers);
       this.#core = new Core(JSON.stringify(this.#options), (id: SurveyId) => void this.#show(id), browserOptOut());
     } catch (thrown) {
-      const error = thrown instanceof LoadError ? { code: "not_running" as const, field: "", message: thrown.message } : fromCore("config", thrown);
+      const error = thrown instanceof LoadError ? { code: "not_running" as const, field: "", message: thrown.message } : errorOf("config", thrown);
       this.#stopped = error;
       this.#waiting.length = 0;
       this.#buffer.length = 0;
@@ -221,7 +227,7 @@ export class Cx {
       this.#survey = new module.Survey(id, (name: string, props: string, answered: boolean) => this.#recorded(name, props, answered));
     } catch (thrown) {
       this.#survey = undefined;
-      this.#log(fromCore("invalid_survey", thrown));
+      this.#log(errorOf("invalid_survey", thrown));
     }
   }
 
@@ -261,14 +267,14 @@ export class Cx {
     return OK;
   }
 
-  /** Runs a core call that may throw `field: rule`, now or once the core is up. */
-  #coreCall(code: ErrorInfo["code"], call: (core: Core) => void): Result {
+  /** Runs a core call that may throw a {@link CoreError}, now or once the core is up. */
+  #coreCall(code: ErrorCode, call: (core: Core) => void): Result {
     let failure: ErrorInfo | undefined;
     const result = this.#withCore((core) => {
       try {
         call(core);
       } catch (thrown) {
-        failure = fromCore(code, thrown);
+        failure = errorOf(code, thrown);
       }
     });
     return failure ? this.#fail(failure) : result;
@@ -326,8 +332,8 @@ export class Cx {
 
   /** Queue counts. */
   status(): Status {
-    const queue: Omit<Status, "buffered" | "stored" | "unstored"> = this.#core
-      ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered" | "stored" | "unstored">)
+    const queue: CoreStatus = this.#core
+      ? (JSON.parse(this.#core.status()) as CoreStatus)
       : { consent: this.#options.consent ?? "granted", queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0 };
     return { buffered: this.#buffer.length, ...queue, ...(this.#store?.counts ?? { stored: 0, unstored: 0 }) };
   }

@@ -1,14 +1,17 @@
-/** Public types of cxkit. */
+/** Public types of cxkit. The unions and the core's part of {@link Status} are generated from
+ * the Rust that owns them (`contract.ts`). */
+import type * as contract from "./contract.js";
 
-/** Built-in survey ids (decisions.md §4). */
-export type SurveyId = "nps" | "csat" | "ces";
+/** The built-in surveys that can be shown today (decisions.md §4), as the Rust rule decides
+ * them; each is documented on its type. */
+export type SurveyId = contract.SurveyId;
 
 /**
  * The visitor's consent. `granted`: track and send. `pending`: hold events in memory, send
  * nothing, show no automatic survey. `denied`: keep and send nothing. Global Privacy Control
  * and Do-Not-Track count as `denied` until the site calls `consent("granted")`.
  */
-export type ConsentState = "granted" | "pending" | "denied";
+export type ConsentState = contract.ConsentState;
 
 /** Options for {@link init} and, kebab-cased as `data-*` attributes, for the script tag. */
 export interface Options {
@@ -45,7 +48,7 @@ export interface Options {
 export interface Batch {
   v: 1;
   site: string;
-  reason: "size" | "age" | "flush" | "hide" | "retry" | "load";
+  reason: contract.SendReason;
   sent: number;
   t: number;
   streams: string[];
@@ -54,13 +57,14 @@ export interface Batch {
   events: unknown[][];
 }
 
-/** Event properties: JSON values, ≤ 50 keys, nesting ≤ 5, strings ≤ 1,000 characters. */
+/** Event properties: JSON values, at most {@link contract.MAX_PROPS} keys, nested at most
+ * {@link contract.MAX_DEPTH} deep, strings of at most {@link contract.MAX_STRING_CHARS} characters. */
 export type Props = Record<string, unknown>;
 
 /** What went wrong, and where. */
 export interface ErrorInfo {
-  /** `config`, `invalid_event`, `invalid_survey`, `consent`, `not_running` or `delivery`. */
-  code: "config" | "invalid_event" | "invalid_survey" | "consent" | "not_running" | "delivery";
+  /** The kind of refusal; each code is documented on its type. */
+  code: contract.ErrorCode;
   /** The option or argument at fault (`siteId`, `props.plan`), or `""`. */
   field: string;
   /** `field: rule`, readable as is. */
@@ -76,7 +80,7 @@ export type Result<T extends object = object> = ({ ok: true } & T) | { ok: false
 
 /** The error thrown in strict mode. */
 export class CxError extends Error {
-  readonly code: ErrorInfo["code"];
+  readonly code: contract.ErrorCode;
   readonly field: string;
   constructor(info: ErrorInfo) {
     super(info.message);
@@ -97,24 +101,10 @@ export interface SurveyResponse {
   path: string;
 }
 
-/** Queue counts, for dashboards and tests. */
-export interface Status {
-  /** The visitor's consent now. */
-  consent: ConsentState;
+/** Queue counts, for dashboards and tests: the core's, as Rust lists them, and the shell's. */
+export interface Status extends contract.CoreStatus {
   /** Tracked, not yet handed to the queue. */
   buffered: number;
-  /** In the queue, waiting for a send. */
-  queued: number;
-  /** In the send under way. */
-  inFlight: number;
-  /** Refused at intake (bad events that slipped past the call-time checks). */
-  rejected: number;
-  /** Refused by the collector alone while the rest of their batch was accepted. */
-  dropped: number;
-  /** Evicted, oldest touchpoints first, when more than 20,000 events or 4 MiB waited. */
-  evicted: number;
-  /** Failed sends in a row: above 0, cxkit is backing off and keeps every event. */
-  failures: number;
   /** Events stored (localStorage) so a reload or a crash does not lose them. */
   stored: number;
   /** Events the stored cap (1,000 events / 512 KiB) left in memory only, oldest touchpoints first. */

@@ -152,6 +152,52 @@ describe("ESM import", () => {
   });
 });
 
+describe("errors", () => {
+  test("refusals carry the core's code, field and message; free text is refused like an unknown survey", async () => {
+    const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
+    await page.waitForFunction(() => window.cxkitInit !== undefined);
+    const results = await page.evaluate(async (endpoint) => {
+      const text = await window.cxkitInit({ endpoint, siteId: "errors", survey: "text", trigger: "delay:1s" });
+      const headers = await window.cxkitInit({ endpoint, siteId: "errors", headers: { "bad name": "x" } });
+      let strict;
+      try {
+        await window.cxkitInit({ endpoint: "http://example.com/cx", siteId: "errors", strict: true });
+      } catch (thrown) {
+        strict = { name: thrown.name, code: thrown.code, field: thrown.field, message: thrown.message };
+      }
+      const cx = await window.cxkitInit({ endpoint, siteId: "errors" });
+      window.cxErrors = cx;
+      return {
+        text: (await text.ready).error,
+        headers: (await headers.ready).error,
+        strict,
+        showText: cx.showSurvey("text"),
+        showPoll: cx.showSurvey("poll"),
+        consent: cx.consent("maybe"),
+      };
+    }, collector.endpoint);
+    const survey = { code: "invalid_survey", field: "survey", message: "survey: must be one of nps, csat, ces" };
+    assert.deepEqual(results, {
+      text: { code: "config", field: "survey", message: "survey: must be one of nps, csat, ces" },
+      headers: { code: "config", field: "headers", message: "headers: must map header names to one-line text" },
+      strict: { name: "CxError", code: "config", field: "endpoint", message: "endpoint: must use https (http only for localhost / 127.0.0.1)" },
+      showText: { ok: false, error: survey },
+      showPoll: { ok: false, error: survey },
+      consent: { ok: false, error: { code: "consent", field: "consent", message: "consent: must be granted, pending or denied" } },
+    });
+    assert.deepEqual(seen.consoleErrors, [
+      "cxkit: survey: must be one of nps, csat, ces",
+      "cxkit: headers: must map header names to one-line text",
+      "cxkit: endpoint: must use https (http only for localhost / 127.0.0.1)",
+      "cxkit: survey: must be one of nps, csat, ces",
+      "cxkit: consent: must be granted, pending or denied",
+    ]);
+    await assertStillDelivers(page, "cxErrors", "errors");
+    assert.deepEqual(seen.pageErrors, []);
+    await page.close();
+  });
+});
+
 describe("accessibility", () => {
   /** Whether an axe node target reaches into a shadow root under `hostSelector`. */
   const inside = (hostSelector) => (node) => Array.isArray(node.target[0]) && node.target[0][0] === hostSelector;

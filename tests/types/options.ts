@@ -1,6 +1,6 @@
 // Compiled (never run) by `make test` against the published declarations in npm/dist: what a
 // frontend developer's editor and build would accept or refuse.
-import { init, type Batch, type Cx, type Result, type Status } from "../../npm/dist/index.js";
+import { init, type Batch, type Cx, type ErrorInfo, type Result, type Status } from "../../npm/dist/index.js";
 
 export async function accepted(): Promise<void> {
   const cx: Cx = await init({
@@ -14,7 +14,10 @@ export async function accepted(): Promise<void> {
   const tracked: Result = cx.track("checkout_started", { plan: "pro" });
   if (!tracked.ok) console.log(tracked.error.code, tracked.error.field);
   const status: Status = cx.status();
-  console.log(status.queued, status.consent);
+  console.log(status.queued, status.consent, status.inFlight, status.failures, status.buffered, status.stored);
+  cx.showSurvey("ces");
+  const reasons: Batch["reason"][] = ["size", "age", "flush", "hide", "retry", "load"];
+  console.log(reasons);
   cx.on("response", (r) => console.log(r.value, r.bucket));
   const flushed = await cx.flush();
   if (flushed.ok) console.log(flushed.sent);
@@ -25,6 +28,13 @@ export async function refused(): Promise<void> {
   await init({ endpoint: "https://collect.example.com/v1/batch", sitId: "shop" });
   // @ts-expect-error: surveys are nps, csat or ces
   (await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop" })).showSurvey("poll");
+  // @ts-expect-error: free text is not available yet, so it is no survey id
+  (await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop" })).showSurvey("text");
+  // @ts-expect-error: nor can a trigger show it
+  await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop", survey: "text", trigger: "delay:2s" });
+  // @ts-expect-error: an error code is one the core and the shell report
+  const code: ErrorInfo["code"] = "oops";
+  console.log(code);
   // @ts-expect-error: consent has three states
   await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop", consent: "maybe" });
 }

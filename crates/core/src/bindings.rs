@@ -4,6 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use cxkit_domain::error::CallError;
 use cxkit_domain::survey::PROTOCOL;
 
 use crate::instance::Instance;
@@ -18,10 +19,10 @@ pub struct Core {
 impl Core {
     /// Validates `config` (JSON text) and starts. `on_survey` gets a survey id when a trigger
     /// shows it (the shell loads the survey module); `browser_opt_out` is true under Global
-    /// Privacy Control or Do-Not-Track "1". Throws `field: rule` for a bad config.
+    /// Privacy Control or Do-Not-Track "1". Throws a [`CoreError`] for a bad config.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Core, JsValue> {
-        Instance::start(config, on_survey, browser_opt_out).map(|instance| Core { instance })
+    pub fn new(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Core, CoreError> {
+        Instance::start(config, on_survey, browser_opt_out).map(|instance| Core { instance }).map_err(CoreError::from)
     }
 
     /// The version of the contract with the survey module: the shell shows nothing from a
@@ -52,10 +53,10 @@ impl Core {
         self.instance.consent().into()
     }
 
-    /// Sets the visitor's consent. Throws `consent: rule` for another value.
+    /// Sets the visitor's consent. Throws a [`CoreError`] for another value.
     #[wasm_bindgen(js_name = setConsent)]
-    pub fn set_consent(&self, consent: &str) -> Result<(), JsValue> {
-        self.instance.set_consent(consent)
+    pub fn set_consent(&self, consent: &str) -> Result<(), CoreError> {
+        self.instance.set_consent(consent).map_err(CoreError::from)
     }
 
     /// The configured age limit of a pending event, in ms.
@@ -87,11 +88,12 @@ impl Core {
         self.instance.warm();
     }
 
-    /// Checks that survey `id` may show now; the shell then loads the survey module. Throws
-    /// `survey: rule` for an unknown id, `consent: rule` when consent forbids it.
+    /// Checks that survey `id` may show now; the shell then loads the survey module. Throws a
+    /// [`CoreError`]: `invalid_survey` for an id that does not show, `consent` when consent
+    /// forbids it.
     #[wasm_bindgen(js_name = showSurvey)]
-    pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {
-        self.instance.show_survey(id)
+    pub fn show_survey(&self, id: &str) -> Result<(), CoreError> {
+        self.instance.show_survey(id).map_err(CoreError::from)
     }
 
     /// Whether a trigger may show a survey on this page view: the shell prefetches the survey
@@ -101,7 +103,7 @@ impl Core {
         self.instance.survey_armed()
     }
 
-    /// Queue counts as JSON: `{"consent","queued","inFlight","rejected","dropped","evicted","failures"}`.
+    /// The consent and the queue counts as JSON, keyed as `cxkit_domain::status` lists them.
     pub fn status(&self) -> String {
         self.instance.status()
     }
@@ -109,5 +111,41 @@ impl Core {
     /// Stops the survey trigger.
     pub fn shutdown(&self) {
         self.instance.shutdown();
+    }
+}
+
+/// What the core throws when it refuses a call: the code, field and message of `ErrorInfo`,
+/// each read as it is (`npm/src/cx.ts`), so the shell never splits a message to find the
+/// field. The shell frees it once read.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct CoreError {
+    error: CallError,
+}
+
+#[wasm_bindgen]
+impl CoreError {
+    /// The kind of refusal: an id of `ErrorCode` (`npm/src/contract.ts`).
+    #[wasm_bindgen(getter)]
+    pub fn code(&self) -> String {
+        self.error.code.id().into()
+    }
+
+    /// The option or argument at fault, or `""`.
+    #[wasm_bindgen(getter)]
+    pub fn field(&self) -> String {
+        self.error.field.clone()
+    }
+
+    /// `field: rule`, readable as is.
+    #[wasm_bindgen(getter)]
+    pub fn message(&self) -> String {
+        self.error.message.clone()
+    }
+}
+
+impl From<CallError> for CoreError {
+    fn from(error: CallError) -> CoreError {
+        CoreError { error }
     }
 }

@@ -18,11 +18,13 @@ use wasm_bindgen::JsValue;
 use cxkit_domain::batch::{self, SendReason};
 use cxkit_domain::config::{Config, ConfigError, ConfigProblem};
 use cxkit_domain::consent::Consent;
+use cxkit_domain::error::{CallError, ErrorCode};
 use cxkit_domain::event;
 use cxkit_domain::id;
 use cxkit_domain::json::write_integer;
 use cxkit_domain::queue::{Queue, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
 use cxkit_domain::retry::{self, Verdict};
+use cxkit_domain::status::{self, Count};
 use cxkit_domain::survey::{SurveyKind, Trigger};
 
 /// Events in the warm-up buffer: enough work for the engine to optimise the hot functions.
@@ -65,18 +67,21 @@ fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-fn random_stream_id() -> Result<String, JsValue> {
+fn random_stream_id() -> Result<String, CallError> {
     let mut random = [0u8; 16];
-    window().crypto()?.get_random_values_with_u8_array(&mut random)?;
+    window()
+        .crypto()
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut random))
+        .map_err(|_| CallError::unfielded(ErrorCode::NotRunning, "cxkit needs crypto.getRandomValues"))?;
     Ok(id::stream_id(random))
 }
 
 impl Instance {
     /// Validates `config` (JSON text) and starts an instance that calls `on_survey` with a
     /// survey id when its trigger fires. `browser_opt_out` is true under Global Privacy Control
-    /// or Do-Not-Track. The error is `field: rule`.
-    pub fn start(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Instance, JsValue> {
-        let config = Config::parse(config).map_err(|e| JsValue::from_str(&e.message()))?;
+    /// or Do-Not-Track. The error names the option and the rule it broke.
+    pub fn start(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Instance, CallError> {
+        let config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
         let trigger = config.trigger();
         let consent = Consent::at_start(config.consent(), browser_opt_out);
         let shared = Rc::new(Shared {
@@ -197,13 +202,14 @@ impl Instance {
         }
     }
 
-    /// Whether `showSurvey(id)` may show survey `id` now: a known survey, and consent that
+    /// Whether `showSurvey(id)` may show survey `id` now: one that shows today, and consent that
     /// keeps the answer (an answer that could not be kept must not be asked for). The shell
     /// then loads the survey module and shows it.
-    pub fn show_survey(&self, id: &str) -> Result<(), JsValue> {
-        SurveyKind::from_id(id).ok_or_else(|| refused("survey", ConfigProblem::UnknownSurvey))?;
+    pub fn show_survey(&self, id: &str) -> Result<(), CallError> {
+        SurveyKind::showable(id)
+            .ok_or_else(|| refused(ErrorCode::InvalidSurvey, "survey", ConfigProblem::UnknownSurvey))?;
         if !self.shared.consent.get().keeps_events() {
-            return Err(JsValue::from_str("consent: denied, so no survey is shown"));
+            return Err(CallError::new(ErrorCode::Consent, "consent", "denied, so no survey is shown"));
         }
         Ok(())
     }
@@ -220,9 +226,10 @@ impl Instance {
     }
 
     /// Sets the visitor's consent: `granted`, `pending` or `denied`. Denied forgets every event
-    /// (the shell closes an open survey). The error is `consent: rule`.
-    pub fn set_consent(&self, id: &str) -> Result<(), JsValue> {
-        let consent = Consent::from_id(id).ok_or_else(|| refused("consent", ConfigProblem::UnknownConsent))?;
+    /// (the shell closes an open survey). The error names the rule.
+    pub fn set_consent(&self, id: &str) -> Result<(), CallError> {
+        let consent = Consent::from_id(id)
+            .ok_or_else(|| refused(ErrorCode::Consent, "consent", ConfigProblem::UnknownConsent))?;
         let shared = &self.shared;
         shared.consent.set(consent);
         if !consent.keeps_events() {
@@ -231,28 +238,20 @@ impl Instance {
         Ok(())
     }
 
-    /// `cx.status()` as JSON: the consent, and counts of events in the queue, in flight, refused at intake,
-    /// dropped as refused by the collector, evicted by the memory caps, and failed sends in a
-    /// row.
+    /// `cx.status()` as JSON (`status::to_json`): the consent, and counts of events in the
+    /// queue, in flight, refused at intake, dropped as refused by the collector, evicted by the
+    /// memory caps, and failed sends in a row.
     pub fn status(&self) -> String {
         let shared = &self.shared;
         let queue = shared.queue.borrow();
-        let mut out = String::from("{\"consent\":\"");
-        out.push_str(shared.consent.get().id());
-        out.push('"');
-        for (key, n) in [
-            (",\"queued\":", queue.pending_len()),
-            (",\"inFlight\":", queue.in_flight().len()),
-            (",\"rejected\":", shared.rejected.get() as usize),
-            (",\"dropped\":", queue.dropped() as usize),
-            (",\"evicted\":", queue.evicted() as usize),
-            (",\"failures\":", queue.failures() as usize),
-        ] {
-            out.push_str(key);
-            write_integer(n as i64, &mut out);
-        }
-        out.push('}');
-        out
+        status::to_json(shared.consent.get(), |count| match count {
+            Count::Queued => queue.pending_len() as u64,
+            Count::InFlight => queue.in_flight().len() as u64,
+            Count::Rejected => u64::from(shared.rejected.get()),
+            Count::Dropped => queue.dropped(),
+            Count::Evicted => queue.evicted(),
+            Count::Failures => u64::from(queue.failures()),
+        })
     }
 
     /// Stops the survey trigger.
@@ -261,9 +260,9 @@ impl Instance {
     }
 }
 
-/// A call's argument broke an option rule: the same `field: rule` message a bad config gets.
-fn refused(field: &str, problem: ConfigProblem) -> JsValue {
-    JsValue::from_str(&ConfigError::new(field, problem).message())
+/// A call's argument broke an option rule: the same field and rule a bad config gets.
+fn refused(code: ErrorCode, field: &str, problem: ConfigProblem) -> CallError {
+    CallError::from_config(code, ConfigError::new(field, problem))
 }
 
 impl Shared {

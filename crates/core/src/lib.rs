@@ -17,6 +17,6 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
-pub use bindings::Core;
+pub use bindings::{Core, CoreError};
 #[cfg(target_arch = "wasm32")]
 mod instance;

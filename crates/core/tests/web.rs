@@ -2,7 +2,7 @@
 //! (`cargo test --target wasm32-unknown-unknown --test web`, driven by chromedriver).
 #![cfg(target_arch = "wasm32")]
 
-use cxkit_core::Core;
+use cxkit_core::{Core, CoreError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -16,12 +16,38 @@ fn status(core: &Core) -> serde_json::Value {
     serde_json::from_str(&core.status()).unwrap()
 }
 
+/// A refusal as the shell reads it: `(code, field, message)`.
+fn parts(error: CoreError) -> (String, String, String) {
+    (error.code(), error.field(), error.message())
+}
+
+fn parts_of(code: &str, field: &str, message: &str) -> (String, String, String) {
+    (code.into(), field.into(), message.into())
+}
+
 #[wasm_bindgen_test]
 fn a_bad_config_names_the_field_and_the_rule() {
     let noop = noop();
     let bad = r#"{"endpoint":"http://example.com/cx","siteId":"test"}"#;
     let error = Core::new(bad, noop.as_ref().clone().unchecked_into(), false).err().unwrap();
-    assert_eq!(error.as_string().unwrap(), "endpoint: must use https (http only for localhost / 127.0.0.1)");
+    assert_eq!(
+        parts(error),
+        parts_of("config", "endpoint", "endpoint: must use https (http only for localhost / 127.0.0.1)")
+    );
+    let text = CONFIG.replace('}', r#","survey":"text","trigger":"delay:1s"}"#);
+    let error = Core::new(&text, noop.as_ref().clone().unchecked_into(), false).err().unwrap();
+    assert_eq!(
+        parts(error),
+        parts_of("config", "survey", "survey: must be one of nps, csat, ces"),
+        "free text has no widget yet: a trigger for it would never show"
+    );
+    let consent = CONFIG.replace('}', r#","consent":"maybe"}"#);
+    let error = Core::new(&consent, noop.as_ref().clone().unchecked_into(), false).err().unwrap();
+    assert_eq!(
+        parts(error),
+        parts_of("config", "consent", "consent: must be granted, pending or denied"),
+        "a bad option is a config error, whichever option"
+    );
 }
 
 /// A chunk of `n` buffer entries, as the shell stringifies it.
@@ -122,10 +148,13 @@ fn consent_gates_sending_keeping_and_surveys() {
     core.take(&chunk(1), &core.stream(), 1.0);
     assert!(core.next_batch("flush", true).is_none());
     assert_eq!(status(&core)["queued"], 0, "denied keeps nothing");
-    assert_eq!(core.show_survey("nps").unwrap_err().as_string().unwrap(), "consent: denied, so no survey is shown");
     assert_eq!(
-        core.set_consent("maybe").unwrap_err().as_string().unwrap(),
-        "consent: must be granted, pending or denied"
+        parts(core.show_survey("nps").unwrap_err()),
+        parts_of("consent", "consent", "consent: denied, so no survey is shown")
+    );
+    assert_eq!(
+        parts(core.set_consent("maybe").unwrap_err()),
+        parts_of("consent", "consent", "consent: must be granted, pending or denied")
     );
     core.shutdown();
 
@@ -140,8 +169,9 @@ fn consent_gates_sending_keeping_and_surveys() {
 fn an_unknown_survey_is_refused() {
     let noop = noop();
     let core = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
-    let error = core.show_survey("poll").unwrap_err();
-    assert_eq!(error.as_string().unwrap(), "survey: must be one of nps, csat, ces, text");
+    let refused = parts_of("invalid_survey", "survey", "survey: must be one of nps, csat, ces");
+    assert_eq!(parts(core.show_survey("poll").unwrap_err()), refused);
+    assert_eq!(parts(core.show_survey("text").unwrap_err()), refused, "free text has no widget yet");
     assert!(!core.survey_armed(), "no trigger configured");
     core.shutdown();
 }

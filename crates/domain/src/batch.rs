@@ -47,6 +47,11 @@ const REASONS: [(SendReason, &str); 6] = [
 ];
 
 impl SendReason {
+    /// Every reason, in wire order: the shell's `SendReason` type is generated from it.
+    pub fn all() -> impl Iterator<Item = SendReason> {
+        REASONS.into_iter().map(|(reason, _)| reason)
+    }
+
     /// The name on the wire.
     pub fn id(self) -> &'static str {
         REASONS.iter().find(|(reason, _)| *reason == self).map_or("flush", |(_, id)| id)

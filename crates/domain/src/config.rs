@@ -96,7 +96,8 @@ pub enum ConfigProblem {
     Credentials,
     /// A number outside its range.
     OutOfRange,
-    /// A survey id other than nps, csat, ces or text.
+    /// A survey id that does not show today ([`SurveyKind::showable`]): unknown, or free
+    /// text, which has no widget yet.
     UnknownSurvey,
     /// A trigger that does not follow `delay:<n>s`.
     BadTrigger,
@@ -107,9 +108,10 @@ pub enum ConfigProblem {
 }
 
 impl ConfigProblem {
-    /// The rule, in words.
-    pub fn message(self) -> &'static str {
-        match self {
+    /// Appends the rule, in words, to `out`. The survey rule lists the ids that show today,
+    /// read from [`SurveyKind::shows`], so the message cannot drift from the rule it states.
+    pub fn write_rule(self, out: &mut String) {
+        out.push_str(match self {
             ConfigProblem::NotJson => "is not valid JSON",
             ConfigProblem::NotAnObject => "must be an object",
             ConfigProblem::Missing => "is required",
@@ -124,10 +126,16 @@ impl ConfigProblem {
             ConfigProblem::InsecureHttp => "must use https (http only for localhost / 127.0.0.1)",
             ConfigProblem::Credentials => "must not contain user:password@",
             ConfigProblem::OutOfRange => "is out of range",
-            ConfigProblem::UnknownSurvey => "must be one of nps, csat, ces, text",
+            ConfigProblem::UnknownSurvey => "must be one of",
             ConfigProblem::BadTrigger => "must look like delay:20s",
             ConfigProblem::TriggerWithoutSurvey => "needs a survey to show",
             ConfigProblem::UnknownConsent => "must be granted, pending or denied",
+        });
+        if self == ConfigProblem::UnknownSurvey {
+            for (i, kind) in SurveyKind::ALL.into_iter().filter(|kind| kind.shows()).enumerate() {
+                out.push_str(if i == 0 { " " } else { ", " });
+                out.push_str(kind.id());
+            }
         }
     }
 }
@@ -142,7 +150,7 @@ impl ConfigError {
     pub fn message(&self) -> String {
         let mut out = self.field.clone();
         out.push_str(": ");
-        out.push_str(self.problem.message());
+        self.problem.write_rule(&mut out);
         out
     }
 }
@@ -187,7 +195,7 @@ impl Config {
         let site_id = required("siteId")?;
         validate_site_id(&site_id).map_err(|problem| ConfigError::new("siteId", problem))?;
         let survey = string("survey")?
-            .map(|id| SurveyKind::from_id(&id).ok_or(ConfigError::new("survey", ConfigProblem::UnknownSurvey)))
+            .map(|id| SurveyKind::showable(&id).ok_or(ConfigError::new("survey", ConfigProblem::UnknownSurvey)))
             .transpose()?;
         let trigger = string("trigger")?
             .map(|text| Trigger::parse(&text).ok_or(ConfigError::new("trigger", ConfigProblem::BadTrigger)))
@@ -344,7 +352,9 @@ mod tests {
                 "siteId: may only contain letters, digits, '_' and '-'",
             ),
             (format!(r#"{{"endpoint":"https://a.b/","siteId":"{}"}}"#, "x".repeat(65)), "siteId: is too long"),
-            (with(r#""survey":"poll""#), "survey: must be one of nps, csat, ces, text"),
+            (with(r#""survey":"poll""#), "survey: must be one of nps, csat, ces"),
+            (with(r#""survey":"text","trigger":"delay:2s""#), "survey: must be one of nps, csat, ces"),
+            (with(r#""survey":"text""#), "survey: must be one of nps, csat, ces"),
             (with(r#""survey":"nps","trigger":"soon""#), "trigger: must look like delay:20s"),
             (with(r#""trigger":"delay:2s""#), "trigger: needs a survey to show"),
             (with(r#""maxBatchAgeMs":1.5"#), "maxBatchAgeMs: must be a whole number"),
@@ -355,6 +365,17 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(error_of(&text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_trigger_accepts_exactly_the_surveys_that_show() {
+        for kind in SurveyKind::ALL {
+            let parsed = Config::parse(&with(&(r#""trigger":"delay:2s","survey":""#.to_owned() + kind.id() + "\"")));
+            match parsed {
+                Ok(config) => assert!(kind.shows() && config.survey() == Some(kind), "{kind:?}"),
+                Err(error) => assert!(!kind.shows() && error.field == "survey", "{kind:?}: {error}"),
+            }
         }
     }
 

@@ -17,6 +17,9 @@ pub enum Consent {
 }
 
 impl Consent {
+    /// Every state, in the order the docs list them.
+    pub const ALL: [Consent; 3] = [Consent::Granted, Consent::Pending, Consent::Denied];
+
     /// The state for its id: `granted`, `pending` or `denied`.
     pub fn from_id(id: &str) -> Option<Consent> {
         match id {
@@ -75,6 +78,7 @@ mod tests {
 
     #[test]
     fn each_state_allows_what_the_policy_says() {
+        assert_eq!(Consent::ALL.map(Consent::id), ["granted", "pending", "denied"]);
         let rows = [
             (Consent::Granted, true, true, true),
             (Consent::Pending, false, true, false),

@@ -104,10 +104,16 @@ impl EventProblem {
     }
 }
 
+/// Whether `c` may not appear in an event name: a control character (C0, DEL, C1), invisible
+/// in a dashboard and able to break the lines of a log.
+pub fn forbidden_in_name(c: char) -> bool {
+    c.is_control()
+}
+
 /// Checks an event name. (`$` names are cxkit's own: the shell's `track()` refuses them, so
 /// the only ones that arrive are the answers the shell itself queues.)
 pub fn check_name(name: &str) -> Result<(), EventProblem> {
-    if name.is_empty() || name.chars().any(char::is_control) {
+    if name.is_empty() || name.chars().any(forbidden_in_name) {
         return Err(EventProblem::BadName);
     }
     if json::char_count(name) > MAX_NAME_CHARS {

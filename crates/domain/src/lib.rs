@@ -15,10 +15,15 @@
 pub mod batch;
 pub mod config;
 pub mod consent;
+/// Host only: it writes `npm/src/contract.ts`, and nothing in it ships in a wasm module.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod contract;
+pub mod error;
 pub mod event;
 pub mod id;
 pub mod json;
 pub mod queue;
 pub mod retry;
 pub mod score;
+pub mod status;
 pub mod survey;

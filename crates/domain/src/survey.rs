@@ -25,7 +25,10 @@ pub enum SurveyKind {
 }
 
 impl SurveyKind {
-    /// The kind for an id as used in config and `showSurvey`.
+    /// Every kind cxkit knows, in the order the docs list them.
+    pub const ALL: [SurveyKind; 4] = [SurveyKind::Nps, SurveyKind::Csat, SurveyKind::Ces, SurveyKind::Text];
+
+    /// The kind for an id, whether or not it [`shows`](SurveyKind::shows) today.
     pub fn from_id(id: &str) -> Option<SurveyKind> {
         match id {
             "nps" => Some(SurveyKind::Nps),
@@ -34,6 +37,20 @@ impl SurveyKind {
             "text" => Some(SurveyKind::Text),
             _ => None,
         }
+    }
+
+    /// Whether the survey module can show this kind today: it renders scales only, and free
+    /// text has no widget yet. The one rule for what config, triggers and `showSurvey` accept,
+    /// so a configured survey never silently fails to show; the shell's `SurveyId` type is
+    /// generated from it.
+    pub fn shows(self) -> bool {
+        self.scale().is_some()
+    }
+
+    /// The kind for an id that config, triggers and `showSurvey` accept: a known kind that
+    /// [`shows`](SurveyKind::shows) today.
+    pub fn showable(id: &str) -> Option<SurveyKind> {
+        SurveyKind::from_id(id).filter(|kind| kind.shows())
     }
 
     /// The id, as on the wire.
@@ -131,7 +148,7 @@ mod tests {
 
     #[test]
     fn ids_round_trip_and_scales_match_design() {
-        for kind in [SurveyKind::Nps, SurveyKind::Csat, SurveyKind::Ces, SurveyKind::Text] {
+        for kind in SurveyKind::ALL {
             assert_eq!(SurveyKind::from_id(kind.id()), Some(kind));
         }
         assert_eq!(SurveyKind::Nps.scale(), Some((0, 10)));
@@ -139,6 +156,15 @@ mod tests {
         assert_eq!(SurveyKind::Ces.scale(), Some((1, 7)));
         assert_eq!(SurveyKind::Text.scale(), None);
         assert_eq!(SurveyKind::from_id("NPS"), None);
+    }
+
+    #[test]
+    fn only_scales_show_until_free_text_has_a_widget() {
+        let shown: Vec<_> = SurveyKind::ALL.into_iter().filter(|kind| kind.shows()).map(SurveyKind::id).collect();
+        assert_eq!(shown, ["nps", "csat", "ces"]);
+        assert_eq!(SurveyKind::showable("csat"), Some(SurveyKind::Csat));
+        assert_eq!(SurveyKind::showable("text"), None, "known, but it would never show");
+        assert_eq!(SurveyKind::showable("poll"), None);
     }
 
     #[test]

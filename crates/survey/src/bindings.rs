@@ -45,13 +45,13 @@ pub struct Survey {
 
 #[wasm_bindgen]
 impl Survey {
-    /// Shows the built-in survey `id` (`nps`, `csat`, `ces`) and calls
+    /// Shows the built-in survey `id`, one that shows today (`SurveyKind::showable`), and calls
     /// `on_outcome(name, props, answered)` once, when it is answered or dismissed: the event
     /// name (`$response`, `$dismiss`), its properties as JSON, scored, for the shell to queue
     /// like any event, and whether it is an answer (for `cx.on("response")`).
     #[wasm_bindgen(constructor)]
     pub fn new(id: &str, on_outcome: OnOutcome) -> Result<Survey, JsValue> {
-        let kind = SurveyKind::from_id(id)
+        let kind = SurveyKind::showable(id)
             .ok_or_else(|| JsValue::from_str(&ConfigError::new("survey", ConfigProblem::UnknownSurvey).message()))?;
         let document = Global::document().ok_or_else(|| JsValue::from_str("cxkit needs a document"))?;
         let report = Box::new(move |outcome: Outcome| {

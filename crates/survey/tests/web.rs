@@ -123,11 +123,13 @@ fn escape_dismisses_without_an_answer() {
 }
 
 #[wasm_bindgen_test]
-fn an_unknown_survey_is_refused() {
+fn an_unknown_survey_and_free_text_are_refused() {
     let noop = Closure::<dyn FnMut(String, String, bool)>::new(|_: String, _: String, _: bool| {});
-    let error = Survey::new("poll", noop.as_ref().clone().unchecked_into()).err().unwrap();
-    assert_eq!(error.as_string().unwrap(), "survey: must be one of nps, csat, ces, text");
-    assert!(widget_root().is_none());
+    for id in ["poll", "text"] {
+        let error = Survey::new(id, noop.as_ref().clone().unchecked_into()).err().unwrap();
+        assert_eq!(error.as_string().unwrap(), "survey: must be one of nps, csat, ces", "{id}");
+        assert!(widget_root().is_none(), "{id}");
+    }
 }
 
 #[wasm_bindgen_test]
