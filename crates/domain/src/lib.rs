@@ -22,3 +22,4 @@ pub mod queue;
 pub mod retry;
 pub mod score;
 pub mod survey;
+pub mod time;
