@@ -174,6 +174,11 @@ fn fail<T>(path: &str, problem: &'static str) -> Result<T, BatchError> {
     Err(BatchError { path: path.into(), problem, event_index: None })
 }
 
+/// The members of a batch. Each must appear once: readers disagree on which of two copies
+/// counts (`JSON.parse` and serde_json take the last, [`Value::get`] the first), and the
+/// batch stored must be the batch any of them would read.
+const FIELDS: [&str; 9] = ["v", "site", "reason", "sent", "t", "streams", "names", "keys", "events"];
+
 /// The rule a time breaks when it, or the sum of `t` and the `dt`s up to it, leaves
 /// `0 ..= time::MAX_TIME_MS`.
 const TIME_OUT_OF_RANGE: &str = "time out of range";
@@ -189,8 +194,9 @@ const TIME_OUT_OF_RANGE: &str = "time out of range";
 pub fn decode(text: &str) -> Result<Batch, BatchError> {
     let root =
         json::parse(text).map_err(|e| BatchError { path: "$".into(), problem: e.kind.message(), event_index: None })?;
-    if !matches!(root, Value::Object(_)) {
-        return fail("$", "must be an object");
+    let Value::Object(members) = &root else { return fail("$", "must be an object") };
+    if let Some(field) = FIELDS.iter().find(|&&field| members.iter().filter(|(key, _)| key == field).count() > 1) {
+        return fail(field, "must appear once");
     }
     if root.get("v").and_then(Value::as_i64) != Some(VERSION) {
         return fail("v", "must be 1");
@@ -425,6 +431,8 @@ mod tests {
             (&good.replace("\"names\":[\"a\"]", "\"names\":[\"\"]"), "names[0]"),
             (&good.replace("[[\"k\"]]", "[[1]]"), "keys[0]"),
             (&good.replace("[\"Q2", "[7,\"Q2"), "streams[0]"),
+            (&good.replace("\"names\"", "\"names\":[\"b\"],\"names\""), "names"),
+            (&good.replace("\"t\":1", "\"t\":1,\"t\":8640000000000001"), "t"),
             (&good.replace("[0,0,0,0,0,1]", "[1,0,0,0,0,1]"), "events[0].stream"),
             (&good.replace("[0,0,0,0,0,1]", "[0,0,0,0,0]"), "events[0]"),
             (&good.replace("[0,0,0,0,0,1]", "[0,-1,0,0,0,1]"), "events[0].seq"),
