@@ -514,4 +514,17 @@ mod tests {
         let error = decode(&with_numbers("1", "0", &events)).unwrap_err();
         assert_eq!((error.path.as_str(), error.event_index), ("events[8].dt", Some(8)));
     }
+
+    #[test]
+    fn the_schema_states_the_ranges_decode_applies() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../../schema/batch.schema.json")).unwrap();
+        let range = |node: &serde_json::Value| (node["minimum"].clone(), node["maximum"].clone());
+        let time = (serde_json::json!(0), serde_json::json!(time::MAX_TIME_MS));
+        assert_eq!(range(&schema["properties"]["sent"]), time);
+        assert_eq!(range(&schema["properties"]["t"]), time);
+        let parts = &schema["properties"]["events"]["items"]["items"];
+        assert_eq!(range(&parts[1]), (serde_json::json!(0), serde_json::json!(MAX_SEQ)));
+        assert_eq!(range(&parts[2]), (serde_json::json!(-time::MAX_TIME_MS), serde_json::json!(time::MAX_TIME_MS)));
+    }
 }
