@@ -82,7 +82,7 @@ fn model(t: &str, events: &[(String, String)]) -> Verdict {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn decode_gives_back_what_encode_wrote(
@@ -97,7 +97,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(1024))]
 
     #[test]
     fn hostile_numbers_are_refused_where_they_leave_their_range(

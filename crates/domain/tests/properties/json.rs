@@ -70,7 +70,7 @@ fn intended(text: &str, ours: &Value, theirs: &serde_json::Error) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
     fn reads_what_serde_json_reads(doc in document()) {
@@ -108,7 +108,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1024))]
+    #![proptest_config(ProptestConfig::with_cases(4096))]
 
     #[test]
     fn broken_texts_get_the_same_verdict(doc in document(), changes in mutations()) {
@@ -123,7 +123,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(128))]
 
     /// Intended difference: the reader refuses nesting deeper than `MAX_PARSE_DEPTH` (64),
     /// serde_json from 128 on; between them the oracle accepts what we refuse.
