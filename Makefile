@@ -54,6 +54,7 @@ test: build
 test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
 	@start=$$(date +%s)
 	cargo fmt --all --check
+	rustfmt --edition 2021 --check fuzz/fuzz_targets/*.rs
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) $(WASM_CRATES) --all-targets -- -D warnings
 	@echo "test-lint: $$(( $$(date +%s) - start )) s"
