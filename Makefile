@@ -25,13 +25,14 @@ WASM_RUSTFLAGS = target.$(WASM_TARGET).rustflags = [$(foreach map,$(WASM_REMAP),
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build gen test test-contract test-lint test-types test-size test-shipped test-host test-browser test-e2e demo bench clean
+.PHONY: help setup build gen test test-contract test-lint test-types test-size test-shipped test-host test-browser test-e2e demo bench fuzz clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
 	@echo "make test   build and run every test (host, headless Chromium, end to end)"
 	@echo "make bench  size and runtime benchmark, writes bench/results.md"
 	@echo "make gen    rewrite npm/src/contract.ts from the Rust that owns each item"
+	@echo "make fuzz   fuzz the collector's batch decoder for FUZZ_SECONDS (60) on nightly"
 
 setup: ## Installs what is missing; skips what is there.
 	@start=$$(date +%s)
@@ -80,6 +81,7 @@ test-contract: ## $(CONTRACT) is what the Rust says: generated again into a temp
 test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
 	@start=$$(date +%s)
 	cargo fmt --all --check
+	rustfmt --edition 2021 --check fuzz/fuzz_targets/*.rs
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target $(WASM_TARGET) $(WASM_CRATES) --all-targets -- -D warnings
 	@echo "test-lint: $$(( $$(date +%s) - start )) s"
@@ -120,6 +122,22 @@ bench: build
 	@start=$$(date +%s)
 	node bench/run.mjs
 	@echo "bench: $$(( $$(date +%s) - start )) s"
+
+# The fuzzer's own corpus grows here, kept between runs; fuzz/corpus holds the committed seeds.
+# No sanitizer: the domain crate forbids unsafe code, so the fuzzer hunts panics (overflow
+# checks are on) and broken invariants, faster than under ASan.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGET := batch_decode
+FUZZ_CORPUS := target/fuzz-corpus/$(FUZZ_TARGET)
+
+fuzz: ## Not part of `make test`. A crash lands in fuzz/artifacts/ and fails the run.
+	@start=$$(date +%s)
+	@rustup toolchain list | grep -q '^nightly' || { echo "make fuzz needs the nightly toolchain (rustup)"; exit 1; }
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+	@mkdir -p $(FUZZ_CORPUS)
+	cargo +nightly fuzz run --sanitizer none $(FUZZ_TARGET) $(CURDIR)/$(FUZZ_CORPUS) $(CURDIR)/fuzz/corpus/$(FUZZ_TARGET) -- \
+	  -max_total_time=$(FUZZ_SECONDS) -dict=$(CURDIR)/fuzz/$(FUZZ_TARGET).dict -print_final_stats=1
+	@echo "fuzz: $$(( $$(date +%s) - start )) s, corpus $$(ls $(FUZZ_CORPUS) | wc -l) inputs in $(FUZZ_CORPUS)"
 
 clean:
 	rm -rf npm/pkg npm/dist target/demo.sqlite*

@@ -284,6 +284,7 @@ fn content_type(extension: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tower::ServiceExt;
 
     fn gzipped(text: &str) -> Vec<u8> {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -318,5 +319,46 @@ mod tests {
         assert_eq!(inside(root, "../etc/passwd"), None);
         assert_eq!(inside(root, "a/../../x"), None);
         assert_eq!(inside(root, "/etc/passwd"), None);
+    }
+
+    /// The batch of the issue: 1,200 events with distinct seqs, each `dt` ms after the one before.
+    fn run_of_deltas(dt: u64) -> String {
+        let events: Vec<String> = (0..1_200).map(|seq| format!("[0,{seq},{dt},0,0]")).collect();
+        let head = r#"{"v":1,"site":"shop","reason":"flush","sent":1732350000500,"t":1732350000123"#;
+        format!(
+            r#"{head},"streams":["Q2hlY2tvdXRTdGFydGVkIQ"],"names":["a"],"keys":[[]],"events":[{}]}}"#,
+            events.join(",")
+        )
+    }
+
+    /// Posts `body` to the real router over `app`; the status and the JSON answer.
+    async fn post(app: &Arc<App>, body: String) -> (StatusCode, serde_json::Value) {
+        let request = Request::post("/v1/batch")
+            .header(header::CONTENT_TYPE, "text/plain;charset=UTF-8")
+            .body(Body::from(body))
+            .unwrap();
+        let response = router(Arc::clone(app)).oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_hostile_run_of_deltas_is_a_400_naming_the_path_and_nothing_is_stored() {
+        let store = Mutex::new(Store::in_memory().unwrap());
+        let app = Arc::new(App { store, www: None, dist: None, control: None });
+        let stored = |app: &Arc<App>| {
+            let stats = app.store.lock().unwrap().stats("shop").unwrap();
+            (stats.events, stats.requests)
+        };
+        // 2⁵³ − 1 ms each: their sum, 1.08·10¹⁹, overflows an i64.
+        let (status, answer) = post(&app, run_of_deltas((1 << 53) - 1)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(answer, json!({ "error": "events[0].dt: time out of range", "index": 0 }));
+        assert_eq!(stored(&app), (0, 0), "nothing of a refused batch is stored");
+        // The same batch with a sane step is stored whole: the check above can see rows.
+        let (status, answer) = post(&app, run_of_deltas(1)).await;
+        assert_eq!((status, answer), (StatusCode::OK, json!({ "stored": 1_200, "redelivered": 0 })));
+        assert_eq!(stored(&app), (1_200, 1));
     }
 }

@@ -234,6 +234,10 @@ describe("schema", () => {
       { ...good, events: [] },
       { ...good, events: [[0, 0, 0]] },
       { ...good, events: [[0, -1, 0, 0, 0]] },
+      { ...good, events: [[0, 2 ** 53, 0, 0, 0, 1]] },
+      { ...good, events: [[0, 0, 8640000000000001, 0, 0, 1]] },
+      { ...good, t: 8640000000000001 },
+      { ...good, sent: -1 },
       { ...good, extra: true },
     ];
     for (const batch of bad) assert.equal(validateBatch(batch), false, JSON.stringify(batch));

@@ -9,6 +9,7 @@
 //! under the same limits.
 
 use super::json::{self, Measure, Reader, Value};
+use super::time;
 
 /// Most properties on one event.
 pub const MAX_PROPS: usize = 50;
@@ -83,7 +84,7 @@ pub enum EventProblem {
     StringTooLong,
     /// Encoded larger than [`MAX_EVENT_BYTES`].
     TooLarge,
-    /// A time that is not a non-negative whole number of ms.
+    /// A time that is not a whole number of ms within [`time::is_event_time`]'s range.
     BadTime,
 }
 
@@ -284,7 +285,7 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
         return Ok(Err(EventProblem::Malformed));
     }
     let time = reader.raw_value()?.0;
-    let time_ms = json::parse_integer(time).filter(|t| *t >= 0);
+    let time_ms = json::parse_integer(time).filter(|&t| time::is_event_time(t));
     problem = problem.or(time_ms.is_none().then_some(EventProblem::BadTime));
     if reader.more(b']')? {
         loop {

@@ -8,6 +8,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// Length of an encoded stream id.
 pub const STREAM_ID_LEN: usize = 22;
 
+/// The largest `seq`: 2⁵³ − 1, JavaScript's `Number.MAX_SAFE_INTEGER`. The shell counts a
+/// stream's events with a JS number, exact up to there and no further: a larger seq cannot
+/// come from a shell, and would not name one event.
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
+
 /// Encodes 16 random bytes as an unpadded base64url stream id.
 pub fn stream_id(random: [u8; 16]) -> String {
     let mut bits: u128 = u128::from_be_bytes(random);

@@ -3,7 +3,17 @@
 //! Why hand-written: serde_json with its float formatting costs ~20 KiB gzip in the browser
 //! (decisions.md, "Size"). Numbers are kept as their validated source text ([`Value::Number`]),
 //! so neither the reader nor the writer ever parses or prints a float: JavaScript prints the
-//! numbers, we copy them. Host tests check this module against serde_json as an oracle.
+//! numbers, we copy them. Host tests check this module against serde_json as an oracle
+//! (`tests/properties`: generated documents, broken ones, round trips).
+//!
+//! The reader means to accept exactly what serde_json accepts, with the same values, but for
+//! three differences, each on purpose:
+//! - nesting deeper than [`MAX_PARSE_DEPTH`] (64) is refused; serde_json allows up to 127;
+//! - a lone surrogate escape (`"\ud800"`) reads as U+FFFD; serde_json refuses the text.
+//!   `JSON.stringify` writes one for a lone UTF-16 unit of a page's string, and one such
+//!   character must not cost a whole buffer;
+//! - a number beyond f64's range (`1e400`) is kept, as text like every number; serde_json
+//!   refuses it. The grammar allows it and nothing here reads it as a float.
 
 /// Deepest nesting the reader accepts: a guard against hostile input exhausting the stack.
 /// Event properties have their own, tighter limit (`event::MAX_DEPTH`).

@@ -27,3 +27,4 @@ pub mod retry;
 pub mod score;
 pub mod status;
 pub mod survey;
+pub mod time;
