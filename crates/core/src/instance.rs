@@ -119,7 +119,9 @@ impl Instance {
     /// a rule are counted as rejected. Returns whether a full batch waits.
     pub fn take(&self, chunk: &str, stream: &str, first_seq: u64) -> bool {
         let shared = &self.shared;
-        let Some((events, rejected)) = event::read_buffer(chunk).ok().filter(|_| id::is_stream_id(stream)) else {
+        let Some(event::Read { events, rejected, .. }) =
+            event::read_buffer(chunk).ok().filter(|_| id::is_stream_id(stream))
+        else {
             shared.rejected.set(shared.rejected.get() + 1);
             return false;
         };
@@ -186,7 +188,7 @@ impl Instance {
             text.push_str(",\"s\":\"text\",\"b\":true,\"o\":{\"n\":null}},1700000000000]");
         }
         text.push(']');
-        let Ok((events, _)) = event::read_buffer(&text) else { return };
+        let Ok(event::Read { events, .. }) = event::read_buffer(&text) else { return };
         let stream = self.shared.own_stream();
         let mut queue = Queue::new();
         for (index, event) in events {

@@ -15,6 +15,7 @@
 pub mod batch;
 pub mod config;
 pub mod consent;
+pub mod delivery;
 pub mod event;
 pub mod id;
 pub mod json;
