@@ -11,12 +11,12 @@
  * (`import()` for npm, a verified module script for the tag). Once a trigger is armed, it is
  * fetched at idle, so the dialog does not wait on the network when the trigger fires.
  */
-import initWasm, { Core } from "../pkg/core/cxkit.js";
+import initWasm, { Core, Reason } from "../pkg/core/cxkit.js";
 import { checkEvent } from "./check.js";
 import type { Survey, SurveyModule } from "./cxkit-survey.js";
 import { Delivery, type SendOutcome } from "./delivery.js";
 import { LoadError, loadVerified } from "./integrity.js";
-import { Store } from "./store.js";
+import { LocalStore } from "./store.js";
 import {
   CxError,
   type ConsentState,
@@ -107,7 +107,6 @@ export class Cx {
   #surveyModule: Promise<SurveyModule | undefined> | undefined;
   /** The survey on screen, if any. */
   #survey: Survey | undefined;
-  #store: Store | undefined;
   #delivery: Delivery | undefined;
   #stopped: ErrorInfo | undefined;
 
@@ -127,7 +126,7 @@ export class Cx {
     try {
       await loadWasm(wasmUrl);
       checkHeaders(this.#options.headers);
-      this.#core = new Core(JSON.stringify(this.#options), (id: SurveyId) => void this.#show(id), browserOptOut());
+      this.#core = new Core(JSON.stringify(this.#options), (id: SurveyId) => void this.#show(id), browserOptOut(), new LocalStore());
     } catch (thrown) {
       const error = thrown instanceof LoadError ? { code: "not_running" as const, field: "", message: thrown.message } : fromCore("config", thrown);
       this.#stopped = error;
@@ -137,15 +136,17 @@ export class Cx {
       return { ok: false, error };
     }
     const core = this.#core;
-    const store = new Store(core, this.#options.siteId);
-    this.#store = store;
-    this.#delivery = new Delivery(core, store, this.#options, this.#buffer);
+    this.#delivery = new Delivery(core, this.#options, this.#buffer);
     for (const call of this.#waiting.splice(0)) call(core);
     // Storage work (adoption, the first chunk) goes in the next task: a page's first
     // localStorage access can take milliseconds, and must not delay ready.
     setTimeout(() => {
       if (this.#stopped) return;
-      this.#consented(core.consent());
+      // The consent the core started with takes effect on storage too: denied (GPC, DNT)
+      // removes every key of the site, whichever page load wrote it.
+      const consent = core.consent();
+      core.setConsent(consent);
+      this.#consented(consent);
       this.#delivery?.intake();
     }, 0);
     whenIdle(() => {
@@ -168,19 +169,11 @@ export class Cx {
     return { ok: false, error };
   }
 
-  /** Acts on the consent for storage: granted takes in what page loads that are gone left
-   * behind; denied removes every stored key of the site. */
+  /** Acts on the consent: granted takes in what page loads that are gone left behind (the
+   * core removed every stored key of the site when it was denied). */
   #consented(consent: string): void {
-    const store = this.#store;
-    if (!store) return;
-    if (consent === "denied") {
-      this.#buffer.length = 0;
-      store.wipe();
-    }
-    if (consent !== "granted") return;
-    void store.adopt().then((adopted) => {
-      if (adopted > 0) void this.#delivery?.send("load");
-    });
+    if (consent === "denied") this.#buffer.length = 0;
+    if (consent === "granted") void this.#delivery?.adopt();
   }
 
   /** Runs `call` now, or once the core is up; refuses it when stopped or too many wait. */
@@ -237,7 +230,7 @@ export class Cx {
     const response = JSON.parse(props) as SurveyResponse;
     this.#buffer.push([name, response, Date.now()]);
     this.#delivery?.intake();
-    void this.#delivery?.send("flush");
+    void this.#delivery?.send(Reason.Flush);
     if (!answered) return;
     for (const listener of this.#listeners) {
       try {
@@ -293,7 +286,7 @@ export class Cx {
       this.#consented(state);
       if (state === "granted") {
         this.#delivery?.intake();
-        void this.#delivery?.send("flush");
+        void this.#delivery?.send(Reason.Flush);
       }
     });
   }
@@ -321,15 +314,19 @@ export class Cx {
       const message = consent === "pending" ? "consent: pending, so events are held until it is granted" : "consent: denied, so nothing is sent";
       return { ok: false, error: { code: "consent", field: "", message } };
     }
-    return fromSend(await delivery.send("flush"));
+    return fromSend(await delivery.send(Reason.Flush));
   }
 
   /** Queue counts. */
   status(): Status {
-    const queue: Omit<Status, "buffered" | "stored" | "unstored"> = this.#core
-      ? (JSON.parse(this.#core.status()) as Omit<Status, "buffered" | "stored" | "unstored">)
-      : { consent: this.#options.consent ?? "granted", queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0 };
-    return { buffered: this.#buffer.length, ...queue, ...(this.#store?.counts ?? { stored: 0, unstored: 0 }) };
+    const buffered = this.#buffer.length;
+    if (!this.#core) {
+      return { consent: this.#options.consent ?? "granted", buffered, queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0, stored: 0, unstored: 0 };
+    }
+    const s = this.#core.status();
+    const status: Status = { consent: s.consent as ConsentState, buffered, queued: s.queued, inFlight: s.inFlight, rejected: s.rejected, dropped: s.dropped, evicted: s.evicted, failures: s.failures, stored: s.stored, unstored: s.unstored };
+    s.free();
+    return status;
   }
 
   /** Sends what is left, then removes every listener, timer and element cxkit added. */
