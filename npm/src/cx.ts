@@ -323,10 +323,7 @@ export class Cx {
     if (!this.#core) {
       return { consent: this.#options.consent ?? "granted", buffered, queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0, stored: 0, unstored: 0 };
     }
-    const s = this.#core.status();
-    const status: Status = { consent: s.consent as ConsentState, buffered, queued: s.queued, inFlight: s.inFlight, rejected: s.rejected, dropped: s.dropped, evicted: s.evicted, failures: s.failures, stored: s.stored, unstored: s.unstored };
-    s.free();
-    return status;
+    return { consent: this.#core.consent() as ConsentState, buffered, ...this.#core.status() };
   }
 
   /** Sends what is left, then removes every listener, timer and element cxkit added. */

@@ -11,7 +11,7 @@
  * - Each task's new events go to the core (which stores them) before anything else happens to
  *   them (`intake`), and synchronously at hide.
  */
-import { type Core, Reason, type Step } from "../pkg/core/cxkit.js";
+import { type Core, Input, Reason, type Step } from "../pkg/core/cxkit.js";
 import { withLock } from "./store.js";
 import type { Batch } from "./types.js";
 
@@ -119,8 +119,8 @@ export class Delivery {
     }
     if (event.type === "pagehide") this.#release();
   };
-  readonly #onShow = (): void => void this.#apply(this.#core.resume(performance.now(), Date.now()));
-  readonly #onOnline = (): void => void this.#apply(this.#core.online());
+  readonly #onShow = (): void => this.#input(Input.PageShow);
+  readonly #onOnline = (): void => this.#input(Input.Online);
 
   constructor(core: Core, target: Target, buffer: unknown[][]) {
     this.#core = core;
@@ -134,18 +134,23 @@ export class Delivery {
 
   /** Acts on a step: the send timer, lease renewal, a round to start. Returns the step. */
   #apply(step: Step, startRound = true): Step {
-    if (step.disarm || step.timer !== undefined) {
+    if (step.disarm === true || step.timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
     }
     const { timer, timerReason, renew, send } = step;
-    if (timer !== undefined && !this.#stopped) this.#timer = setTimeout(() => void this.send(timerReason), timer);
+    if (timer !== undefined && timerReason !== undefined && !this.#stopped) this.#timer = setTimeout(() => void this.send(timerReason), timer);
     if (renew !== undefined && !this.#stopped) {
       clearTimeout(this.#renewal);
-      this.#renewal = setTimeout(() => void this.#apply(this.#core.renew(performance.now(), Date.now())), renew);
+      this.#renewal = setTimeout(() => this.#input(Input.Renew), renew);
     }
     if (send !== undefined && startRound) void this.send(send);
     return step;
+  }
+
+  /** Reports what happened in the page to the core, and acts on its step. */
+  #input(input: Input): void {
+    this.#apply(this.#core.input(input, performance.now(), Date.now()));
   }
 
   /**
@@ -175,7 +180,7 @@ export class Delivery {
 
   /** Takes in what page loads that are gone left stored, under the core's Web Lock. */
   adopt(): Promise<void> {
-    return withLock(this.#core.adoptLock(), () => void this.#apply(this.#core.adopt(performance.now(), Date.now())));
+    return withLock(this.#core.adoptLock(), () => this.#input(Input.Adopt));
   }
 
   /** Sends everything due, after any round under way. Never rejects. */
@@ -189,15 +194,15 @@ export class Delivery {
     let step = this.#apply(this.#core.round(reason, this.#chunk(), performance.now(), Date.now()), false);
     let sent = 0;
     for (;;) {
-      sent += step.acknowledged;
-      const { body, keepalive, failed } = step;
-      step.free();
+      const { body, keepalive = false, failed } = step;
       if (failed !== undefined) return { ok: false, status: failed };
       if (body === undefined) return { ok: true, sent };
       const edited = this.#edit(body);
       const answer = edited === null ? DROPPED : await post(this.#target, edited, keepalive);
       const random = (Math.random() * 2 ** 32) >>> 0;
       step = this.#apply(this.#core.settle(answer.status, answer.retryAfterMs, random, performance.now(), Date.now()), false);
+      // A batch the site dropped is done with, but not sent.
+      if (edited !== null) sent += step.acknowledged ?? 0;
     }
   }
 
@@ -220,7 +225,7 @@ export class Delivery {
   #release(): void {
     clearTimeout(this.#renewal);
     this.#renewal = undefined;
-    this.#apply(this.#core.release());
+    this.#input(Input.PageHide);
   }
 
   /** Stops listening and sends what is left with keepalive, so it outlives the page; what

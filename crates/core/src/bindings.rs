@@ -1,9 +1,10 @@
 //! The core module's `#[wasm_bindgen]` surface, and nothing else: one class, `Core`, that the npm wrapper
 //! (`npm/src/cx.ts`, `npm/src/delivery.ts`, `npm/src/store.ts`) drives, and the typed values
-//! it hands back: a [`Step`] of delivery, the [`Status`] counts, the [`Reason`] of a send. Crossed
+//! it hands back: a `Step` of delivery, the `Counts` of `cx.status()`, the [`Reason`] of a send. Crossed
 //! per task, per send or per cold call, never per event, and never asynchronously.
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use cxkit_domain::batch::SendReason;
 use cxkit_domain::delivery::deadline::Timer;
@@ -66,89 +67,130 @@ impl From<SendReason> for Reason {
     }
 }
 
-/// What the shell is to do after a call: post a body, start a round, set or clear the send
-/// timer, renew the leases later; and how the round went. The storage calls were made already.
+/// What happened in the page, besides a chunk, a round and an answer.
 #[wasm_bindgen]
-pub struct Step {
-    /// Post this batch body now, then report the answer with `settle`.
-    #[wasm_bindgen(readonly, getter_with_clone)]
-    pub body: Option<String>,
-    /// Post it with `keepalive`, as plain text (the page may be leaving); else gzip it.
-    #[wasm_bindgen(readonly)]
-    pub keepalive: bool,
-    /// Start a send round now, for this reason.
-    #[wasm_bindgen(readonly)]
-    pub send: Option<Reason>,
-    /// Clear the send timer and set it to start a round for `timerReason` in this many ms.
-    #[wasm_bindgen(readonly)]
-    pub timer: Option<f64>,
-    /// The reason of the round the timer starts.
-    #[wasm_bindgen(readonly, js_name = timerReason)]
-    pub timer_reason: Reason,
-    /// Clear the send timer.
-    #[wasm_bindgen(readonly)]
-    pub disarm: bool,
-    /// Call `renew` in this many ms: leases are held.
-    #[wasm_bindgen(readonly)]
-    pub renew: Option<u32>,
-    /// Events the answer acknowledged.
-    #[wasm_bindgen(readonly)]
-    pub acknowledged: u32,
-    /// The round ended without sending everything due, because of this status (0: no answer).
-    #[wasm_bindgen(readonly)]
-    pub failed: Option<u16>,
+#[derive(Clone, Copy)]
+pub enum Input {
+    /// The browser is back online: a round goes if the wait was for the network.
+    Online,
+    /// The adoption Web Lock is held: take in what page loads that are gone left stored.
+    Adopt,
+    /// The lease renewal timer fired.
+    Renew,
+    /// `pagehide`: the leases go, so the next page load may adopt what is left.
+    PageHide,
+    /// `pageshow` (back from the back/forward cache): the leases again.
+    PageShow,
 }
 
-impl From<delivery::Step> for Step {
-    fn from(step: delivery::Step) -> Step {
-        let (timer, timer_reason) = match step.timer {
-            Timer::Arm { ms, reason } => (Some(ms), reason.into()),
-            Timer::Keep | Timer::Disarm => (None, Reason::Retry),
-        };
-        Step {
-            body: step.body,
-            keepalive: step.keepalive,
-            send: step.send.map(Reason::from),
-            timer,
-            timer_reason,
-            disarm: step.timer == Timer::Disarm,
-            renew: step.writes.renew.then_some(RENEW_MS),
-            acknowledged: step.acknowledged as u32,
-            failed: step.failed,
-        }
+#[wasm_bindgen]
+extern "C" {
+    /// What a call hands back: a plain object, typed by the interfaces below. Plain fields
+    /// rather than a class with a getter per field: measured, the getters cost the module
+    /// more than the whole persisted-queue policy.
+    #[wasm_bindgen(typescript_type = "Step")]
+    pub type JsStep;
+
+    /// `cx.status()`'s counts, as a plain object.
+    #[wasm_bindgen(typescript_type = "Counts")]
+    pub type JsCounts;
+
+    /// `Reflect.set`, to fill those objects; it cannot throw on a plain object.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn set_field(target: &js_sys::Object, key: &str, value: &JsValue) -> bool;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const STEP: &str = r#"
+/** What the shell is to do after a call; the storage calls were made already. */
+export interface Step {
+  /** Post this batch body now, then report the answer with `settle`. */
+  body?: string;
+  /** Post it with `keepalive`, as plain text (the page may be leaving); else gzip it. */
+  keepalive?: boolean;
+  /** Start a send round now, for this reason. */
+  send?: Reason;
+  /** Clear the send timer and set it to start a round for `timerReason` in this many ms. */
+  timer?: number;
+  /** The reason of the round the timer starts. */
+  timerReason?: Reason;
+  /** Clear the send timer. */
+  disarm?: boolean;
+  /** Report `Input.Renew` in this many ms: leases are held. */
+  renew?: number;
+  /** Events the answer acknowledged. */
+  acknowledged?: number;
+  /** The round ended without sending everything due, because of this status (0: no answer). */
+  failed?: number;
+}
+
+/** The counts of `cx.status()` the core keeps (the consent is `Core.consent()`). */
+export interface Counts {
+  /** In the queue, waiting for a send. */
+  queued: number;
+  /** In the send under way. */
+  inFlight: number;
+  /** Refused at intake. */
+  rejected: number;
+  /** Refused by the collector alone while the rest of their batch was accepted. */
+  dropped: number;
+  /** Evicted by the memory caps. */
+  evicted: number;
+  /** Failed sends in a row. */
+  failures: number;
+  /** Stored in localStorage. */
+  stored: number;
+  /** Left in memory only by the stored cap. */
+  unstored: number;
+}"#;
+
+/// A plain JS object, filled field by field.
+struct Fields(js_sys::Object);
+
+impl Fields {
+    fn new() -> Fields {
+        Fields(js_sys::Object::new())
+    }
+
+    fn set(&self, key: &str, value: JsValue) {
+        set_field(&self.0, key, &value);
+    }
+
+    fn done<T: JsCast>(self) -> T {
+        self.0.unchecked_into()
     }
 }
 
-/// The counts of `cx.status()` the core keeps.
-#[wasm_bindgen]
-pub struct Status {
-    /// The visitor's consent: `granted`, `pending` or `denied`.
-    #[wasm_bindgen(readonly, getter_with_clone)]
-    pub consent: String,
-    /// In the queue, waiting for a send.
-    #[wasm_bindgen(readonly)]
-    pub queued: u32,
-    /// In the send under way.
-    #[wasm_bindgen(readonly, js_name = inFlight)]
-    pub in_flight: u32,
-    /// Refused at intake.
-    #[wasm_bindgen(readonly)]
-    pub rejected: u32,
-    /// Refused by the collector alone while the rest of their batch was accepted.
-    #[wasm_bindgen(readonly)]
-    pub dropped: u32,
-    /// Evicted by the memory caps.
-    #[wasm_bindgen(readonly)]
-    pub evicted: u32,
-    /// Failed sends in a row.
-    #[wasm_bindgen(readonly)]
-    pub failures: u32,
-    /// Stored in localStorage.
-    #[wasm_bindgen(readonly)]
-    pub stored: u32,
-    /// Left in memory only by the stored cap.
-    #[wasm_bindgen(readonly)]
-    pub unstored: u32,
+/// A step as the shell reads it: only the fields that say something are set.
+fn step(step: delivery::Step) -> JsStep {
+    let fields = Fields::new();
+    if let Some(body) = step.body {
+        fields.set("body", JsValue::from(body));
+    }
+    if step.keepalive {
+        fields.set("keepalive", JsValue::TRUE);
+    }
+    if let Some(send) = step.send {
+        fields.set("send", JsValue::from(Reason::from(send) as u32));
+    }
+    match step.timer {
+        Timer::Arm { ms, reason } => {
+            fields.set("timer", JsValue::from(ms));
+            fields.set("timerReason", JsValue::from(Reason::from(reason) as u32));
+        }
+        Timer::Disarm => fields.set("disarm", JsValue::TRUE),
+        Timer::Keep => {}
+    }
+    if step.writes.renew {
+        fields.set("renew", JsValue::from(RENEW_MS));
+    }
+    if step.acknowledged > 0 {
+        fields.set("acknowledged", JsValue::from(step.acknowledged as u32));
+    }
+    if let Some(status) = step.failed {
+        fields.set("failed", JsValue::from(status));
+    }
+    fields.done()
 }
 
 /// `now` from the shell: `performance.now()` and `Date.now()`.
@@ -187,54 +229,42 @@ impl Core {
     /// Takes a chunk of the `track()` buffer — the JSON text of `[[name, props, time], …]` —
     /// into the queue, numbered after the chunks before it, and stores what was accepted of it.
     /// `mono` is `performance.now()`, `wall` `Date.now()`.
-    pub fn take(&self, chunk: &str, mono: f64, wall: f64) -> Step {
-        self.instance.take(chunk, now(mono, wall)).into()
+    pub fn take(&self, chunk: &str, mono: f64, wall: f64) -> JsStep {
+        step(self.instance.take(chunk, now(mono, wall)))
     }
 
     /// Starts a send round for `reason`, after taking `chunk` (the rest of the buffer, if any)
     /// in: the step posts its first batch, or says why nothing goes.
-    pub fn round(&self, reason: Reason, chunk: Option<String>, mono: f64, wall: f64) -> Step {
-        self.instance.round(reason.into(), chunk, now(mono, wall)).into()
+    pub fn round(&self, reason: Reason, chunk: Option<String>, mono: f64, wall: f64) -> JsStep {
+        step(self.instance.round(reason.into(), chunk, now(mono, wall)))
     }
 
     /// Reports the answer to the post under way: HTTP status (0: no answer), the wait its
     /// `Retry-After` asked for in ms (`undefined`: absent or unreadable), and a random `u32`
     /// for the jitter. The step posts the round's next batch, or ends it.
-    pub fn settle(&self, status: u16, retry_after_ms: Option<f64>, random: u32, mono: f64, wall: f64) -> Step {
+    pub fn settle(&self, status: u16, retry_after_ms: Option<f64>, random: u32, mono: f64, wall: f64) -> JsStep {
         let asked = retry_after_ms.filter(|ms| *ms >= 0.0).map(|ms| ms as u64);
-        self.instance.settle(status, asked, random, now(mono, wall)).into()
+        step(self.instance.settle(status, asked, random, now(mono, wall)))
     }
 
-    /// The browser is back online: the step starts a round if the wait was for the network.
-    pub fn online(&self) -> Step {
-        self.instance.online().into()
+    /// Something happened in the page (see [`Input`]), at `mono` (`performance.now()`) and
+    /// `wall` (`Date.now()`).
+    pub fn input(&self, input: Input, mono: f64, wall: f64) -> JsStep {
+        let now = now(mono, wall);
+        let instance = &self.instance;
+        step(match input {
+            Input::Online => instance.online(),
+            Input::Adopt => instance.adopt(now),
+            Input::Renew => instance.renew(now),
+            Input::PageHide => instance.release(),
+            Input::PageShow => instance.resume(now),
+        })
     }
 
-    /// Takes in the stored chunks of page loads that are gone (run under the Web Lock named
-    /// by `adoptLock`); the step starts a round when there were any.
-    pub fn adopt(&self, mono: f64, wall: f64) -> Step {
-        self.instance.adopt(now(mono, wall)).into()
-    }
-
-    /// The name of the Web Lock adoption runs under.
+    /// The name of the Web Lock [`Input::Adopt`] runs under.
     #[wasm_bindgen(js_name = adoptLock)]
     pub fn adopt_lock(&self) -> String {
         self.instance.adopt_lock()
-    }
-
-    /// The lease renewal timer fired.
-    pub fn renew(&self, mono: f64, wall: f64) -> Step {
-        self.instance.renew(now(mono, wall)).into()
-    }
-
-    /// `pagehide`: the leases go, so the next page load may adopt what is left.
-    pub fn release(&self) -> Step {
-        self.instance.release().into()
-    }
-
-    /// `pageshow` (back from the back/forward cache): the leases again.
-    pub fn resume(&self, mono: f64, wall: f64) -> Step {
-        self.instance.resume(now(mono, wall)).into()
     }
 
     /// The visitor's consent now: `granted`, `pending` or `denied`.
@@ -268,19 +298,22 @@ impl Core {
     }
 
     /// The counts of the queue and of what is stored.
-    pub fn status(&self) -> Status {
+    pub fn status(&self) -> JsCounts {
         let status = self.instance.status();
-        Status {
-            consent: status.consent.id().into(),
-            queued: status.queued as u32,
-            in_flight: status.in_flight as u32,
-            rejected: status.rejected,
-            dropped: status.dropped as u32,
-            evicted: status.evicted as u32,
-            failures: status.failures,
-            stored: status.stored as u32,
-            unstored: status.unstored as u32,
+        let fields = Fields::new();
+        for (key, n) in [
+            ("queued", status.queued as u64),
+            ("inFlight", status.in_flight as u64),
+            ("rejected", u64::from(status.rejected)),
+            ("dropped", status.dropped),
+            ("evicted", status.evicted),
+            ("failures", u64::from(status.failures)),
+            ("stored", status.stored),
+            ("unstored", status.unstored),
+        ] {
+            fields.set(key, JsValue::from(n as f64));
         }
+        fields.done()
     }
 
     /// Stops the survey trigger.

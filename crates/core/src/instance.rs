@@ -140,7 +140,8 @@ impl Instance {
     }
 
     /// Makes storage calls in order. A write that fails turns storage off for the page load:
-    /// the state machine answers with the removal of every key it wrote.
+    /// the state machine answers with the removal of every key it wrote, which goes instead of
+    /// the rest.
     fn write(&self, calls: Vec<Write>) {
         let store = &self.shared.store;
         for call in calls {
@@ -213,7 +214,7 @@ impl Instance {
         }
         text.push(']');
         let Ok(read) = event::read_buffer(&text) else { return };
-        let stream = Rc::new(String::from(self.shared.delivery.borrow().stream()));
+        let stream = self.shared.delivery.borrow().stream();
         let mut queue = Queue::new();
         for (index, event) in read.events {
             queue.push(&stream, index as u64, event);

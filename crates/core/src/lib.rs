@@ -17,7 +17,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
-pub use bindings::{Core, Reason, Status, Step};
+pub use bindings::{Core, Input, JsCounts, JsStep, Reason};
 #[cfg(target_arch = "wasm32")]
 pub use instance::StoreIo;
 #[cfg(target_arch = "wasm32")]

@@ -29,14 +29,17 @@ pub struct Held {
 pub fn victims(chunks: &[Held], others: u64) -> Vec<usize> {
     let mut events = others + chunks.iter().map(|c| c.events).sum::<u64>();
     let mut bytes = chunks.iter().map(|c| c.bytes).sum::<usize>();
-    let mut gone: Vec<usize> = Vec::new();
-    while events > MAX_STORED_EVENTS || bytes > MAX_STORED_BYTES {
-        let mut left = chunks.iter().enumerate().filter(|(i, _)| !gone.contains(i));
-        let Some(oldest) = left.next() else { break };
-        let (index, victim) = if oldest.1.answers { left.find(|(_, c)| !c.answers).unwrap_or(oldest) } else { oldest };
-        events -= victim.events;
-        bytes -= victim.bytes;
-        gone.push(index);
+    let mut gone = Vec::new();
+    // Touchpoints first, oldest first; then answers, oldest first.
+    for answers in [false, true] {
+        for (index, chunk) in chunks.iter().enumerate().filter(|(_, c)| c.answers == answers) {
+            if events <= MAX_STORED_EVENTS && bytes <= MAX_STORED_BYTES {
+                return gone;
+            }
+            events -= chunk.events;
+            bytes -= chunk.bytes;
+            gone.push(index);
+        }
     }
     gone
 }

@@ -13,22 +13,15 @@ const WAIT: &str = "wait";
 /// The last part of the Web Lock name adoption runs under.
 const ADOPT: &str = "adopt";
 
-/// A key of the site, split.
+/// A chunk's key, split: events `first … end − 1` of `stream`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key<'a> {
-    /// A stored chunk: events `first … end − 1` of `stream`.
-    Chunk {
-        /// The page load's stream id.
-        stream: &'a str,
-        /// The first sequence number.
-        first: u64,
-        /// One past the last.
-        end: u64,
-    },
-    /// The lease of `stream`: when it was last renewed.
-    Lease(&'a str),
-    /// The wait the collector asked the site for.
-    Wait,
+pub struct ChunkKey<'a> {
+    /// The page load's stream id.
+    pub stream: &'a str,
+    /// The first sequence number.
+    pub first: u64,
+    /// One past the last.
+    pub end: u64,
 }
 
 /// The keys of one site.
@@ -83,16 +76,12 @@ impl Layout {
         self.key(ADOPT)
     }
 
-    /// Splits a key of this site; `None` for another site's key or one cxkit never writes.
-    pub fn parse<'a>(&self, key: &'a str) -> Option<Key<'a>> {
-        let rest = key.strip_prefix(self.prefix.as_str())?;
-        let mut parts = rest.split(':');
-        let stream = parts.next()?;
-        let Some(first) = parts.next() else {
-            return Some(if stream == WAIT { Key::Wait } else { Key::Lease(stream) });
-        };
-        let (first, end) = (seq(first)?, seq(parts.next()?)?);
-        (parts.next().is_none() && first <= end).then_some(Key::Chunk { stream, first, end })
+    /// Splits the key of a chunk of this site; `None` for any other key (a lease, the wait,
+    /// another site's, one cxkit never writes).
+    pub fn chunk_of<'a>(&self, key: &'a str) -> Option<ChunkKey<'a>> {
+        let mut parts = key.strip_prefix(self.prefix.as_str())?.split(':');
+        let (stream, first, end) = (parts.next()?, seq(parts.next()?)?, seq(parts.next()?)?);
+        (parts.next().is_none() && first <= end).then_some(ChunkKey { stream, first, end })
     }
 }
 
@@ -111,9 +100,7 @@ mod tests {
         assert_eq!(layout.lease("S"), "cxkit:shop:S");
         assert_eq!(layout.wait(), "cxkit:shop:wait");
         assert_eq!(layout.adopt_lock(), "cxkit:shop:adopt");
-        assert_eq!(layout.parse("cxkit:shop:S:0:500"), Some(Key::Chunk { stream: "S", first: 0, end: 500 }));
-        assert_eq!(layout.parse("cxkit:shop:S"), Some(Key::Lease("S")));
-        assert_eq!(layout.parse("cxkit:shop:wait"), Some(Key::Wait));
+        assert_eq!(layout.chunk_of("cxkit:shop:S:0:500"), Some(ChunkKey { stream: "S", first: 0, end: 500 }));
     }
 
     #[test]
@@ -128,7 +115,7 @@ mod tests {
             "cxkit:shop:S:-1:2",
             "cxkit:shop:S:0:1:2",
         ] {
-            assert_eq!(layout.parse(key), None, "{key}");
+            assert_eq!(layout.chunk_of(key), None, "{key}");
         }
     }
 }

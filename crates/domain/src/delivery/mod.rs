@@ -34,6 +34,7 @@ use crate::retry::{self, Verdict};
 
 use self::cap::Held;
 use self::deadline::{Deadline, Gate, Timer};
+use self::keys::ChunkKey;
 use self::round::Round;
 use self::store::{Chunk, Persisted, StoredView, Write, Writes};
 
@@ -130,8 +131,8 @@ impl Delivery {
     }
 
     /// This page load's stream id.
-    pub fn stream(&self) -> &str {
-        self.streams.first().map_or("", |s| s.as_str())
+    pub fn stream(&self) -> Rc<String> {
+        self.streams.first().cloned().unwrap_or_default()
     }
 
     /// The site's key layout, for the shell's key listing and Web Lock.
@@ -159,28 +160,35 @@ impl Delivery {
     }
 
     fn intake(&mut self, text: &str, view: &dyn StoredView, now: Now, out: &mut Writes) {
+        let first = self.next_seq;
+        let stream = self.stream();
+        let Some((entries, held, accepted)) = self.queue_read(&stream, first, text) else { return };
+        self.next_seq += entries;
+        if held.events > 0 && self.consent.may_send() {
+            let chunk = Chunk { stream, first, end: self.next_seq, held: Held { events: entries, ..held } };
+            let queue = &self.queue;
+            self.persisted.store(chunk, accepted, view, now.wall, &|s| queue.oldest(s), out);
+        }
+    }
+
+    /// Reads `text` (a buffer chunk, or a stored one) and queues its events as `stream`'s from
+    /// seq `first`, counting what it refuses. Returns the entries read, what the stored cap
+    /// needs to know of the chunk (`events`: those accepted) and the text of what was
+    /// accepted; `None` when the text is no JSON array.
+    fn queue_read(&mut self, stream: &Rc<String>, first: u64, text: &str) -> Option<(u64, Held, String)> {
         let Ok(read) = event::read_buffer(text) else {
             self.rejected += 1;
-            return;
+            return None;
         };
-        let first = self.next_seq;
-        self.next_seq += read.entries as u64;
         self.rejected += read.rejected.len() as u32;
-        if !self.consent.keeps_events() {
-            return;
-        }
-        let stream = self.streams.first().cloned().unwrap_or_default();
         let answers = read.events.iter().any(|(_, e)| e.priority == Priority::Answer);
-        let accepted = !read.events.is_empty();
-        for (index, event) in read.events {
-            self.queue.push(&stream, first + index as u64, event);
+        let held = Held { events: read.events.len() as u64, bytes: read.accepted.len(), answers };
+        if self.consent.keeps_events() {
+            for (index, event) in read.events {
+                self.queue.push(stream, first + index as u64, event);
+            }
         }
-        if accepted && self.consent.may_send() {
-            let held = Held { events: read.entries as u64, bytes: read.accepted.len(), answers };
-            let chunk = Chunk { stream, first, end: self.next_seq, held };
-            let queue = &self.queue;
-            self.persisted.store(chunk, read.accepted, view, now.wall, &|s| queue.oldest(s), out);
-        }
+        Some((read.entries as u64, held, read.accepted))
     }
 
     /// Starts a round for `reason` at `now`, after taking `text` (the rest of the buffer, if
@@ -265,21 +273,17 @@ impl Delivery {
             return step;
         }
         let mut chunks = Vec::new();
-        for (stream, first, end, key) in self.persisted.abandoned(view, self.stream(), now.wall) {
-            let text = view.get(&key).unwrap_or_default();
-            let stream = self.interned(&stream);
-            let mut held = Held { events: end - first, bytes: text.len(), answers: false };
-            match event::read_buffer(&text).ok().filter(|_| id::is_stream_id(&stream)) {
-                Some(read) => {
-                    self.rejected += read.rejected.len() as u32;
-                    held.answers = read.events.iter().any(|(_, e)| e.priority == Priority::Answer);
-                    for (index, event) in read.events {
-                        self.queue.push(&stream, first + index as u64, event);
-                    }
-                }
-                None => self.rejected += 1,
-            }
-            chunks.push(Chunk { stream, first, end, held });
+        for key in self.persisted.abandoned(view, &self.stream(), now.wall) {
+            let Some(ChunkKey { stream, first, end }) = self.layout().chunk_of(&key) else { continue };
+            let stream = self.interned(stream);
+            let read = if id::is_stream_id(&stream) {
+                self.queue_read(&stream, first, &view.get(&key).unwrap_or_default())
+            } else {
+                self.rejected += 1;
+                None
+            };
+            let held = read.map_or(Held { events: 0, bytes: 0, answers: false }, |(_, held, _)| held);
+            chunks.push(Chunk { stream, first, end, held: Held { events: end - first, ..held } });
         }
         if chunks.is_empty() {
             return step;

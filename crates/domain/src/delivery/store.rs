@@ -14,7 +14,7 @@
 use std::rc::Rc;
 
 use super::cap::{self, Held};
-use super::keys::{Key, Layout};
+use super::keys::{ChunkKey, Layout};
 use super::lease;
 use super::stored_wait::{self, Wait};
 
@@ -145,27 +145,32 @@ impl Persisted {
         }
     }
 
+    /// The keys of other page loads' chunks (streams this page load does not hold), each with
+    /// whether the lease of its stream holds at wall-clock `now`.
+    fn others(&self, view: &dyn StoredView, now: i64) -> Vec<(String, bool)> {
+        let mut found = Vec::new();
+        for key in view.keys(self.layout.prefix()) {
+            let Some(ChunkKey { stream, .. }) = self.layout.chunk_of(&key) else { continue };
+            if self.leased.iter().any(|(held, _)| **held == stream) || self.chunks.iter().any(|c| *c.stream == stream) {
+                continue;
+            }
+            let live = lease::live(view.get(&self.layout.lease(stream)).as_deref(), now);
+            found.push((key, live));
+        }
+        found
+    }
+
     /// Over the stored cap, this page load's oldest chunks go, those holding an answer last.
     /// The event cap counts the site's other live page loads too, from their key names.
     fn cap(&mut self, view: &dyn StoredView, now: i64, oldest: &dyn Fn(&str) -> Option<u64>, out: &mut Writes) {
         self.prune(oldest, out);
-        let mut others = 0;
-        let mut live: Vec<(String, bool)> = Vec::new();
-        for key in view.keys(self.layout.prefix()) {
-            let Some(Key::Chunk { stream, first, end }) = self.layout.parse(&key) else { continue };
-            if self.leased.iter().any(|(held, _)| **held == stream) {
-                continue;
-            }
-            let known = live.iter().find(|(s, _)| s == stream).map(|(_, l)| *l);
-            let is_live = known.unwrap_or_else(|| {
-                let l = lease::live(view.get(&self.layout.lease(stream)).as_deref(), now);
-                live.push((String::from(stream), l));
-                l
-            });
-            if is_live {
-                others += end - first;
-            }
-        }
+        let others = self
+            .others(view, now)
+            .iter()
+            .filter(|(_, live)| *live)
+            .filter_map(|(key, _)| self.layout.chunk_of(key))
+            .map(|c| c.end - c.first)
+            .sum();
         let held: Vec<Held> = self.chunks.iter().map(|c| c.held).collect();
         let gone = cap::victims(&held, others);
         let (layout, mut index, mut unstored) = (&self.layout, 0, 0);
@@ -223,22 +228,17 @@ impl Persisted {
         }
     }
 
-    /// The chunks of page loads that are gone, as `(stream, first, end, key)`: not this page
-    /// load's stream, not one it holds, and with no live lease at wall-clock `now`.
-    pub fn abandoned(&self, view: &dyn StoredView, own: &str, now: i64) -> Vec<(String, u64, u64, String)> {
+    /// The keys of the chunks of page loads that are gone: not this page load's stream (`own`),
+    /// not one it holds, and with no live lease at wall-clock `now`.
+    pub fn abandoned(&self, view: &dyn StoredView, own: &str, now: i64) -> Vec<String> {
         if self.off {
             return Vec::new();
         }
-        let mut found = Vec::new();
-        for key in view.keys(self.layout.prefix()) {
-            let Some(Key::Chunk { stream, first, end }) = self.layout.parse(&key) else { continue };
-            let held = self.chunks.iter().any(|c| *c.stream == stream);
-            if stream == own || held || lease::live(view.get(&self.layout.lease(stream)).as_deref(), now) {
-                continue;
-            }
-            found.push((String::from(stream), first, end, key));
-        }
-        found
+        let gone = self
+            .others(view, now)
+            .into_iter()
+            .filter(|(key, live)| !live && self.layout.chunk_of(key).is_some_and(|c| c.stream != own));
+        gone.map(|(key, _)| key).collect()
     }
 
     /// Takes in adopted chunks (older than any of this page load's) and holds their leases.
@@ -406,8 +406,7 @@ pub(crate) mod tests {
         memory.set("cxkit:s:NoLease:4:6", "[]");
         memory.set("cxkit:s:wait", "1:429");
         memory.set("cxkit:other:Gone:0:1", "[]");
-        let found: Vec<_> = store.abandoned(&memory, "Own", 10_000).into_iter().map(|(s, f, e, _)| (s, f, e)).collect();
-        assert_eq!(found, [("Gone".into(), 0, 2), ("NoLease".into(), 4, 6)]);
+        assert_eq!(store.abandoned(&memory, "Own", 10_000), ["cxkit:s:Gone:0:2", "cxkit:s:NoLease:4:6"]);
         assert_eq!(store.abandoned(&memory, "Own", 14_999).len(), 2, "Live is live until 10 s after 5000");
         assert_eq!(store.abandoned(&memory, "Own", 15_000).len(), 3);
     }
