@@ -94,11 +94,6 @@ impl Deadline {
         self.resume = true;
         true
     }
-
-    /// A wait is set, whether or not it is over.
-    pub fn waiting(&self) -> bool {
-        self.not_before.is_some()
-    }
 }
 
 #[cfg(test)]
@@ -112,7 +107,7 @@ mod tests {
         assert_eq!(deadline.gate(1_098.0), Gate::Closed(500), "absent at T − 1 ms");
         assert_eq!(deadline.gate(1_099.0), Gate::Open(Timer::Disarm), "present at T");
         deadline.clear();
-        assert!(!deadline.waiting());
+        assert_eq!(deadline.gate(0.0), Gate::Open(Timer::Keep), "cleared: no wait, no timer");
     }
 
     #[test]

@@ -67,11 +67,10 @@ pub struct Step {
     pub failed: Option<u16>,
 }
 
-/// `cx.status()`'s counts of the queue and the persisted queue.
+/// `cx.status()`'s counts of the queue and the persisted queue (the consent is
+/// [`Delivery::consent`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Status {
-    /// The visitor's consent.
-    pub consent: Consent,
     /// Events waiting for a send.
     pub queued: usize,
     /// Events in the send under way.
@@ -338,7 +337,6 @@ impl Delivery {
     pub fn status(&self) -> Status {
         let (stored, unstored) = self.persisted.counts();
         Status {
-            consent: self.consent,
             queued: self.queue.pending_len(),
             in_flight: self.queue.in_flight().len(),
             rejected: self.rejected,
