@@ -201,14 +201,12 @@ impl Persisted {
         }
     }
 
-    /// Renews every lease held (the renewal timer fired at wall-clock `now`).
+    /// Renews the leases of the streams it holds chunks of (the renewal timer fired at
+    /// wall-clock `now`), and keeps renewing them.
     pub fn renew(&mut self, now: i64, out: &mut Writes) {
-        if !self.renewing {
-            return;
-        }
-        out.renew = true;
-        for stream in self.leased.iter().map(|(stream, _)| stream.clone()).collect::<Vec<_>>() {
-            self.lease(&stream, now, out);
+        if self.renewing {
+            out.renew = true;
+            self.resume(now, out);
         }
     }
 
@@ -270,9 +268,7 @@ impl Persisted {
     /// A write failed: every key this page load wrote goes, and nothing more is stored.
     pub fn failed(&mut self, out: &mut Writes) {
         self.off = true;
-        for chunk in self.chunks.drain(..) {
-            out.calls.push(Write::Remove(self.layout.chunk(&chunk.stream, chunk.first, chunk.end)));
-        }
+        self.prune(&|_| None, out);
         self.release(out);
     }
 
