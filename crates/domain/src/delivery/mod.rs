@@ -158,6 +158,8 @@ impl Delivery {
         step
     }
 
+    /// Queues a chunk of this page load's buffer, numbered after the chunks before it, and
+    /// stores what was accepted of it when consent lets events be stored.
     fn intake(&mut self, text: &str, view: &dyn StoredView, now: Now, out: &mut Writes) {
         let first = self.next_seq;
         let stream = self.stream();
