@@ -115,9 +115,9 @@ export type SendReason = "size" | "age" | "flush" | "hide" | "retry" | "load";
 export type ErrorCode = "config" | "invalid_event" | "invalid_survey" | "consent" | "not_running" | "delivery";
 
 /**
- * What the core reports for `cx.status()`: the visitor's consent and the queue's counts, as
- * the JSON the shell parses. The keys are listed once, here: the core writes them and the
- * shell's `CoreStatus` type is generated from them (`npm/src/contract.ts`).
+ * What the core reports for `cx.status()`: the visitor's consent and the counts of the queue
+ * and of what is stored. The keys are listed once, here: the core fills a plain object with
+ * them and the shell's `CoreStatus` type is generated from them (`npm/src/contract.ts`).
  *
  * Owned by `crates/domain/src/status.rs`.
  */
@@ -136,4 +136,8 @@ export interface CoreStatus {
   evicted: number;
   /** Failed sends in a row: above 0, cxkit is backing off and keeps every event. */
   failures: number;
+  /** Stored in localStorage, so a reload, a crash or a closed tab loses none of them. */
+  stored: number;
+  /** Left in memory only by the stored cap. */
+  unstored: number;
 }

@@ -11,13 +11,13 @@
  * (`import()` for npm, a verified module script for the tag). Once a trigger is armed, it is
  * fetched at idle, so the dialog does not wait on the network when the trigger fires.
  */
-import initWasm, { Core, CoreError } from "../pkg/core/cxkit.js";
+import initWasm, { Core, type CoreError } from "../pkg/core/cxkit.js";
 import { checkEvent } from "./check.js";
 import type { CoreStatus, ErrorCode } from "./contract.js";
 import type { Survey, SurveyModule } from "./cxkit-survey.js";
 import { Delivery, type SendOutcome } from "./delivery.js";
 import { LoadError, loadVerified } from "./integrity.js";
-import { Store } from "./store.js";
+import { LocalStore } from "./store.js";
 import {
   CxError,
   type ConsentState,
@@ -72,18 +72,21 @@ function loadWasm(url: URL | string): Promise<unknown> {
   return wasmLoading;
 }
 
-/** What a call threw, as an {@link ErrorInfo}: a refusal of the core ({@link CoreError}, freed
- * once read) or of this shell ({@link CxError}) keeps its own code, field and message; anything
+/** What a call threw, as an {@link ErrorInfo}: a refusal of the core ({@link CoreError}) or of
+ * this shell ({@link CxError}) keeps its own code, field and message; anything
  * else (a browser API failing, the survey module) is reported under `code`. */
 function errorOf(code: ErrorCode, thrown: unknown): ErrorInfo {
-  if (thrown instanceof CoreError) {
-    // The core's codes are the ids of the Rust `ErrorCode`, which the TypeScript one is generated from.
-    const error = { code: thrown.code as ErrorCode, field: thrown.field, message: thrown.message };
-    thrown.free();
-    return error;
-  }
   if (thrown instanceof CxError) return { code: thrown.code, field: thrown.field, message: thrown.message };
+  if (isCoreError(thrown)) {
+    // The core's codes are the ids of the Rust `ErrorCode`, which the TypeScript one is generated from.
+    return { code: thrown.code as ErrorCode, field: thrown.field, message: thrown.message };
+  }
   return { code, field: "", message: thrown instanceof Error ? thrown.message : String(thrown) };
+}
+
+/** The plain object the core throws when it refuses a call (never an `Error`). */
+function isCoreError(thrown: unknown): thrown is CoreError {
+  return typeof thrown === "object" && thrown !== null && !(thrown instanceof Error) && typeof (thrown as CoreError).field === "string";
 }
 
 /** A send's outcome as a {@link Result}. A failed send keeps its events queued, so it is a
@@ -113,7 +116,6 @@ export class Cx {
   #surveyModule: Promise<SurveyModule | undefined> | undefined;
   /** The survey on screen, if any. */
   #survey: Survey | undefined;
-  #store: Store | undefined;
   #delivery: Delivery | undefined;
   #stopped: ErrorInfo | undefined;
 
@@ -133,7 +135,7 @@ export class Cx {
     try {
       await loadWasm(wasmUrl);
       checkHeaders(this.#options.headers);
-      this.#core = new Core(JSON.stringify(this.#options), (id: SurveyId) => void this.#show(id), browserOptOut());
+      this.#core = new Core(JSON.stringify(this.#options), (id: SurveyId) => void this.#show(id), browserOptOut(), new LocalStore());
     } catch (thrown) {
       const error = thrown instanceof LoadError ? { code: "not_running" as const, field: "", message: thrown.message } : errorOf("config", thrown);
       this.#stopped = error;
@@ -143,15 +145,17 @@ export class Cx {
       return { ok: false, error };
     }
     const core = this.#core;
-    const store = new Store(core, this.#options.siteId);
-    this.#store = store;
-    this.#delivery = new Delivery(core, store, this.#options, this.#buffer);
+    this.#delivery = new Delivery(core, this.#options, this.#buffer);
     for (const call of this.#waiting.splice(0)) call(core);
     // Storage work (adoption, the first chunk) goes in the next task: a page's first
     // localStorage access can take milliseconds, and must not delay ready.
     setTimeout(() => {
       if (this.#stopped) return;
-      this.#consented(core.consent());
+      // The consent the core started with takes effect on storage too: denied (GPC, DNT)
+      // removes every key of the site, whichever page load wrote it.
+      const consent = core.consent();
+      core.setConsent(consent);
+      this.#consented(consent);
       this.#delivery?.intake();
     }, 0);
     whenIdle(() => {
@@ -174,19 +178,11 @@ export class Cx {
     return { ok: false, error };
   }
 
-  /** Acts on the consent for storage: granted takes in what page loads that are gone left
-   * behind; denied removes every stored key of the site. */
+  /** Acts on the consent: granted takes in what page loads that are gone left behind (the
+   * core removed every stored key of the site when it was denied). */
   #consented(consent: string): void {
-    const store = this.#store;
-    if (!store) return;
-    if (consent === "denied") {
-      this.#buffer.length = 0;
-      store.wipe();
-    }
-    if (consent !== "granted") return;
-    void store.adopt().then((adopted) => {
-      if (adopted > 0) void this.#delivery?.send("load");
-    });
+    if (consent === "denied") this.#buffer.length = 0;
+    if (consent === "granted") void this.#delivery?.adopt();
   }
 
   /** Runs `call` now, or once the core is up; refuses it when stopped or too many wait. */
@@ -332,10 +328,12 @@ export class Cx {
 
   /** Queue counts. */
   status(): Status {
-    const queue: CoreStatus = this.#core
-      ? (JSON.parse(this.#core.status()) as CoreStatus)
-      : { consent: this.#options.consent ?? "granted", queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0 };
-    return { buffered: this.#buffer.length, ...queue, ...(this.#store?.counts ?? { stored: 0, unstored: 0 }) };
+    if (!this.#core) {
+      // Typed by the generated CoreStatus: a count added in Rust fails to compile here until it is listed.
+      const none: CoreStatus = { consent: this.#options.consent ?? "granted", queued: 0, inFlight: 0, rejected: 0, dropped: 0, evicted: 0, failures: 0, stored: 0, unstored: 0 };
+      return { buffered: this.#buffer.length, ...none };
+    }
+    return { buffered: this.#buffer.length, ...(this.#core.status() as unknown as CoreStatus) };
   }
 
   /** Sends what is left, then removes every listener, timer and element cxkit added. */

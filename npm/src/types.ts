@@ -105,8 +105,4 @@ export interface SurveyResponse {
 export interface Status extends contract.CoreStatus {
   /** Tracked, not yet handed to the queue. */
   buffered: number;
-  /** Events stored (localStorage) so a reload or a crash does not lose them. */
-  stored: number;
-  /** Events the stored cap (1,000 events / 512 KiB) left in memory only, oldest touchpoints first. */
-  unstored: number;
 }

@@ -254,6 +254,32 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   });
 
+  test("what localStorage holds is what the core accepted: a refused event never reaches it, an accepted one does", async () => {
+    await collector.script({});
+    const { page, seen, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
+    await page.evaluate(() => {
+      // Over 8 KiB encoded: the call accepts it, the core refuses it.
+      const refused = Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, "REFUSEDSENTINEL".padEnd(900, "x")]));
+      window.cx.track("refused_event", refused);
+      window.cx.track("accepted_event", { note: "ACCEPTEDSENTINEL" });
+    });
+    await eventually(async () => (await status(page)).stored === 2, "the chunk stored");
+    const stored = await kit.storedKeys(page, siteId);
+    const values = stored.map((k) => k.value).join("\n");
+    assert.ok(values.includes("ACCEPTEDSENTINEL"), "the accepted event is stored (positive control)");
+    assert.ok(!values.includes("REFUSEDSENTINEL") && !values.includes("refused_event"), "the refused one is not");
+    const chunks = stored.filter((k) => k.events > 0);
+    assert.equal(chunks.length, 1);
+    assert.match(chunks[0].key, /:0:2$/, "the key still names both seqs: the accepted event keeps its id");
+    assert.equal((await status(page)).rejected, 1);
+    assert.equal((await page.evaluate(() => window.cx.flush())).ok, true);
+    const [batch] = await kit.attempts();
+    assert.deepEqual(batch.seqs, [1], "sent with the id it was stored under");
+    await kit.assertAllStoredOnce(siteId, 1);
+    await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
+    await kit.finish(page, seen, siteId);
+  });
+
   test("localStorage full to the last bytes: cxkit keeps events in memory, the page's own storage keeps working", async () => {
     await collector.script({});
     // A fresh origin for this test, filled before any script of the page runs, but for a

@@ -58,7 +58,6 @@ export const ALLOWED = [
   ]),
   ["cxkit.wasm", /crates\/core\/src\/instance\.rs/g, "instance.rs RefCell borrows"],
   ["cxkit.wasm", std("core/src/cell/lazy.rs"), "instance.rs binds window as a thread_local_v2 static (a LazyCell)"],
-  ["cxkit.wasm", std("alloc/src/string.rs"), "instance.rs Instance::stream formats with to_string()"],
   ["cxkit.wasm", std("core/src/str/pattern.rs"), "config.rs validate_endpoint searches and slices the URL"],
   ["cxkit.wasm", std("alloc/src/collections/vec_deque/mod.rs"), "queue.rs calls VecDeque::swap"],
 ];

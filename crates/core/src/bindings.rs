@@ -1,13 +1,178 @@
 //! The core module's `#[wasm_bindgen]` surface, and nothing else: one class, `Core`, that the npm wrapper
-//! (`npm/src/cx.ts`, `npm/src/delivery.ts`, `npm/src/store.ts`) drives. Crossed per task,
-//! per send or per cold call, never per event, and never asynchronously.
+//! (`npm/src/cx.ts`, `npm/src/delivery.ts`, `npm/src/store.ts`) drives, and the typed values
+//! it hands back as plain objects: a `Step` of delivery, the counts of `cx.status()`, a
+//! `CoreError` for a refused call. Crossed
+//! per task, per send or per cold call, never per event, and never asynchronously.
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
+use cxkit_domain::batch::SendReason;
+use cxkit_domain::delivery::deadline::Timer;
+use cxkit_domain::delivery::lease::RENEW_MS;
+use cxkit_domain::delivery::{self, Now};
 use cxkit_domain::error::CallError;
+use cxkit_domain::status::{Count, CONSENT_KEY};
 use cxkit_domain::survey::PROTOCOL;
 
-use crate::instance::Instance;
+use crate::instance::{Instance, StoreIo};
+
+#[wasm_bindgen(typescript_custom_section)]
+const STORE_IO: &str = r#"
+/** The shell's localStorage calls, each in its own try/catch: the core decides every key. */
+export interface StoreIo {
+  /** Every key that starts with `prefix`; none when storage cannot be read. */
+  keys(prefix: string): string[];
+  /** The value of `key`, if any. */
+  get(key: string): string | undefined;
+  /** Writes `key`; false when it threw (the quota, storage blocked). */
+  set(key: string, value: string): boolean;
+  /** Removes `key`. */
+  remove(key: string): void;
+}"#;
+
+/// What happened in the page, besides a chunk, a round and an answer.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum Input {
+    /// The browser is back online: a round goes if the wait was for the network.
+    Online,
+    /// The adoption Web Lock is held: take in what page loads that are gone left stored.
+    Adopt,
+    /// The lease renewal timer fired.
+    Renew,
+    /// `pagehide`: the leases go, so the next page load may adopt what is left.
+    PageHide,
+    /// `pageshow` (back from the back/forward cache): the leases again.
+    PageShow,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// What a call hands back: a plain object, typed by the interfaces below. Plain fields
+    /// rather than a class with a getter per field: measured, the getters cost the module
+    /// more than the whole persisted-queue policy.
+    #[wasm_bindgen(typescript_type = "Step")]
+    pub type JsStep;
+
+    /// The core's part of `cx.status()`: the consent and every `cxkit_domain::status::Count`,
+    /// by key (the shell's `CoreStatus`, generated from the same list).
+    #[wasm_bindgen(typescript_type = "Record<string, string | number>")]
+    pub type JsStatus;
+
+    /// What a refused call throws (the interface `CoreError` below).
+    #[wasm_bindgen(typescript_type = "CoreError")]
+    #[derive(Debug)]
+    pub type JsCoreError;
+
+    /// `Reflect.set`, to fill those objects; it cannot throw on a plain object.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn set_field(target: &js_sys::Object, key: &str, value: &JsValue) -> bool;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const STEP: &str = r#"
+/** What the shell is to do after a call; the storage calls were made already. */
+export interface Step {
+  /** Post this batch body now, then report the answer with `settle`. */
+  body?: string;
+  /** Post it with `keepalive`, as plain text (the page may be leaving); else gzip it. */
+  keepalive?: boolean;
+  /** Start a send round now, for this reason (a `SendReason` id). */
+  send?: string;
+  /** Clear the send timer and set it to start a round for `timerReason` in this many ms. */
+  timer?: number;
+  /** The reason of the round the timer starts (a `SendReason` id). */
+  timerReason?: string;
+  /** Clear the send timer. */
+  disarm?: boolean;
+  /** Report `Input.Renew` in this many ms: leases are held. */
+  renew?: number;
+  /** Events the answer acknowledged. */
+  acknowledged?: number;
+  /** The round ended without sending everything due, because of this status (0: no answer). */
+  failed?: number;
+}
+
+/** What the core throws when it refuses a call: `ErrorInfo`'s fields, each as it is, so the
+ * shell never splits a message to find the field. */
+export interface CoreError {
+  /** An `ErrorCode` id. */
+  code: string;
+  /** The option or argument at fault, or `""`. */
+  field: string;
+  /** `field: rule`, readable as is. */
+  message: string;
+}"#;
+
+/// A plain JS object, filled field by field.
+struct Fields(js_sys::Object);
+
+impl Fields {
+    fn new() -> Fields {
+        Fields(js_sys::Object::new())
+    }
+
+    fn set(&self, key: &str, value: JsValue) {
+        set_field(&self.0, key, &value);
+    }
+
+    fn done<T: JsCast>(self) -> T {
+        self.0.unchecked_into()
+    }
+}
+
+/// A step as the shell reads it: only the fields that say something are set.
+fn step(step: delivery::Step) -> JsStep {
+    let fields = Fields::new();
+    if let Some(body) = step.body {
+        fields.set("body", JsValue::from(body));
+    }
+    if step.keepalive {
+        fields.set("keepalive", JsValue::TRUE);
+    }
+    if let Some(send) = step.send {
+        fields.set("send", JsValue::from_str(send.id()));
+    }
+    match step.timer {
+        Timer::Arm { ms, reason } => {
+            fields.set("timer", JsValue::from(ms));
+            fields.set("timerReason", JsValue::from_str(reason.id()));
+        }
+        Timer::Disarm => fields.set("disarm", JsValue::TRUE),
+        Timer::Keep => {}
+    }
+    if step.writes.renew {
+        fields.set("renew", JsValue::from(RENEW_MS));
+    }
+    if step.acknowledged > 0 {
+        fields.set("acknowledged", JsValue::from(step.acknowledged as u32));
+    }
+    if let Some(status) = step.failed {
+        fields.set("failed", JsValue::from(status));
+    }
+    fields.done()
+}
+
+/// A refused call, as the plain object the shell reads (`CoreError`).
+fn thrown(error: CallError) -> JsCoreError {
+    let fields = Fields::new();
+    fields.set("code", JsValue::from_str(error.code.id()));
+    fields.set("field", JsValue::from_str(&error.field));
+    fields.set("message", JsValue::from_str(&error.message));
+    fields.done()
+}
+
+/// A send reason from the shell: a `SendReason` id (`npm/src/contract.ts`); the shell only
+/// passes those, and anything else counts as a flush.
+fn reason(id: &str) -> SendReason {
+    SendReason::from_id(id).unwrap_or(SendReason::Flush)
+}
+
+/// `now` from the shell: `performance.now()` and `Date.now()`.
+fn now(mono: f64, wall: f64) -> Now {
+    Now { mono, wall: wall as i64 }
+}
 
 /// A running cxkit instance, as seen from JavaScript.
 #[wasm_bindgen]
@@ -19,10 +184,16 @@ pub struct Core {
 impl Core {
     /// Validates `config` (JSON text) and starts. `on_survey` gets a survey id when a trigger
     /// shows it (the shell loads the survey module); `browser_opt_out` is true under Global
-    /// Privacy Control or Do-Not-Track "1". Throws a [`CoreError`] for a bad config.
+    /// Privacy Control or Do-Not-Track "1"; `store` makes the storage calls. Throws a
+    /// `CoreError` for a bad config.
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Core, CoreError> {
-        Instance::start(config, on_survey, browser_opt_out).map(|instance| Core { instance }).map_err(CoreError::from)
+    pub fn new(
+        config: &str,
+        on_survey: js_sys::Function,
+        browser_opt_out: bool,
+        store: StoreIo,
+    ) -> Result<Core, JsCoreError> {
+        Instance::start(config, on_survey, browser_opt_out, store).map(|instance| Core { instance }).map_err(thrown)
     }
 
     /// The version of the contract with the survey module: the shell shows nothing from a
@@ -31,56 +202,56 @@ impl Core {
         PROTOCOL
     }
 
-    /// This page load's stream id (22 base64url characters).
-    pub fn stream(&self) -> String {
-        self.instance.stream()
+    /// Takes a chunk of the `track()` buffer — the JSON text of `[[name, props, time], …]` —
+    /// into the queue, numbered after the chunks before it, and stores what was accepted of it.
+    /// `mono` is `performance.now()`, `wall` `Date.now()`.
+    pub fn take(&self, chunk: &str, mono: f64, wall: f64) -> JsStep {
+        step(self.instance.take(chunk, now(mono, wall)))
     }
 
-    /// Takes a chunk of the `track()` buffer — the JSON text of `[[name, props, time], …]`,
-    /// as stored — into the queue, entry `i` as event `(stream, firstSeq + i)`. Returns
-    /// whether a full batch waits.
-    pub fn take(&self, chunk: &str, stream: &str, first_seq: f64) -> bool {
-        self.instance.take(chunk, stream, first_seq as u64)
+    /// Starts a send round for `reason` (a `SendReason` id), after taking `chunk` (the rest of
+    /// the buffer, if any) in: the step posts its first batch, or says why nothing goes.
+    pub fn round(&self, reason_id: &str, chunk: Option<String>, mono: f64, wall: f64) -> JsStep {
+        step(self.instance.round(reason(reason_id), chunk, now(mono, wall)))
     }
 
-    /// The lowest sequence number of `stream` still queued; -1 when none is.
-    pub fn oldest(&self, stream: &str) -> f64 {
-        self.instance.oldest(stream).map_or(-1.0, |seq| seq as f64)
+    /// Reports the answer to the post under way: HTTP status (0: no answer), the wait its
+    /// `Retry-After` asked for in ms (`undefined`: absent or unreadable), and a random `u32`
+    /// for the jitter. The step posts the round's next batch, or ends it.
+    pub fn settle(&self, status: u16, retry_after_ms: Option<f64>, random: u32, mono: f64, wall: f64) -> JsStep {
+        let asked = retry_after_ms.filter(|ms| *ms >= 0.0).map(|ms| ms as u64);
+        step(self.instance.settle(status, asked, random, now(mono, wall)))
+    }
+
+    /// Something happened in the page (see [`Input`]), at `mono` (`performance.now()`) and
+    /// `wall` (`Date.now()`).
+    pub fn input(&self, input: Input, mono: f64, wall: f64) -> JsStep {
+        let now = now(mono, wall);
+        let instance = &self.instance;
+        step(match input {
+            Input::Online => instance.online(),
+            Input::Adopt => instance.adopt(now),
+            Input::Renew => instance.renew(now),
+            Input::PageHide => instance.release(),
+            Input::PageShow => instance.resume(now),
+        })
+    }
+
+    /// The name of the Web Lock [`Input::Adopt`] runs under.
+    #[wasm_bindgen(js_name = adoptLock)]
+    pub fn adopt_lock(&self) -> String {
+        self.instance.adopt_lock()
     }
 
     /// The visitor's consent now: `granted`, `pending` or `denied`.
     pub fn consent(&self) -> String {
-        self.instance.consent().into()
+        self.instance.consent().id().into()
     }
 
-    /// Sets the visitor's consent. Throws a [`CoreError`] for another value.
+    /// Sets the visitor's consent. Throws a `CoreError` for another value.
     #[wasm_bindgen(js_name = setConsent)]
-    pub fn set_consent(&self, consent: &str) -> Result<(), CoreError> {
-        self.instance.set_consent(consent).map_err(CoreError::from)
-    }
-
-    /// The configured age limit of a pending event, in ms.
-    #[wasm_bindgen(js_name = maxBatchAgeMs)]
-    pub fn max_batch_age_ms(&self) -> u32 {
-        self.instance.max_batch_age_ms()
-    }
-
-    /// The body of the next batch of a send round (`reason`: size, age, flush, hide, retry,
-    /// load; `first`: the round's first call, which fixes the events due), or `undefined` when
-    /// those are sent, a send is under way, or consent forbids sending.
-    #[wasm_bindgen(js_name = nextBatch)]
-    pub fn next_batch(&self, reason: &str, first: bool) -> Option<String> {
-        self.instance.next_batch(reason, first)
-    }
-
-    /// Reports the answer to the send under way: HTTP status (0: no answer), the wait its
-    /// `Retry-After` asked for in ms (negative: absent or unreadable), and a random `u32` for
-    /// the jitter. Returns `[acknowledged, retryInMs]`: the events acknowledged, and how long
-    /// to wait before the next send (`-1`: the next may go at once).
-    pub fn settle(&self, status: u16, retry_after_ms: f64, random: u32) -> Box<[f64]> {
-        let asked = (retry_after_ms >= 0.0).then_some(retry_after_ms as u64);
-        let (acknowledged, delay) = self.instance.settle(status, asked, random);
-        Box::new([f64::from(acknowledged), delay.map_or(-1.0, |ms| ms as f64)])
+    pub fn set_consent(&self, consent: &str) -> Result<(), JsCoreError> {
+        self.instance.set_consent(consent).map_err(thrown)
     }
 
     /// Exercises the intake and encoder once, at idle, so a later burst runs optimised code.
@@ -89,11 +260,11 @@ impl Core {
     }
 
     /// Checks that survey `id` may show now; the shell then loads the survey module. Throws a
-    /// [`CoreError`]: `invalid_survey` for an id that does not show, `consent` when consent
+    /// `CoreError`: `invalid_survey` for an id that does not show, `consent` when consent
     /// forbids it.
     #[wasm_bindgen(js_name = showSurvey)]
-    pub fn show_survey(&self, id: &str) -> Result<(), CoreError> {
-        self.instance.show_survey(id).map_err(CoreError::from)
+    pub fn show_survey(&self, id: &str) -> Result<(), JsCoreError> {
+        self.instance.show_survey(id).map_err(thrown)
     }
 
     /// Whether a trigger may show a survey on this page view: the shell prefetches the survey
@@ -103,49 +274,20 @@ impl Core {
         self.instance.survey_armed()
     }
 
-    /// The consent and the queue counts as JSON, keyed as `cxkit_domain::status` lists them.
-    pub fn status(&self) -> String {
-        self.instance.status()
+    /// The consent and the counts of the queue and of what is stored, keyed as
+    /// `cxkit_domain::status` lists them.
+    pub fn status(&self) -> JsStatus {
+        let status = self.instance.status();
+        let fields = Fields::new();
+        fields.set(CONSENT_KEY, JsValue::from_str(self.instance.consent().id()));
+        for count in Count::ALL {
+            fields.set(count.key(), JsValue::from(status.count(count) as f64));
+        }
+        fields.done()
     }
 
     /// Stops the survey trigger.
     pub fn shutdown(&self) {
         self.instance.shutdown();
-    }
-}
-
-/// What the core throws when it refuses a call: the code, field and message of `ErrorInfo`,
-/// each read as it is (`npm/src/cx.ts`), so the shell never splits a message to find the
-/// field. The shell frees it once read.
-#[wasm_bindgen]
-#[derive(Debug)]
-pub struct CoreError {
-    error: CallError,
-}
-
-#[wasm_bindgen]
-impl CoreError {
-    /// The kind of refusal: an id of `ErrorCode` (`npm/src/contract.ts`).
-    #[wasm_bindgen(getter)]
-    pub fn code(&self) -> String {
-        self.error.code.id().into()
-    }
-
-    /// The option or argument at fault, or `""`.
-    #[wasm_bindgen(getter)]
-    pub fn field(&self) -> String {
-        self.error.field.clone()
-    }
-
-    /// `field: rule`, readable as is.
-    #[wasm_bindgen(getter)]
-    pub fn message(&self) -> String {
-        self.error.message.clone()
-    }
-}
-
-impl From<CallError> for CoreError {
-    fn from(error: CallError) -> CoreError {
-        CoreError { error }
     }
 }

@@ -1,14 +1,15 @@
-//! One live cxkit instance in a page: the queue, the consent, and when a survey shows.
+//! One live cxkit instance in a page: delivery, consent, and when a survey shows.
 //!
 //! The instance decides, the JS shell acts (sans-IO, as in ureq-proto: buffers in, buffers
 //! out). `track()` pushes `[name, props, time]` onto a JS array; once per task the shell
-//! stringifies a chunk of it, stores that text, and hands the same text to [`Instance::take`]
-//! with the sequence number of its first entry. When the shell wants to send,
-//! [`Instance::next_batch`] hands back the body of the next batch; the shell posts it and
-//! reports the HTTP status to [`Instance::settle`]. So the hot path never enters wasm, and the
-//! network and storage code stay out of the module (docs/architecture.md).
+//! stringifies a chunk of it and hands that text to [`Instance::take`], with the time. Every
+//! delivery decision — what to send and when, how to post it, what to store or remove — is the
+//! domain's state machine (`cxkit_domain::delivery`); this file feeds it the page's time and
+//! storage reads, makes its storage calls through the shell's [`StoreIo`] (a failed one is
+//! reported back), and hands the rest of each [`Step`] to the shell. So the hot path never
+//! enters wasm, and the network code stays out of the module (docs/architecture.md).
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
@@ -18,37 +19,17 @@ use wasm_bindgen::JsValue;
 use cxkit_domain::batch::{self, SendReason};
 use cxkit_domain::config::{Config, ConfigError, ConfigProblem};
 use cxkit_domain::consent::Consent;
+use cxkit_domain::delivery::store::{StoredView, Write};
+use cxkit_domain::delivery::{Delivery, Now, Status, Step};
 use cxkit_domain::error::{CallError, ErrorCode};
 use cxkit_domain::event;
 use cxkit_domain::id;
 use cxkit_domain::json::write_integer;
-use cxkit_domain::queue::{Queue, MAX_BATCH_BYTES, MAX_BATCH_EVENTS};
-use cxkit_domain::retry::{self, Verdict};
-use cxkit_domain::status::{self, Count};
+use cxkit_domain::queue::Queue;
 use cxkit_domain::survey::{SurveyKind, Trigger};
 
 /// Events in the warm-up buffer: enough work for the engine to optimise the hot functions.
 const WARM_EVENTS: i64 = 2_000;
-
-/// A running instance.
-pub struct Instance {
-    shared: Rc<Shared>,
-}
-
-struct Shared {
-    config: Config,
-    /// Stream ids of the events queued: this page load's first, then those adopted.
-    streams: RefCell<Vec<Rc<String>>>,
-    /// Called with a survey id when a trigger decides it shows: the shell loads the survey
-    /// module and shows it.
-    on_survey: js_sys::Function,
-    queue: RefCell<Queue>,
-    /// Events the send round under way may still take: those waiting when it began.
-    due: Cell<usize>,
-    consent: Cell<Consent>,
-    rejected: Cell<u32>,
-    trigger_timer: RefCell<Option<Timeout>>,
-}
 
 #[wasm_bindgen]
 extern "C" {
@@ -57,6 +38,33 @@ extern "C" {
     /// pages (it renders a widget), never in workers.
     #[wasm_bindgen(thread_local_v2, js_name = window)]
     static WINDOW: web_sys::Window;
+
+    /// The shell's localStorage calls (`npm/src/store.ts`), each in its own try/catch: a key
+    /// listing, a read, a write that reports whether it succeeded, a removal.
+    #[wasm_bindgen(typescript_type = "StoreIo")]
+    pub type StoreIo;
+
+    #[wasm_bindgen(method)]
+    fn keys(this: &StoreIo, prefix: &str) -> Vec<String>;
+
+    #[wasm_bindgen(method)]
+    fn get(this: &StoreIo, key: &str) -> Option<String>;
+
+    #[wasm_bindgen(method)]
+    fn set(this: &StoreIo, key: &str, value: &str) -> bool;
+
+    #[wasm_bindgen(method)]
+    fn remove(this: &StoreIo, key: &str);
+}
+
+impl StoredView for StoreIo {
+    fn keys(&self, prefix: &str) -> Vec<String> {
+        StoreIo::keys(self, prefix)
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        StoreIo::get(self, key)
+    }
 }
 
 fn window() -> web_sys::Window {
@@ -76,29 +84,49 @@ fn random_stream_id() -> Result<String, CallError> {
     Ok(id::stream_id(random))
 }
 
+/// A running instance.
+pub struct Instance {
+    shared: Rc<Shared>,
+}
+
+struct Shared {
+    config: Config,
+    /// Called with a survey id when a trigger decides it shows: the shell loads the survey
+    /// module and shows it.
+    on_survey: js_sys::Function,
+    delivery: RefCell<Delivery>,
+    store: StoreIo,
+    trigger_timer: RefCell<Option<Timeout>>,
+}
+
 impl Instance {
     /// Validates `config` (JSON text) and starts an instance that calls `on_survey` with a
-    /// survey id when its trigger fires. `browser_opt_out` is true under Global Privacy Control
-    /// or Do-Not-Track. The error names the option and the rule it broke.
-    pub fn start(config: &str, on_survey: js_sys::Function, browser_opt_out: bool) -> Result<Instance, CallError> {
+    /// survey id when its trigger fires and stores through `store`. `browser_opt_out` is true
+    /// under Global Privacy Control or Do-Not-Track. The error names the option and the rule it
+    /// broke.
+    pub fn start(
+        config: &str,
+        on_survey: js_sys::Function,
+        browser_opt_out: bool,
+        store: StoreIo,
+    ) -> Result<Instance, CallError> {
         let config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
         let trigger = config.trigger();
         let consent = Consent::at_start(config.consent(), browser_opt_out);
+        let delivery = Delivery::new(config.site_id(), random_stream_id()?, config.max_batch_age_ms(), consent);
         let shared = Rc::new(Shared {
             config,
-            streams: RefCell::new(vec![Rc::new(random_stream_id()?)]),
             on_survey,
-            queue: RefCell::new(Queue::new()),
-            due: Cell::new(0),
-            consent: Cell::new(consent),
-            rejected: Cell::new(0),
+            delivery: RefCell::new(delivery),
+            store,
             trigger_timer: RefCell::new(None),
         });
         if let Some(Trigger::Delay { ms }) = trigger {
             let weak = Rc::downgrade(&shared);
             let timer = Timeout::new(ms, move || {
                 let Some(shared) = weak.upgrade() else { return };
-                if let (Some(kind), true) = (shared.config.survey(), shared.consent.get().allows_automatic_surveys()) {
+                let consent = shared.delivery.borrow().consent();
+                if let (Some(kind), true) = (shared.config.survey(), consent.allows_automatic_surveys()) {
                     let _ = shared.on_survey.call1(&JsValue::NULL, &JsValue::from_str(kind.id()));
                 }
             });
@@ -107,78 +135,77 @@ impl Instance {
         Ok(Instance { shared })
     }
 
-    /// The configured age limit of a pending event, for the shell's timer.
-    pub fn max_batch_age_ms(&self) -> u32 {
-        self.shared.config.max_batch_age_ms()
-    }
-
-    /// This page load's stream id: the shell numbers its events and names its stored keys
-    /// after it.
-    pub fn stream(&self) -> String {
-        self.shared.own_stream().to_string()
-    }
-
-    /// Takes a chunk of the buffer (the JSON text of `[[name, props, time], …]`, as stored)
-    /// into the queue: entry `i` becomes event `(stream, first_seq + i)`. The stream is this
-    /// page load's, or that of an earlier one whose stored chunk is adopted. Entries that break
-    /// a rule are counted as rejected. Returns whether a full batch waits.
-    pub fn take(&self, chunk: &str, stream: &str, first_seq: u64) -> bool {
+    /// Runs one input of the delivery state machine with the shell's storage as its view, then
+    /// makes the storage calls of its step. The rest of the step is the shell's to act on.
+    fn step(&self, input: impl FnOnce(&mut Delivery, &StoreIo) -> Step) -> Step {
         let shared = &self.shared;
-        let Some((events, rejected)) = event::read_buffer(chunk).ok().filter(|_| id::is_stream_id(stream)) else {
-            shared.rejected.set(shared.rejected.get() + 1);
-            return false;
-        };
-        shared.rejected.set(shared.rejected.get() + rejected.len() as u32);
-        if shared.consent.get().keeps_events() {
-            let stream = shared.interned(stream);
-            let mut queue = shared.queue.borrow_mut();
-            for (index, event) in events {
-                queue.push(&stream, first_seq + index as u64, event);
+        let mut step = input(&mut shared.delivery.borrow_mut(), &shared.store);
+        self.write(std::mem::take(&mut step.writes.calls));
+        step
+    }
+
+    /// Makes storage calls in order. A write that fails turns storage off for the page load:
+    /// the state machine answers with the removal of every key it wrote, which goes instead of
+    /// the rest.
+    fn write(&self, calls: Vec<Write>) {
+        let store = &self.shared.store;
+        for call in calls {
+            match call {
+                Write::Set { key, value } => {
+                    if !store.set(&key, &value) {
+                        let undo = self.shared.delivery.borrow_mut().storage_failed();
+                        return self.write(undo);
+                    }
+                }
+                Write::Remove(key) => store.remove(&key),
             }
         }
-        shared.queue.borrow().full()
     }
 
-    /// The lowest sequence number of `stream` still queued, or `None`: the shell removes a
-    /// stored chunk once every event in it is below this (acknowledged, dropped or evicted).
-    pub fn oldest(&self, stream: &str) -> Option<u64> {
-        self.shared.queue.borrow().oldest(stream)
+    /// Takes a chunk of the buffer (the JSON text of `[[name, props, time], …]`) into the queue
+    /// and stores what was accepted of it, at `now`.
+    pub fn take(&self, chunk: &str, now: Now) -> Step {
+        self.step(|delivery, store| delivery.take(chunk, store, now))
     }
 
-    /// Starts the next send of a round: the batch body, or `None` when the events due are
-    /// sent, a send is under way, or consent does not allow sending. The `first` call of a
-    /// round fixes what is due: the events waiting then, not those tracked while the round
-    /// runs (they wait for their own age limit, so steady traffic makes one request per age
-    /// limit, not one per answer).
-    pub fn next_batch(&self, reason: &str, first: bool) -> Option<String> {
-        let shared = &self.shared;
-        if !shared.consent.get().may_send() {
-            return None;
-        }
-        let mut queue = shared.queue.borrow_mut();
-        if first {
-            shared.due.set(queue.pending_len());
-        }
-        if !queue.begin_send(MAX_BATCH_BYTES, MAX_BATCH_EVENTS.min(shared.due.get())) {
-            return None;
-        }
-        shared.due.set(shared.due.get().saturating_sub(queue.in_flight().len()));
-        let reason = SendReason::from_id(reason).unwrap_or(SendReason::Flush);
-        Some(batch::encode(shared.config.site_id(), reason, now_ms(), queue.in_flight()))
+    /// Starts a send round for `reason`, after taking `chunk` (the rest of the buffer) in.
+    pub fn round(&self, reason: SendReason, chunk: Option<String>, now: Now) -> Step {
+        self.step(|delivery, store| delivery.round(reason, chunk.as_deref(), store, now))
     }
 
-    /// The answer to the send under way: its HTTP status (0: no answer), the wait its
-    /// `Retry-After` asked for in ms (`None`: absent or unreadable), and a random `u32` for the
-    /// jitter. Returns the events acknowledged and, when the next send must wait, how long in
-    /// ms (decisions.md §13–14).
-    pub fn settle(&self, status: u16, retry_after_ms: Option<u64>, random: u32) -> (u32, Option<u64>) {
-        let verdict = retry::classify(status);
-        let settlement = self.shared.queue.borrow_mut().settle(verdict);
-        let delay = settlement.back_off.map(|attempt| {
-            let asked = retry_after_ms.filter(|_| verdict == Verdict::Retry);
-            retry::next_delay_ms(retry::backoff_ms(attempt, random), asked)
-        });
-        (settlement.acknowledged as u32, delay)
+    /// The answer to the post under way (decisions.md §13–14).
+    pub fn settle(&self, status: u16, retry_after_ms: Option<u64>, random: u32, now: Now) -> Step {
+        self.step(|delivery, _| delivery.settle(status, retry_after_ms, random, now))
+    }
+
+    /// The browser is back online.
+    pub fn online(&self) -> Step {
+        self.step(|delivery, _| delivery.online())
+    }
+
+    /// Takes in what page loads that are gone left stored.
+    pub fn adopt(&self, now: Now) -> Step {
+        self.step(|delivery, store| delivery.adopt(store, now))
+    }
+
+    /// The lease renewal timer fired.
+    pub fn renew(&self, now: Now) -> Step {
+        self.step(|delivery, _| delivery.renew(now))
+    }
+
+    /// `pagehide`: the leases go.
+    pub fn release(&self) -> Step {
+        self.step(|delivery, _| delivery.release())
+    }
+
+    /// `pageshow` from the back/forward cache: the leases again.
+    pub fn resume(&self, now: Now) -> Step {
+        self.step(|delivery, _| delivery.resume(now))
+    }
+
+    /// The name of the Web Lock adoption runs under.
+    pub fn adopt_lock(&self) -> String {
+        self.shared.delivery.borrow().layout().adopt_lock()
     }
 
     /// Runs the intake and the encoder on a made-up buffer, at idle after load, so the engine
@@ -191,10 +218,10 @@ impl Instance {
             text.push_str(",\"s\":\"text\",\"b\":true,\"o\":{\"n\":null}},1700000000000]");
         }
         text.push(']');
-        let Ok((events, _)) = event::read_buffer(&text) else { return };
-        let stream = self.shared.own_stream();
+        let Ok(read) = event::read_buffer(&text) else { return };
+        let stream = self.shared.delivery.borrow().stream();
         let mut queue = Queue::new();
-        for (index, event) in events {
+        for (index, event) in read.events {
             queue.push(&stream, index as u64, event);
         }
         if queue.begin_send(usize::MAX, usize::MAX) {
@@ -208,7 +235,7 @@ impl Instance {
     pub fn show_survey(&self, id: &str) -> Result<(), CallError> {
         SurveyKind::showable(id)
             .ok_or_else(|| refused(ErrorCode::InvalidSurvey, "survey", ConfigProblem::UnknownSurvey))?;
-        if !self.shared.consent.get().keeps_events() {
+        if !self.consent().keeps_events() {
             return Err(CallError::new(ErrorCode::Consent, "consent", "denied, so no survey is shown"));
         }
         Ok(())
@@ -217,41 +244,27 @@ impl Instance {
     /// Whether a trigger may show a survey on this page view: the shell then fetches the
     /// survey module at idle, so the dialog does not wait on the network when it fires.
     pub fn survey_armed(&self) -> bool {
-        self.shared.trigger_timer.borrow().is_some() && self.shared.consent.get().allows_automatic_surveys()
+        self.shared.trigger_timer.borrow().is_some() && self.consent().allows_automatic_surveys()
     }
 
     /// The visitor's consent now.
-    pub fn consent(&self) -> &'static str {
-        self.shared.consent.get().id()
+    pub fn consent(&self) -> Consent {
+        self.shared.delivery.borrow().consent()
     }
 
     /// Sets the visitor's consent: `granted`, `pending` or `denied`. Denied forgets every event
-    /// (the shell closes an open survey). The error names the rule.
+    /// and removes every stored key of the site (the shell closes an open survey). The error
+    /// names the rule.
     pub fn set_consent(&self, id: &str) -> Result<(), CallError> {
         let consent = Consent::from_id(id)
             .ok_or_else(|| refused(ErrorCode::Consent, "consent", ConfigProblem::UnknownConsent))?;
-        let shared = &self.shared;
-        shared.consent.set(consent);
-        if !consent.keeps_events() {
-            shared.queue.borrow_mut().clear();
-        }
+        self.step(|delivery, store| delivery.set_consent(consent, store));
         Ok(())
     }
 
-    /// `cx.status()` as JSON (`status::to_json`): the consent, and counts of events in the
-    /// queue, in flight, refused at intake, dropped as refused by the collector, evicted by the
-    /// memory caps, and failed sends in a row.
-    pub fn status(&self) -> String {
-        let shared = &self.shared;
-        let queue = shared.queue.borrow();
-        status::to_json(shared.consent.get(), |count| match count {
-            Count::Queued => queue.pending_len() as u64,
-            Count::InFlight => queue.in_flight().len() as u64,
-            Count::Rejected => u64::from(shared.rejected.get()),
-            Count::Dropped => queue.dropped(),
-            Count::Evicted => queue.evicted(),
-            Count::Failures => u64::from(queue.failures()),
-        })
+    /// The counts `cx.status()` shows.
+    pub fn status(&self) -> Status {
+        self.shared.delivery.borrow().status()
     }
 
     /// Stops the survey trigger.
@@ -263,21 +276,4 @@ impl Instance {
 /// A call's argument broke an option rule: the same field and rule a bad config gets.
 fn refused(code: ErrorCode, field: &str, problem: ConfigProblem) -> CallError {
     CallError::from_config(code, ConfigError::new(field, problem))
-}
-
-impl Shared {
-    fn own_stream(&self) -> Rc<String> {
-        self.streams.borrow().first().cloned().unwrap_or_default()
-    }
-
-    /// The one `Rc` for a stream id, so queued events share it.
-    fn interned(&self, stream: &str) -> Rc<String> {
-        let mut streams = self.streams.borrow_mut();
-        if let Some(known) = streams.iter().find(|known| ***known == *stream) {
-            return known.clone();
-        }
-        let stream = Rc::new(String::from(stream));
-        streams.push(stream.clone());
-        stream
-    }
 }

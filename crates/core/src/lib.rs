@@ -17,6 +17,8 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
-pub use bindings::{Core, CoreError};
+pub use bindings::{Core, Input, JsCoreError, JsStatus, JsStep};
+#[cfg(target_arch = "wasm32")]
+pub use instance::StoreIo;
 #[cfg(target_arch = "wasm32")]
 mod instance;

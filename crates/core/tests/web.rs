@@ -2,7 +2,7 @@
 //! (`cargo test --target wasm32-unknown-unknown --test web`, driven by chromedriver).
 #![cfg(target_arch = "wasm32")]
 
-use cxkit_core::{Core, CoreError};
+use cxkit_core::{Core, Input, JsCoreError, JsStep, StoreIo};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -11,43 +11,60 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The core never sends by itself (the JS shell does), so this endpoint is never reached.
 const CONFIG: &str = r#"{"endpoint":"http://127.0.0.1:9/v1/batch","siteId":"test"}"#;
+const GONE: &str = "GoneGoneGoneGoneGone_A";
+
+#[wasm_bindgen(inline_js = "export function memory() {
+  const m = new Map();
+  return { m, keys: (p) => [...m.keys()].filter((k) => k.startsWith(p)).sort(), get: (k) => m.get(k), set: (k, v) => (m.set(k, v), true), remove: (k) => void m.delete(k) };
+}")]
+extern "C" {
+    /// localStorage in memory, as the shell's `LocalStore` answers.
+    type Memory;
+    fn memory() -> Memory;
+    #[wasm_bindgen(method)]
+    fn keys(this: &Memory, prefix: &str) -> Vec<String>;
+    #[wasm_bindgen(method)]
+    fn get(this: &Memory, key: &str) -> Option<String>;
+    #[wasm_bindgen(method)]
+    fn set(this: &Memory, key: &str, value: &str) -> bool;
+}
+
+fn start(config: &str, store: &Memory, opted_out: bool) -> Result<Core, JsCoreError> {
+    let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
+    let on_survey = noop.as_ref().clone().unchecked_into();
+    noop.forget();
+    Core::new(config, on_survey, opted_out, AsRef::<JsValue>::as_ref(store).clone().unchecked_into::<StoreIo>())
+}
+
+fn field(step: &JsStep, key: &str) -> JsValue {
+    js_sys::Reflect::get(step, &key.into()).unwrap()
+}
+
+fn number(step: &JsStep, key: &str) -> Option<f64> {
+    field(step, key).as_f64()
+}
+
+fn text_of(step: &JsStep, key: &str) -> Option<String> {
+    field(step, key).as_string()
+}
+
+fn body(step: &JsStep) -> Option<String> {
+    text_of(step, "body")
+}
 
 fn status(core: &Core) -> serde_json::Value {
-    serde_json::from_str(&core.status()).unwrap()
+    let counts = js_sys::JSON::stringify(&core.status()).unwrap().as_string().unwrap();
+    serde_json::from_str(&counts).unwrap()
 }
 
 /// A refusal as the shell reads it: `(code, field, message)`.
-fn parts(error: CoreError) -> (String, String, String) {
-    (error.code(), error.field(), error.message())
+fn parts(error: JsCoreError) -> (String, String, String) {
+    let part = |key: &str| js_sys::Reflect::get(&error, &key.into()).unwrap().as_string().unwrap();
+    (part("code"), part("field"), part("message"))
 }
 
 fn parts_of(code: &str, field: &str, message: &str) -> (String, String, String) {
     (code.into(), field.into(), message.into())
-}
-
-#[wasm_bindgen_test]
-fn a_bad_config_names_the_field_and_the_rule() {
-    let noop = noop();
-    let bad = r#"{"endpoint":"http://example.com/cx","siteId":"test"}"#;
-    let error = Core::new(bad, noop.as_ref().clone().unchecked_into(), false).err().unwrap();
-    assert_eq!(
-        parts(error),
-        parts_of("config", "endpoint", "endpoint: must use https (http only for localhost / 127.0.0.1)")
-    );
-    let text = CONFIG.replace('}', r#","survey":"text","trigger":"delay:1s"}"#);
-    let error = Core::new(&text, noop.as_ref().clone().unchecked_into(), false).err().unwrap();
-    assert_eq!(
-        parts(error),
-        parts_of("config", "survey", "survey: must be one of nps, csat, ces"),
-        "free text has no widget yet: a trigger for it would never show"
-    );
-    let consent = CONFIG.replace('}', r#","consent":"maybe"}"#);
-    let error = Core::new(&consent, noop.as_ref().clone().unchecked_into(), false).err().unwrap();
-    assert_eq!(
-        parts(error),
-        parts_of("config", "consent", "consent: must be granted, pending or denied"),
-        "a bad option is a config error, whichever option"
-    );
 }
 
 /// A chunk of `n` buffer entries, as the shell stringifies it.
@@ -62,91 +79,134 @@ fn events_in(body: &str) -> Vec<serde_json::Value> {
     body["events"].as_array().unwrap().clone()
 }
 
-fn noop() -> Closure<dyn FnMut(String)> {
-    Closure::<dyn FnMut(String)>::new(|_: String| {})
+const WALL: f64 = 1_800_000_000_000.0;
+
+#[wasm_bindgen_test]
+fn a_bad_config_names_the_field_and_the_rule() {
+    let bad = r#"{"endpoint":"http://example.com/cx","siteId":"test"}"#;
+    let error = start(bad, &memory(), false).err().unwrap();
+    assert_eq!(
+        parts(error),
+        parts_of("config", "endpoint", "endpoint: must use https (http only for localhost / 127.0.0.1)")
+    );
+    let text = CONFIG.replace('}', r#","survey":"text","trigger":"delay:1s"}"#);
+    assert_eq!(
+        parts(start(&text, &memory(), false).err().unwrap()),
+        parts_of("config", "survey", "survey: must be one of nps, csat, ces"),
+        "free text has no widget yet: a trigger for it would never show"
+    );
+    let consent = CONFIG.replace('}', r#","consent":"maybe"}"#);
+    assert_eq!(
+        parts(start(&consent, &memory(), false).err().unwrap()),
+        parts_of("config", "consent", "consent: must be granted, pending or denied"),
+        "a bad option is a config error, whichever option"
+    );
 }
 
 #[wasm_bindgen_test]
-fn a_chunk_is_numbered_from_its_first_seq_and_a_failed_send_loses_nothing() {
-    let noop = noop();
-    let core = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
-    let stream = core.stream();
+fn chunks_are_numbered_in_order_what_is_stored_is_what_was_accepted_and_a_failed_send_loses_nothing() {
+    let store = memory();
+    let core = start(CONFIG, &store, false).unwrap();
+    core.take(&chunk(7), 0.0, WALL);
     let text =
         r#"[["a",{"n":1},1700000000000],["$reserved",{"deep":[[[[[1]]]]]},1700000000000],["b",{"n":2},1700000000001]]"#;
-    assert!(!core.take(text, &stream, 7.0), "two events are no full batch");
-    let first = core.next_batch("age", true).expect("a batch");
+    assert_eq!(text_of(&core.take(text, 0.0, WALL), "send"), None, "ten events are no full batch");
+    let stored =
+        store.keys("cxkit:test:").into_iter().find(|k| k.ends_with(":7:10")).expect("the chunk, named by its seqs");
+    assert_eq!(
+        store.get(&stored).unwrap(),
+        r#"[["a",{"n":1},1700000000000],null,["b",{"n":2},1700000000001]]"#,
+        "the refused entry is a hole, never its text"
+    );
+    let first = body(&core.round("age", None, 1.0, WALL)).expect("a batch");
     let seqs: Vec<_> = events_in(&first).iter().map(|e| e[1].clone()).collect();
-    assert_eq!(seqs, [7, 9], "entry i is event first + i; the bad one is counted, not numbered again");
-    assert!(core.next_batch("age", true).is_none(), "one send at a time");
+    assert_eq!(seqs[7..], [7, 9], "entry i of a chunk is event first + i; the bad one is counted, not numbered again");
+    assert!(body(&core.round("age", None, 2.0, WALL)).is_none(), "one send at a time");
     let top = u32::MAX;
-    assert_eq!(*core.settle(503, -1.0, top), [0.0, 999.0], "back off 1 s (full jitter at its top)");
+    let failed = core.settle(503, None, top, 10.0, WALL);
+    assert_eq!(
+        (number(&failed, "failed"), number(&failed, "timer")),
+        (Some(503.0), Some(999.0)),
+        "back off 1 s (full jitter at its top)"
+    );
     assert_eq!(
         status(&core),
-        serde_json::json!({"consent": "granted", "queued": 2, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1})
+        serde_json::json!({"queued": 9, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1, "stored": 10, "unstored": 0})
     );
-    assert_eq!(core.oldest(&stream), 7.0, "nothing is done yet");
-    let again = core.next_batch("retry", true).expect("the same events again");
+    assert_eq!(number(&core.round("flush", None, 1_008.0, WALL), "failed"), Some(503.0), "not before the deadline");
+    let again = body(&core.round("retry", None, 1_009.0, WALL)).expect("the same events again");
     assert_eq!(
         first.replace("\"age\"", "\"retry\"").split("\"t\":").nth(1),
         again.split("\"t\":").nth(1),
         "same events, same ids"
     );
-    assert_eq!(*core.settle(429, 120_000.0, top), [0.0, 120_000.0], "Retry-After wins over a shorter backoff");
-    core.next_batch("retry", true).unwrap();
-    assert_eq!(*core.settle(200, -1.0, top), [2.0, -1.0]);
-    assert!(core.next_batch("flush", true).is_none());
-    assert_eq!(core.oldest(&stream), -1.0, "all done: the stored chunk may go");
+    let asked = core.settle(429, Some(120_000.0), top, 1_010.0, WALL);
+    assert_eq!(number(&asked, "timer"), Some(120_000.0), "Retry-After wins over a shorter backoff");
+    assert!(store.get("cxkit:test:wait").is_some(), "a wait the collector asked for outlives the page");
+    body(&core.round("retry", None, 121_010.0, WALL)).unwrap();
+    assert_eq!(number(&core.settle(200, None, top, 121_011.0, WALL), "acknowledged"), Some(9.0));
+    assert!(body(&core.round("flush", None, 121_012.0, WALL)).is_none());
+    assert_eq!(
+        store.keys("cxkit:test:"),
+        Vec::<String>::new(),
+        "all done: the chunks, the lease and the wait are gone"
+    );
     core.shutdown();
 }
 
 #[wasm_bindgen_test]
 fn a_send_round_takes_only_what_was_due_when_it_began() {
-    let noop = noop();
-    let core = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
-    let stream = core.stream();
-    core.take(&chunk(3), &stream, 0.0);
-    assert_eq!(events_in(&core.next_batch("age", true).unwrap()).len(), 3);
-    core.take(&chunk(2), &stream, 3.0);
-    core.settle(200, -1.0, 0);
-    assert!(core.next_batch("age", false).is_none(), "taken while the round ran: not due in it");
-    assert_eq!(events_in(&core.next_batch("age", true).unwrap()).len(), 2, "due in the next round");
-    assert!(core.take(&chunk(500), &stream, 5.0), "500 waiting make a full batch");
+    let core = start(CONFIG, &memory(), false).unwrap();
+    core.take(&chunk(3), 0.0, WALL);
+    assert_eq!(events_in(&body(&core.round("age", None, 0.0, WALL)).unwrap()).len(), 3);
+    core.take(&chunk(2), 1.0, WALL);
+    assert!(body(&core.settle(200, None, 0, 2.0, WALL)).is_none(), "taken while the round ran: not due in it");
+    assert_eq!(events_in(&body(&core.round("age", None, 3.0, WALL)).unwrap()).len(), 2, "due in the next round");
+    core.settle(200, None, 0, 4.0, WALL);
+    let full = text_of(&core.take(&chunk(500), 5.0, WALL), "send");
+    assert_eq!(full.as_deref(), Some("size"), "500 waiting make a full batch");
     core.shutdown();
 }
 
 #[wasm_bindgen_test]
 fn a_stored_chunk_of_a_page_load_that_is_gone_keeps_its_ids() {
-    let noop = noop();
-    let gone = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
-    let next = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
-    next.take(&chunk(1), &next.stream(), 0.0);
-    next.take(&chunk(2), &gone.stream(), 40.0);
-    assert!(!next.take(&chunk(1), "not-a-stream-id", 0.0));
-    let body: serde_json::Value = serde_json::from_str(&next.next_batch("load", true).unwrap()).unwrap();
-    assert_eq!(body["streams"], serde_json::json!([next.stream(), gone.stream()]));
+    let store = memory();
+    let next = start(CONFIG, &store, false).unwrap();
+    next.take(&chunk(1), 0.0, WALL);
+    store.set(&format!("cxkit:test:{GONE}:40:42"), &chunk(2));
+    store.set("cxkit:test:not-a-stream-id:0:1", &chunk(1));
+    assert_eq!(text_of(&next.input(Input::Adopt, 1.0, WALL), "send").as_deref(), Some("load"));
+    let body: serde_json::Value = serde_json::from_str(&body(&next.round("load", None, 2.0, WALL)).unwrap()).unwrap();
+    assert_eq!(body["streams"][1], GONE);
     let ids: Vec<_> = events_in(&body.to_string()).iter().map(|e| (e[0].clone(), e[1].clone())).collect();
     assert_eq!(ids, [(0.into(), 0.into()), (1.into(), 40.into()), (1.into(), 41.into())]);
-    assert_eq!((next.oldest(&gone.stream()), status(&next)["rejected"].clone()), (40.0, 1.into()));
-    for core in [gone, next] {
-        core.shutdown();
-    }
+    assert_eq!(status(&next)["rejected"], 1, "the forged stream");
+    assert!(store.get(&format!("cxkit:test:{GONE}")).is_some(), "the adopting page load holds its lease");
+    next.shutdown();
 }
 
 #[wasm_bindgen_test]
-fn consent_gates_sending_keeping_and_surveys() {
-    let noop = noop();
+fn consent_gates_sending_keeping_storing_and_surveys() {
+    let store = memory();
     let pending = CONFIG.replace('}', r#","consent":"pending"}"#);
-    let core = Core::new(&pending, noop.as_ref().clone().unchecked_into(), false).unwrap();
-    core.take(&chunk(1), &core.stream(), 0.0);
-    assert!(core.next_batch("flush", true).is_none(), "pending sends nothing");
-    assert_eq!(status(&core)["queued"], 1, "but keeps the event in memory");
+    let core = start(&pending, &store, false).unwrap();
+    core.take(&chunk(1), 0.0, WALL);
+    assert!(body(&core.round("flush", None, 0.0, WALL)).is_none(), "pending sends nothing");
+    assert_eq!(
+        (status(&core)["queued"].clone(), store.keys("cxkit:")),
+        (1.into(), vec![]),
+        "but keeps the event in memory only"
+    );
     core.set_consent("granted").unwrap();
-    assert!(core.next_batch("flush", true).is_some(), "granted releases it");
-    core.settle(200, -1.0, 0);
+    assert!(body(&core.round("flush", None, 0.0, WALL)).is_some(), "granted releases it");
+    core.settle(200, None, 0, 1.0, WALL);
     core.show_survey("nps").expect("granted consent may show a survey");
+    core.take(&chunk(1), 2.0, WALL);
+    assert!(!store.keys("cxkit:test:").is_empty());
     core.set_consent("denied").unwrap();
-    core.take(&chunk(1), &core.stream(), 1.0);
-    assert!(core.next_batch("flush", true).is_none());
+    assert_eq!(store.keys("cxkit:test:"), Vec::<String>::new(), "denied removes every key of the site");
+    core.take(&chunk(1), 3.0, WALL);
+    assert!(body(&core.round("flush", None, 3.0, WALL)).is_none());
     assert_eq!(status(&core)["queued"], 0, "denied keeps nothing");
     assert_eq!(
         parts(core.show_survey("nps").unwrap_err()),
@@ -158,7 +218,7 @@ fn consent_gates_sending_keeping_and_surveys() {
     );
     core.shutdown();
 
-    let opted_out = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), true).unwrap();
+    let opted_out = start(CONFIG, &memory(), true).unwrap();
     assert_eq!(opted_out.consent(), "denied", "GPC / DNT mean denied");
     opted_out.set_consent("granted").unwrap();
     assert_eq!(opted_out.consent(), "granted", "unless the site says otherwise");
@@ -167,8 +227,7 @@ fn consent_gates_sending_keeping_and_surveys() {
 
 #[wasm_bindgen_test]
 fn an_unknown_survey_is_refused() {
-    let noop = noop();
-    let core = Core::new(CONFIG, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    let core = start(CONFIG, &memory(), false).unwrap();
     let refused = parts_of("invalid_survey", "survey", "survey: must be one of nps, csat, ces");
     assert_eq!(parts(core.show_survey("poll").unwrap_err()), refused);
     assert_eq!(parts(core.show_survey("text").unwrap_err()), refused, "free text has no widget yet");
@@ -178,14 +237,13 @@ fn an_unknown_survey_is_refused() {
 
 #[wasm_bindgen_test]
 fn a_configured_trigger_arms_a_survey_unless_consent_is_pending() {
-    let noop = noop();
     let with_trigger = CONFIG.replace('}', r#","survey":"csat","trigger":"delay:20s"}"#);
-    let core = Core::new(&with_trigger, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    let core = start(&with_trigger, &memory(), false).unwrap();
     assert!(core.survey_armed(), "the shell prefetches the survey module");
     core.shutdown();
     assert!(!core.survey_armed(), "shutdown disarms it");
     let pending = with_trigger.replace('}', r#","consent":"pending"}"#);
-    let held = Core::new(&pending, noop.as_ref().clone().unchecked_into(), false).unwrap();
+    let held = start(&pending, &memory(), false).unwrap();
     assert!(!held.survey_armed(), "no automatic survey under pending consent");
     held.shutdown();
 }

@@ -1,10 +1,11 @@
 //! The event model and its limits.
 //!
 //! `track()` pushes `[name, props, time]` into a JS buffer; once per task a chunk of it arrives
-//! here as one JSON text ([`read_buffer`]), the same text the shell stores. Each entry is
-//! checked against the limits below while it is read, and its property values are copied on
-//! as the text they already are: no tree of values is built on the hot path. The result is
-//! [`Encoded`], the form the wire format concatenates. Survey answers come the same way, with
+//! here as one JSON text ([`read_buffer`]). Each entry is checked against the limits below
+//! while it is read, and its property values are copied on as the text they already are: no
+//! tree of values is built on the hot path. The result is [`Encoded`], the form the wire
+//! format concatenates, and the text of what was accepted ([`Read::accepted`]): that, never
+//! the buffer as the page gave it, is what gets stored. Survey answers come the same way, with
 //! reserved `$` names. [`Event`] builds an event from values instead (native code and tests),
 //! under the same limits.
 
@@ -207,23 +208,52 @@ pub struct Rejected {
     pub problem: EventProblem,
 }
 
-/// What [`read_buffer`] returns: the events taken, each with its index, and those refused.
-pub type Read = (Vec<(usize, Encoded)>, Vec<Rejected>);
+/// What [`read_buffer`] returns.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Read {
+    /// The events taken, each with its index in the chunk (the shell numbers events by it).
+    pub events: Vec<(usize, Encoded)>,
+    /// The entries refused, by index.
+    pub rejected: Vec<Rejected>,
+    /// Entries in the chunk, taken, refused or holes.
+    pub entries: usize,
+    /// The chunk as it is to be stored: each taken event as `[name, props, time]` in the form
+    /// it was accepted in, and `null` in place of a refused entry, so every index holds and a
+    /// stored chunk read back gives each event its id again. A `null` entry is a hole: it is
+    /// neither an event nor counted as refused.
+    pub accepted: String,
+}
 
 /// Reads a chunk of the JS buffer, `[[name, props, time], …]`, as given by one
-/// `JSON.stringify`: each event with its index in the chunk (the shell numbers events by it).
+/// `JSON.stringify`, or a stored chunk ([`Read::accepted`] of an earlier read).
 ///
 /// Entries that break a rule are returned apart, so one bad event never costs the others.
 /// `Err` only when the text is not a JSON array.
 pub fn read_buffer(text: &str) -> Result<Read, json::JsonError> {
     let mut reader = Reader::new(text);
     reader.expect(b'[')?;
-    let (mut events, mut rejected) = (Vec::new(), Vec::new());
+    let mut read = Read { accepted: String::with_capacity(text.len()), ..Read::default() };
+    read.accepted.push('[');
     if !reader.eat(b']')? {
+        // Each entry is written here first, then copied on or replaced by `null`: `truncate`
+        // would carry a char-boundary assert, and its panic text, into the wasm.
+        let mut entry = String::new();
         for index in 0.. {
-            match read_entry(&mut reader)? {
-                Ok(event) => events.push((index, event)),
-                Err(problem) => rejected.push(Rejected { index, problem }),
+            if index > 0 {
+                read.accepted.push(',');
+            }
+            read.entries += 1;
+            entry.clear();
+            match read_entry(&mut reader, &mut entry)? {
+                Some(Ok(event)) => {
+                    read.accepted.push_str(&entry);
+                    read.events.push((index, event));
+                }
+                Some(Err(problem)) => {
+                    read.accepted.push_str("null");
+                    read.rejected.push(Rejected { index, problem });
+                }
+                None => read.accepted.push_str(&entry),
             }
             if !reader.more(b']')? {
                 break;
@@ -231,19 +261,28 @@ pub fn read_buffer(text: &str) -> Result<Read, json::JsonError> {
         }
     }
     reader.end()?;
-    Ok((events, rejected))
+    read.accepted.push(']');
+    Ok(read)
 }
 
 /// Reads one `[name, props, time]` entry to its end, whatever is wrong with it, so the reader
-/// is always ready for the next one; a broken rule is the inner `Err`.
-fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, json::JsonError> {
+/// is always ready for the next one, and appends it to `accepted` as taken; a broken rule is
+/// the inner `Err` (the caller replaces what was appended), a `null` hole is `None`.
+fn read_entry(
+    reader: &mut Reader<'_>,
+    accepted: &mut String,
+) -> Result<Option<Result<Encoded, EventProblem>>, json::JsonError> {
     if reader.peek()? != b'[' {
-        reader.raw_value()?;
-        return Ok(Err(EventProblem::Malformed));
+        let (raw, _) = reader.raw_value()?;
+        if raw == "null" {
+            accepted.push_str("null");
+            return Ok(None);
+        }
+        return Ok(Some(Err(EventProblem::Malformed)));
     }
     reader.expect(b'[')?;
     if reader.eat(b']')? {
-        return Ok(Err(EventProblem::Malformed));
+        return Ok(Some(Err(EventProblem::Malformed)));
     }
     let mut problem;
     let name = if reader.peek()? == b'"' {
@@ -256,8 +295,11 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
         String::new()
     };
     if !reader.more(b']')? {
-        return Ok(Err(EventProblem::Malformed));
+        return Ok(Some(Err(EventProblem::Malformed)));
     }
+    accepted.push('[');
+    json::write_string(&name, accepted);
+    accepted.push_str(",{");
     let (mut keys, mut values) = (String::new(), String::new());
     if reader.peek()? == b'{' {
         reader.expect(b'{')?;
@@ -271,6 +313,12 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
                 measure.longest_string = measure.longest_string.max(key_chars).max(inner.longest_string);
                 measure.depth = measure.depth.max(inner.depth + 1);
                 append_prop(&mut keys, &mut values, key, value);
+                if members > 1 {
+                    accepted.push(',');
+                }
+                accepted.push_str(key);
+                accepted.push(':');
+                accepted.push_str(value);
                 if !reader.more(b'}')? {
                     break;
                 }
@@ -282,7 +330,7 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
         problem = problem.or(Some(EventProblem::PropsNotObject));
     }
     if !reader.more(b']')? {
-        return Ok(Err(EventProblem::Malformed));
+        return Ok(Some(Err(EventProblem::Malformed)));
     }
     let time = reader.raw_value()?.0;
     let time_ms = json::parse_integer(time).filter(|&t| time::is_event_time(t));
@@ -297,11 +345,15 @@ fn read_entry(reader: &mut Reader<'_>) -> Result<Result<Encoded, EventProblem>, 
         problem = Some(EventProblem::Malformed);
     }
     if let Some(problem) = problem {
-        return Ok(Err(problem));
+        return Ok(Some(Err(problem)));
     }
+    let time_ms = time_ms.unwrap_or_default();
+    accepted.push_str("},");
+    json::write_integer(time_ms, accepted);
+    accepted.push(']');
     let priority = Priority::of(&name);
-    let event = Encoded { time_ms: time_ms.unwrap_or_default(), name, keys: close_keys(keys), values, priority };
-    Ok(event.checked())
+    let event = Encoded { time_ms, name, keys: close_keys(keys), values, priority };
+    Ok(Some(event.checked()))
 }
 
 #[cfg(test)]
@@ -315,8 +367,8 @@ mod tests {
 
     /// The events of a buffer text, without their indexes.
     fn buffer(text: &str) -> Result<(Vec<Encoded>, Vec<Rejected>), json::JsonError> {
-        let (events, rejected) = read_buffer(text)?;
-        Ok((events.into_iter().map(|(_, event)| event).collect(), rejected))
+        let read = read_buffer(text)?;
+        Ok((read.events.into_iter().map(|(_, event)| event).collect(), read.rejected))
     }
 
     fn problem_of(entry: &str) -> EventProblem {
@@ -360,7 +412,7 @@ mod tests {
 
     #[test]
     fn answers_outrank_touchpoints_and_every_event_keeps_its_index() {
-        let (events, _) = read_buffer(r#"[7,["a",{},1],["$response",{"value":9},2]]"#).unwrap();
+        let events = read_buffer(r#"[7,["a",{},1],["$response",{"value":9},2]]"#).unwrap().events;
         let read: Vec<_> = events.iter().map(|(i, e)| (*i, e.priority)).collect();
         assert_eq!(read, [(1, Priority::Touchpoint), (2, Priority::Answer)]);
     }
@@ -410,6 +462,21 @@ mod tests {
         assert_eq!(event.encode().unwrap_err(), EventProblem::TooLarge);
         let big = (0..9).map(|i| format!(r#""k{i}":"{}""#, "x".repeat(900))).collect::<Vec<_>>().join(",");
         assert_eq!(problem_of(&format!(r#"["big",{{{big}}},1]"#)), EventProblem::TooLarge);
+    }
+
+    #[test]
+    fn what_is_stored_is_what_was_accepted_and_reads_back_with_the_same_indexes() {
+        let big = (0..9).map(|i| format!(r#""k{i}":"{}""#, "x".repeat(900))).collect::<Vec<_>>().join(",");
+        let text =
+            format!(r#"[["a", {{"n" : 1,"s":"\u00e9"}}, 1],["big",{{{big}}},2],7,["$response",{{"value":9}},3]]"#);
+        let read = read_buffer(&text).unwrap();
+        assert_eq!(read.entries, 4);
+        assert_eq!(read.accepted, r#"[["a",{"n":1,"s":"\u00e9"},1],null,null,["$response",{"value":9},3]]"#);
+        let again = read_buffer(&read.accepted).unwrap();
+        assert_eq!(again.events, read.events, "the same events at the same indexes");
+        assert_eq!((again.rejected.len(), again.entries), (0, 4), "a hole is not refused twice");
+        assert_eq!(again.accepted, read.accepted);
+        assert_eq!(read_buffer("[]").unwrap().accepted, "[]");
     }
 
     #[test]

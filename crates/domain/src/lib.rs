@@ -18,6 +18,7 @@ pub mod consent;
 /// Host only: it writes `npm/src/contract.ts`, and nothing in it ships in a wasm module.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod contract;
+pub mod delivery;
 pub mod error;
 pub mod event;
 pub mod id;

@@ -1,9 +1,6 @@
-//! What the core reports for `cx.status()`: the visitor's consent and the queue's counts, as
-//! the JSON the shell parses. The keys are listed once, here: the core writes them and the
-//! shell's `CoreStatus` type is generated from them (`npm/src/contract.ts`).
-
-use super::consent::Consent;
-use super::json::{write_integer, write_string};
+//! What the core reports for `cx.status()`: the visitor's consent and the counts of the queue
+//! and of what is stored. The keys are listed once, here: the core fills a plain object with
+//! them and the shell's `CoreStatus` type is generated from them (`npm/src/contract.ts`).
 
 /// The visitor's consent now: the key of the first entry.
 pub const CONSENT_KEY: &str = "consent";
@@ -23,12 +20,24 @@ pub enum Count {
     Evicted,
     /// Failed sends in a row: above 0, cxkit is backing off and keeps every event.
     Failures,
+    /// Stored in localStorage, so a reload, a crash or a closed tab loses none of them.
+    Stored,
+    /// Left in memory only by the stored cap.
+    Unstored,
 }
 
 impl Count {
     /// Every count, in the order they are written.
-    pub const ALL: [Count; 6] =
-        [Count::Queued, Count::InFlight, Count::Rejected, Count::Dropped, Count::Evicted, Count::Failures];
+    pub const ALL: [Count; 8] = [
+        Count::Queued,
+        Count::InFlight,
+        Count::Rejected,
+        Count::Dropped,
+        Count::Evicted,
+        Count::Failures,
+        Count::Stored,
+        Count::Unstored,
+    ];
 
     /// The key, as in `cx.status()`.
     pub fn key(self) -> &'static str {
@@ -39,25 +48,10 @@ impl Count {
             Count::Dropped => "dropped",
             Count::Evicted => "evicted",
             Count::Failures => "failures",
+            Count::Stored => "stored",
+            Count::Unstored => "unstored",
         }
     }
-}
-
-/// `{"consent":"granted","queued":3,…}`: the consent, then every [`Count`] in order, each as
-/// `count` gives it.
-pub fn to_json(consent: Consent, count: impl Fn(Count) -> u64) -> String {
-    let mut out = String::from("{");
-    write_string(CONSENT_KEY, &mut out);
-    out.push(':');
-    write_string(consent.id(), &mut out);
-    for key in Count::ALL {
-        out.push(',');
-        write_string(key.key(), &mut out);
-        out.push(':');
-        write_integer(count(key) as i64, &mut out);
-    }
-    out.push('}');
-    out
 }
 
 #[cfg(test)]
@@ -65,13 +59,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_consent_comes_first_then_every_count() {
-        let json = to_json(Consent::Pending, |count| Count::ALL.iter().position(|c| *c == count).unwrap() as u64 * 10);
-        assert_eq!(
-            json,
-            r#"{"consent":"pending","queued":0,"inFlight":10,"rejected":20,"dropped":30,"evicted":40,"failures":50}"#
-        );
-        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(parsed.as_object().unwrap().len(), 1 + Count::ALL.len(), "no key twice");
+    fn every_key_once_and_none_the_consent_s() {
+        let mut keys: Vec<_> = Count::ALL.iter().map(|count| count.key()).collect();
+        keys.push(CONSENT_KEY);
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), Count::ALL.len() + 1);
     }
 }

@@ -56,8 +56,8 @@ mod tests {
     #[test]
     fn the_device_reads_no_time_the_collector_would_refuse() {
         let entry = |t: i64| {
-            let (taken, refused) = crate::event::read_buffer(&format!(r#"[["a",{{}},{t}]]"#)).unwrap();
-            (taken.len(), refused.len())
+            let read = crate::event::read_buffer(&format!(r#"[["a",{{}},{t}]]"#)).unwrap();
+            (read.events.len(), read.rejected.len())
         };
         assert_eq!(entry(MAX_TIME_MS), (1, 0));
         assert_eq!(entry(MAX_TIME_MS + 1), (0, 1));
