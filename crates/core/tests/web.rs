@@ -131,7 +131,7 @@ fn chunks_are_numbered_in_order_what_is_stored_is_what_was_accepted_and_a_failed
     );
     assert_eq!(
         status(&core),
-        serde_json::json!({"queued": 9, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1, "stored": 10, "unstored": 0})
+        serde_json::json!({"consent": "granted", "queued": 9, "inFlight": 0, "rejected": 1, "dropped": 0, "evicted": 0, "failures": 1, "stored": 10, "unstored": 0})
     );
     assert_eq!(number(&core.round("flush", None, 1_008.0, WALL), "failed"), Some(503.0), "not before the deadline");
     let again = body(&core.round("retry", None, 1_009.0, WALL)).expect("the same events again");
