@@ -11,6 +11,9 @@
 //!  "events":[[0,0,0,0,0,"pro"],[0,1,77,0,0,"team"]]}
 //! ```
 
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
 use super::config::validate_site_id;
 use super::event;
 use super::id::is_stream_id;
@@ -167,7 +170,7 @@ impl core::fmt::Display for BatchError {
     }
 }
 
-impl std::error::Error for BatchError {}
+impl core::error::Error for BatchError {}
 
 fn fail<T>(path: &str, problem: &'static str) -> Result<T, BatchError> {
     Err(BatchError { path: path.into(), problem, event_index: None })
