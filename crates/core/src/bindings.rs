@@ -2,6 +2,8 @@
 //! (`npm/src/cx.ts`, `npm/src/delivery.ts`, `npm/src/store.ts`) drives. Crossed per task,
 //! per send or per cold call, never per event, and never asynchronously.
 
+use alloc::boxed::Box;
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 
 use cxkit_domain::survey::PROTOCOL;

@@ -8,10 +8,13 @@
 //! reports the HTTP status to [`Instance::settle`]. So the hot path never enters wasm, and the
 //! network and storage code stay out of the module (docs/architecture.md).
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cell::{Cell, RefCell};
 
-use gloo_timers::callback::Timeout;
+use cxkit_runtime::Timeout;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
@@ -50,15 +53,14 @@ struct Shared {
 
 #[wasm_bindgen]
 extern "C" {
-    /// The page's `window`. Bound directly: `web_sys::window()` goes through `globalThis`
-    /// detection, which costs four accessors and a type check in the glue. cxkit runs only in
-    /// pages (it renders a widget), never in workers.
-    #[wasm_bindgen(thread_local_v2, js_name = window)]
-    static WINDOW: web_sys::Window;
-}
+    /// The global object, read through a static getter: `web_sys::window()` goes through
+    /// `globalThis` detection, which costs four accessors and a type check in the glue, and a
+    /// `thread_local_v2` static is a lazy cell with a poisoning panic (docs/panic-free.md).
+    #[wasm_bindgen(js_name = globalThis)]
+    type Global;
 
-fn window() -> web_sys::Window {
-    WINDOW.with(web_sys::Window::clone)
+    #[wasm_bindgen(static_method_of = Global, getter)]
+    fn crypto() -> web_sys::Crypto;
 }
 
 fn now_ms() -> i64 {
@@ -67,7 +69,7 @@ fn now_ms() -> i64 {
 
 fn random_stream_id() -> Result<String, JsValue> {
     let mut random = [0u8; 16];
-    window().crypto()?.get_random_values_with_u8_array(&mut random)?;
+    Global::crypto().get_random_values_with_u8_array(&mut random)?;
     Ok(id::stream_id(random))
 }
 
@@ -110,7 +112,7 @@ impl Instance {
     /// This page load's stream id: the shell numbers its events and names its stored keys
     /// after it.
     pub fn stream(&self) -> String {
-        self.shared.own_stream().to_string()
+        String::clone(&self.shared.own_stream())
     }
 
     /// Takes a chunk of the buffer (the JSON text of `[[name, props, time], …]`, as stored)
