@@ -3,9 +3,9 @@
 //! listeners.
 //!
 //! Without std the modules ship no panic machinery: no message, no source location, no
-//! `core::fmt` reached through them (docs/panic-free.md). std's handles from gloo-timers and
-//! gloo-events would bring std back (they ask for wasm-bindgen's and js-sys's `std` feature,
-//! and cargo unifies features), so the two handles are here, on web-sys and `Closure`.
+//! `core::fmt` reached through them (docs/panic-free.md). gloo-timers and gloo-events, whose
+//! handles these replace, would bring std back (they ask for wasm-bindgen's and js-sys's `std`
+//! feature, and cargo unifies features), so the two handles are here, on web-sys and `Closure`.
 //!
 //! Each module links this crate once; on the host it is empty.
 #![no_std]

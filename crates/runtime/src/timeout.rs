@@ -20,7 +20,8 @@ extern "C" {
 #[must_use = "the timer is cleared when this handle is dropped"]
 pub struct Timeout {
     id: Option<i32>,
-    /// Kept alive until the timer fires or is cleared: JS holds only a reference to it.
+    /// Owned by the handle, so it lives as long as the timer can fire: JS holds only a
+    /// reference to it.
     _callback: Closure<dyn FnMut()>,
 }
 
