@@ -1,8 +1,8 @@
 // What ships holds no panic text and no build-machine path (docs/panic-free.md): every file in
 // npm/dist that a page loads (*.wasm, *.js) is searched for panic messages, Rust source
-// locations and local paths. What stable Rust cannot remove yet is allowed below, each entry
-// exact, scoped to its file and with its reason; an entry that no longer matches fails the
-// check too, so the list only shrinks.
+// locations and local paths. Anything allowed is listed below, each entry exact, scoped to its
+// file and with its reason; an entry that no longer matches fails the check too, so the list
+// only shrinks.
 //
 //   node tests/shipped/check.mjs                      checks npm/dist
 //   node tests/shipped/check.mjs --control <wasm>     and must flag <wasm>, a planted panic
@@ -28,39 +28,10 @@ export const FORBIDDEN = [
   ...(homedir().length > 1 ? [["local path", literal(homedir() + "/")]] : []),
 ];
 
-/** A `/rustc/<commit>/library/…` path: std comes precompiled with these, and
- * --remap-path-prefix does not reach into it (docs/panic-free.md). */
-const std = (file) => new RegExp(`/rustc/[0-9a-f]{40}/library/${file.replaceAll(".", "\\.")}`, "g");
-
-/** Allowed, for now: [file, exact text, why]. */
-export const ALLOWED = [
-  // The floor on stable Rust: gone only with a panic handler of our own (no_std) or nightly's
-  // -Cpanic=immediate-abort.
-  ["cxkit.wasm", /capacity overflow/g, "alloc's RawVec growth error, reached by every Vec and String"],
-  ["cxkit-survey.wasm", /capacity overflow/g, "alloc's RawVec growth error, reached by every Vec and String"],
-  ["cxkit.wasm", std("alloc/src/raw_vec/mod.rs"), "its location, and that of RawVec::shrink (wasm-bindgen's String return)"],
-  ["cxkit-survey.wasm", std("alloc/src/raw_vec/mod.rs"), "its location, and that of RawVec::shrink (wasm-bindgen's String return)"],
-  // Dependencies.
-  ...["cxkit.wasm", "cxkit-survey.wasm"].map((file) => [
-    file,
-    /crates\/index\.crates\.io-[0-9a-f]{16}\/js-sys-[\d.]+\/src\/futures\/jspi\.rs/g,
-    "js-sys links its JSPI task poll as a #[no_mangle] export: wasm-bindgen deletes the code, the RefCell location stays in the data",
-  ]),
-  ...["cxkit.wasm", "cxkit-survey.wasm"].map((file) => [
-    file,
-    /called `Result::unwrap_throw\(\)` on an `Err` value/g,
-    "not a panic: the JS error wasm-bindgen throws when gloo's setTimeout / addEventListener calls throw",
-  ]),
-  // Panic sites in files under concurrent rewrite, to go with the fixes in docs/panic-free.md.
-  ...["cxkit.wasm", "cxkit-survey.wasm"].flatMap((file) => [
-    [file, /index out of bounds: the len is /g, "json.rs write_integer indexes its digit buffer"],
-    [file, /crates\/domain\/src\/json\.rs/g, "json.rs write_integer indexes its digit buffer"],
-  ]),
-  ["cxkit.wasm", /crates\/core\/src\/instance\.rs/g, "instance.rs RefCell borrows"],
-  ["cxkit.wasm", std("core/src/cell/lazy.rs"), "instance.rs binds window as a thread_local_v2 static (a LazyCell)"],
-  ["cxkit.wasm", std("core/src/str/pattern.rs"), "config.rs validate_endpoint searches and slices the URL"],
-  ["cxkit.wasm", std("alloc/src/collections/vec_deque/mod.rs"), "queue.rs calls VecDeque::swap"],
-];
+/** Allowed: [file, exact text, why]. None since the modules are no_std with their own panic
+ * handler (docs/panic-free.md); an entry, if one is ever needed, is exact, scoped to its file
+ * and gives its reason. */
+export const ALLOWED = [];
 
 function literal(text) {
   return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "g");

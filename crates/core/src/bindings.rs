@@ -4,6 +4,7 @@
 //! `CoreError` for a refused call. Crossed
 //! per task, per send or per cold call, never per event, and never asynchronously.
 
+use alloc::string::String;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

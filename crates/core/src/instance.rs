@@ -9,10 +9,12 @@
 //! reported back), and hands the rest of each [`Step`] to the shell. So the hot path never
 //! enters wasm, and the network code stays out of the module (docs/architecture.md).
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 
-use gloo_timers::callback::Timeout;
+use cxkit_runtime::Timeout;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
@@ -33,11 +35,14 @@ const WARM_EVENTS: i64 = 2_000;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The page's `window`. Bound directly: `web_sys::window()` goes through `globalThis`
-    /// detection, which costs four accessors and a type check in the glue. cxkit runs only in
-    /// pages (it renders a widget), never in workers.
-    #[wasm_bindgen(thread_local_v2, js_name = window)]
-    static WINDOW: web_sys::Window;
+    /// The global object, read through a static getter: `web_sys::window()` goes through
+    /// `globalThis` detection, which costs four accessors and a type check in the glue, and a
+    /// `thread_local_v2` static is a lazy cell with a poisoning panic (docs/panic-free.md).
+    #[wasm_bindgen(js_name = globalThis)]
+    type Global;
+
+    #[wasm_bindgen(static_method_of = Global, getter)]
+    fn crypto() -> web_sys::Crypto;
 
     /// The shell's localStorage calls (`npm/src/store.ts`), each in its own try/catch: a key
     /// listing, a read, a write that reports whether it succeeded, a removal.
@@ -67,19 +72,14 @@ impl StoredView for StoreIo {
     }
 }
 
-fn window() -> web_sys::Window {
-    WINDOW.with(web_sys::Window::clone)
-}
-
 fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
 fn random_stream_id() -> Result<String, CallError> {
     let mut random = [0u8; 16];
-    window()
-        .crypto()
-        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut random))
+    Global::crypto()
+        .get_random_values_with_u8_array(&mut random)
         .map_err(|_| CallError::unfielded(ErrorCode::NotRunning, "cxkit needs crypto.getRandomValues"))?;
     Ok(id::stream_id(random))
 }
@@ -140,7 +140,7 @@ impl Instance {
     fn step(&self, input: impl FnOnce(&mut Delivery, &StoreIo) -> Step) -> Step {
         let shared = &self.shared;
         let mut step = input(&mut shared.delivery.borrow_mut(), &shared.store);
-        self.write(std::mem::take(&mut step.writes.calls));
+        self.write(core::mem::take(&mut step.writes.calls));
         step
     }
 

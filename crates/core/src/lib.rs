@@ -5,14 +5,19 @@
 //! then the JS shell loads the survey module (`crates/survey`), which this module never
 //! contains. The pure logic is in `cxkit-domain`; this crate is the live instance and its
 //! `#[wasm_bindgen]` surface (docs/architecture.md).
+// No std in the module (docs/panic-free.md). On the host the crate is empty, but a cdylib
+// there still needs std's allocator and panic handler.
+#![cfg_attr(target_arch = "wasm32", no_std)]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-/// The wasm heap: talc instead of the default dlmalloc. Measured: 2.6 KB gzip smaller, and
-/// no slower on the delivery path (bench/results.md).
 #[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+extern crate alloc;
+
+/// The heap, the panic handler and the timer handle: what the module needs to run in a page
+/// without std (crates/runtime).
+#[cfg(target_arch = "wasm32")]
+extern crate cxkit_runtime;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

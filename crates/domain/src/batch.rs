@@ -11,6 +11,10 @@
 //!  "events":[[0,0,0,0,0,"pro"],[0,1,77,0,0,"team"]]}
 //! ```
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::config::validate_site_id;
 use super::event;
 use super::id::{is_stream_id, MAX_SEQ};
@@ -173,7 +177,7 @@ impl core::fmt::Display for BatchError {
     }
 }
 
-impl std::error::Error for BatchError {}
+impl core::error::Error for BatchError {}
 
 fn fail<T>(path: &str, problem: &'static str) -> Result<T, BatchError> {
     Err(BatchError { path: path.into(), problem, event_index: None })

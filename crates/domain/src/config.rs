@@ -4,6 +4,8 @@
 //! the field and the rule it broke (`endpoint: must use https (http only for localhost)`), so a
 //! site owner can fix a bad tag from the console message alone.
 
+use alloc::string::String;
+
 use super::consent::Consent;
 use super::json;
 use super::survey::{SurveyKind, Trigger};
@@ -161,7 +163,7 @@ impl core::fmt::Display for ConfigError {
     }
 }
 
-impl std::error::Error for ConfigError {}
+impl core::error::Error for ConfigError {}
 
 /// Options the JS API accepts. `strict` and `headers` are read and checked by the JS wrapper
 /// (`headers` by the browser's own `Headers` parser); they are listed so they are not
@@ -279,7 +281,7 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// Splits with `get`, not indexing, so no slicing panic path reaches the wasm.
 fn host_of(authority: &str) -> Option<&str> {
     let split = match authority.strip_prefix('[') {
-        Some(v6) => v6.find(']').map(|end| end + 2),
+        Some(v6) => v6.bytes().position(|b| b == b']').map(|end| end + 2),
         None => authority.bytes().rposition(|b| b == b':'),
     };
     let (host, port) = match split {

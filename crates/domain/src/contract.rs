@@ -10,6 +10,9 @@
 //! wasm module.
 
 use std::fmt::Write;
+use std::string::{String, ToString};
+use std::vec::Vec;
+use std::{format, vec};
 
 use super::batch::SendReason;
 use super::consent::Consent;

@@ -5,6 +5,7 @@
 //! never takes a message apart to find the field.
 
 use super::config::ConfigError;
+use alloc::string::String;
 
 /// The kind of refusal: `ErrorInfo.code` in the JS API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

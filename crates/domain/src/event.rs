@@ -9,6 +9,9 @@
 //! reserved `$` names. [`Event`] builds an event from values instead (native code and tests),
 //! under the same limits.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use super::json::{self, Measure, Reader, Value};
 use super::time;
 

@@ -3,6 +3,8 @@
 //! An event's id is `(stream, seq)`: one stream per tab and page load, a counter within it.
 //! As unique as a UUID per event, at a fraction of the bytes, since a batch names each stream once.
 
+use alloc::string::String;
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Length of an encoded stream id.

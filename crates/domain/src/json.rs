@@ -15,6 +15,11 @@
 //! - a number beyond f64's range (`1e400`) is kept, as text like every number; serde_json
 //!   refuses it. The grammar allows it and nothing here reads it as a float.
 
+use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 /// Deepest nesting the reader accepts: a guard against hostile input exhausting the stack.
 /// Event properties have their own, tighter limit (`event::MAX_DEPTH`).
 pub const MAX_PARSE_DEPTH: usize = 64;
@@ -645,9 +650,9 @@ pub fn write_integer(n: i64, out: &mut String) {
     let mut magnitude = n.unsigned_abs();
     let mut digits = [0u8; 20];
     let mut start = digits.len();
-    loop {
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (magnitude % 10) as u8;
         start -= 1;
-        digits[start] = b'0' + (magnitude % 10) as u8;
         magnitude /= 10;
         if magnitude == 0 {
             break;

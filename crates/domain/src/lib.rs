@@ -9,8 +9,16 @@
 //! let tally = NpsTally::from_scores([10, 9, 7, 3]);
 //! assert_eq!(tally.score(), Some(Tenths(250))); // NPS 25.0
 //! ```
+// No std: the browser modules link none (docs/panic-free.md); the collector brings its own.
+// The host tests keep std and its prelude, so test modules need no imports of their own.
+#![cfg_attr(not(test), no_std)]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+extern crate alloc;
+/// The contract writer runs on the host only, where std is at hand.
+#[cfg(all(not(test), not(target_arch = "wasm32")))]
+extern crate std;
 
 pub mod batch;
 pub mod config;

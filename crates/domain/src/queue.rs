@@ -9,8 +9,10 @@
 //! backs off (decisions.md §14): a collector that refuses everything is misconfigured, and
 //! that must never cost an answer.
 
-use std::collections::VecDeque;
-use std::rc::Rc;
+use alloc::collections::VecDeque;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::event::{Encoded, Priority};
 use super::retry::Verdict;

@@ -2,6 +2,8 @@
 //! becomes: the one description both wasm modules share. The wording lives in the survey
 //! module (`crates/survey`), which only pages that show a survey load.
 
+use alloc::string::String;
+
 use super::event::{DISMISS_EVENT, RESPONSE_EVENT};
 use super::json::{write_integer, write_string};
 use super::score::nps::NpsBucket;

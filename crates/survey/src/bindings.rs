@@ -2,6 +2,8 @@
 //! (`npm/src/survey.ts`) creates once the core decided a survey shows, and the protocol number
 //! the shell checks against the core's before it does.
 
+use alloc::boxed::Box;
+
 use cxkit_domain::config::{ConfigError, ConfigProblem};
 use cxkit_domain::survey::{Outcome, SurveyKind, PROTOCOL};
 use wasm_bindgen::prelude::*;

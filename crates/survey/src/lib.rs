@@ -3,15 +3,21 @@
 //! It renders a survey in a Shadow DOM, handles focus and the keyboard, carries the styles and
 //! the wording, and scores the answer; the core module (`crates/core`) decided that the survey
 //! shows, and takes the scored outcome back through the JS shell's buffer like any event.
+// No std in the module (docs/panic-free.md). On the host only `wording` compiles, but a cdylib
+// there still needs std's allocator and panic handler.
+#![cfg_attr(target_arch = "wasm32", no_std)]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-pub mod wording;
-
-/// The wasm heap: talc, as in the core module (docs/architecture.md).
 #[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+extern crate alloc;
+
+/// The heap, the panic handler, the timer and listener handles: what the module needs to run
+/// in a page without std (crates/runtime).
+#[cfg(target_arch = "wasm32")]
+extern crate cxkit_runtime;
+
+pub mod wording;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

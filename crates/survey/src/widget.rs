@@ -7,11 +7,13 @@
 //! confirm it, and selecting alone never submits (decisions.md §28). The dialog is modal: it
 //! takes focus, traps Tab and gives focus back when it closes; Esc dismisses it.
 
-use std::cell::Cell;
-use std::rc::{Rc, Weak};
+use alloc::boxed::Box;
+use alloc::rc::{Rc, Weak};
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::Cell;
 
-use gloo_events::{EventListener, EventListenerOptions};
-use gloo_timers::callback::Timeout;
+use cxkit_runtime::{EventListener, Timeout};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, KeyboardEvent, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
@@ -168,12 +170,11 @@ fn adopt_styles(document: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
 
 fn listen(parts: &Rc<Parts>, target: &web_sys::EventTarget, kind: &'static str, handler: fn(&Parts, &web_sys::Event)) {
     let weak: Weak<Parts> = Rc::downgrade(parts);
-    let listener =
-        EventListener::new_with_options(target, kind, EventListenerOptions::enable_prevent_default(), move |event| {
-            if let Some(parts) = weak.upgrade() {
-                handler(&parts, event);
-            }
-        });
+    let listener = EventListener::new(target, kind, move |event| {
+        if let Some(parts) = weak.upgrade() {
+            handler(&parts, event);
+        }
+    });
     let mut listeners = parts.listeners.take();
     listeners.push(listener);
     parts.listeners.set(listeners);

@@ -7,6 +7,8 @@
 //! Only this page load's chunks are candidates: a tab does not remove keys another live tab
 //! still counts on.
 
+use alloc::vec::Vec;
+
 /// Most events stored for a site, all its live page loads together.
 pub const MAX_STORED_EVENTS: u64 = 1_000;
 /// Most bytes of chunk text a page load stores: UTF-8 bytes, an upper bound of the UTF-16

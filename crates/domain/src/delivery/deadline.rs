@@ -72,7 +72,7 @@ impl Deadline {
 
     /// A round begins at `now`.
     pub fn gate(&mut self, now: f64) -> Gate {
-        if std::mem::take(&mut self.resume) {
+        if core::mem::take(&mut self.resume) {
             self.not_before = None;
         }
         if self.not_before.is_some_and(|deadline| now < deadline) {

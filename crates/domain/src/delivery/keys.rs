@@ -7,6 +7,7 @@
 //! and counting need no value read.
 
 use crate::json::{parse_integer, write_integer};
+use alloc::string::String;
 
 /// The last part of the site's wait key: no stream id is four characters long.
 const WAIT: &str = "wait";

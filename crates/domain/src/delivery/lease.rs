@@ -6,6 +6,7 @@
 //! wall clock, not `performance.now()`, because the value crosses page loads.
 
 use crate::json::{parse_integer, write_integer};
+use alloc::string::String;
 
 /// A lease not renewed for this long belongs to a page that is gone.
 pub const LEASE_MS: i64 = 10_000;

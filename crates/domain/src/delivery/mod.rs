@@ -23,7 +23,10 @@ pub mod round;
 pub mod store;
 pub mod stored_wait;
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
 
 use crate::batch::{self, SendReason};
 use crate::consent::Consent;

@@ -11,7 +11,9 @@
 //! Reads come in through a [`StoredView`]; writes go out as [`Write`]s for the shell to make,
 //! in order, and a failed one is reported back ([`Persisted::failed`]).
 
-use std::rc::Rc;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::cap::{self, Held};
 use super::keys::{ChunkKey, Layout};
@@ -251,7 +253,7 @@ impl Persisted {
         for chunk in &chunks {
             self.lease(&chunk.stream, now, out);
         }
-        let mine = std::mem::replace(&mut self.chunks, chunks);
+        let mine = core::mem::replace(&mut self.chunks, chunks);
         self.chunks.extend(mine);
         self.cap(view, now, oldest, out);
     }
@@ -294,8 +296,8 @@ impl Persisted {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use std::cell::RefCell;
-    use std::collections::BTreeMap;
+    use alloc::collections::BTreeMap;
+    use core::cell::RefCell;
 
     /// localStorage in memory: writes are applied as the shell applies them.
     #[derive(Default)]

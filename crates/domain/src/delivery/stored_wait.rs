@@ -8,6 +8,7 @@
 
 use crate::json::{parse_integer, write_integer};
 use crate::retry::MAX_RETRY_AFTER_MS;
+use alloc::string::String;
 
 /// The longest a stored wait holds a page load back: the longest wait a `Retry-After` can
 /// impose.
