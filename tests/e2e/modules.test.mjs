@@ -134,6 +134,19 @@ describe("integrity", () => {
     await page.close();
   });
 
+  test("a survey module the server cannot give shows nothing, says so once, and the core goes on", async () => {
+    for (const path of SURVEY) pages.overrides.set(path, null);
+    const { page, seen } = await showWithTampered("/dist/cxkit-survey.js", null);
+    await page.evaluate(() => window.cxkit.showSurvey("nps"));
+    await page.waitForTimeout(300);
+    const ours = seen.consoleErrors.filter((line) => line.startsWith("cxkit:"));
+    assert.deepEqual(ours, ["cxkit: cxkit-survey.js could not be loaded; no survey is shown"], "one error, however often asked");
+    assert.equal(await page.locator("[data-cxkit=survey]").count(), 0);
+    await assertStillDelivers(page, "demo");
+    assert.deepEqual(seen.pageErrors, []);
+    await page.close();
+  });
+
   test("a survey script changed by one comment is refused before it runs", async () => {
     const { page, seen } = await showWithTampered("/dist/cxkit-survey.js", Buffer.concat([dist("cxkit-survey.js"), Buffer.from("\n// changed\n")]));
     const ours = seen.consoleErrors.filter((line) => line.startsWith("cxkit:"));
