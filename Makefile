@@ -26,6 +26,10 @@ WASM_REMAP = $(CURDIR)=cxkit $(CARGO_HOME)/registry/src=crates $(CARGO_HOME)/git
 # Given with --config, so it adds to (not replaces) any rustflags of the environment's config,
 # and only the shipped build's profile (its own directory under target/) is built with it.
 WASM_RUSTFLAGS = target.$(WASM_TARGET).rustflags = [$(foreach map,$(WASM_REMAP),'--remap-path-prefix=$(map)',)]
+# From apt: the browsers the tests drive and their drivers; WebKitGTK's driver runs its
+# MiniBrowser, which has no headless mode, under xvfb's virtual display (xvfb-run needs xauth,
+# a recommended package). With recommends, as the engines were seen working (toolchain.md).
+APT_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
@@ -44,10 +48,13 @@ setup: ## Installs what is missing; skips what is there.
 	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WASM_BINDGEN_VERSION)" ]; then \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --locked || \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
-	@if ! dpkg-query -W -f='$${Status}' chromium chromium-driver 2>/dev/null | grep -q "install ok installed.*install ok installed"; then \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; fi
+	@if [ "$$(dpkg-query -W -f='$${Status}\n' $(APT_PACKAGES) 2>/dev/null | grep -c 'install ok installed')" != $(words $(APT_PACKAGES)) ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=600 $(APT_PACKAGES); fi
+	@geckodriver --version >/dev/null 2>&1 || cargo install geckodriver --locked || cargo install geckodriver
 	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
-	@echo "setup: $$(( $$(date +%s) - start )) s; $$(wasm-bindgen --version), $$(chromium --version), playwright-core $$(node -p 'require("./node_modules/playwright-core/package.json").version')"
+	@echo "setup: $$(( $$(date +%s) - start )) s; $$(wasm-bindgen --version), $$(chromium --version), $$(firefox-esr --version 2>/dev/null)," \
+	  "$$(geckodriver --version | sed -n 1p), WebKitGTK $$(dpkg-query -W -f='$${Version}' webkit2gtk-driver)," \
+	  "playwright-core $$(node -p 'require("./node_modules/playwright-core/package.json").version')"
 
 build: setup
 	@start=$$(date +%s)
