@@ -37,7 +37,7 @@ WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
-	@echo "make test   build and run every test (host, headless Chromium, end to end)"
+	@echo "make test   build and run every test (host, headless Chromium and Firefox, end to end)"
 	@echo "make bench  size and runtime benchmark, writes bench/results.md"
 	@echo "make gen    rewrite npm/src/contract.ts from the Rust that owns each item"
 	@echo "make fuzz   fuzz the collector's batch decoder for FUZZ_SECONDS (60) on nightly"
@@ -122,9 +122,16 @@ test-host:
 	cargo test --workspace
 	@echo "test-host: $$(( $$(date +%s) - start )) s"
 
-test-browser:
+# wasm-bindgen-test-runner drives the browser of the first driver its environment names,
+# GECKODRIVER before CHROMEDRIVER (exported above): one run per driver, each timed.
+test-browser: ## The wasm-bindgen tests of both modules in headless Chromium, then in headless Firefox.
 	@start=$$(date +%s)
-	cargo test --target $(WASM_TARGET) $(WASM_CRATES) --test web
+	for driver in CHROMEDRIVER=$(CHROMEDRIVER) GECKODRIVER=$$(command -v geckodriver); do
+	  run=$$(date +%s)
+	  env -u GECKODRIVER "$$driver" cargo test --target $(WASM_TARGET) $(WASM_CRATES) --test web
+	  name=$${driver%%=*}
+	  echo "test-browser, $${name,,}: $$(( $$(date +%s) - run )) s"
+	done
 	@echo "test-browser: $$(( $$(date +%s) - start )) s"
 
 test-e2e:

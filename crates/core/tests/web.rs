@@ -1,5 +1,6 @@
-//! Browser tests of the core module's instance in real headless Chromium
-//! (`cargo test --target wasm32-unknown-unknown --test web`, driven by chromedriver).
+//! Browser tests of the core module's instance in real headless Chromium and Firefox
+//! (`cargo test --target wasm32-unknown-unknown --test web`, driven by chromedriver or
+//! geckodriver: `make test-browser` runs both).
 #![cfg(target_arch = "wasm32")]
 
 use cxkit_core::{Core, Input, JsCoreError, JsStep, StoreIo};
