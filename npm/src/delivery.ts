@@ -7,7 +7,8 @@
  *
  * - Bodies are CORS-simple (a string, or gzip bytes with no Content-Encoding header), so no
  *   preflight; the collector recognises gzip by its magic bytes (decisions.md §7).
- * - `credentials: "omit"`: cxkit sets no cookies and sends none.
+ * - `credentials: "omit"`: cxkit sets no cookies and sends none — but for a beacon, used only
+ *   where `fetch` has no `keepalive` (decisions.md §11).
  * - Each task's new events go to the core (which stores them) before anything else happens to
  *   them (`intake`), and synchronously at hide.
  */
@@ -43,7 +44,15 @@ function retryAfterMs(value: string | null, serverDate: string | null): number |
   return Math.max(0, at - (Number.isNaN(now) ? Date.now() : now));
 }
 
+/** CompressionStream (Safari 16.4, Firefox 113): without it, bodies go as plain text. */
 const HAS_GZIP = typeof CompressionStream === "function";
+
+/** `fetch` with `keepalive` (Firefox 133): without it, the batch that must outlive the page is
+ * a beacon. Detected on `Request`, since `fetch` ignores an init member it does not know. */
+const HAS_KEEPALIVE = "keepalive" in Request.prototype;
+
+/** The answer to a post that got none: a network error, or a beacon, whose answer is never seen. */
+const NO_ANSWER: Answer = { status: 0 };
 
 /** Entries taken from the buffer per task: as many as one batch holds (decisions.md §12). */
 const CHUNK_ENTRIES = MAX_BATCH_EVENTS;
@@ -61,15 +70,32 @@ function gzip(text: string): Promise<ArrayBuffer> {
   return new Response(stream.readable).arrayBuffer();
 }
 
-/** Posts `body`; status 0 when no answer came (offline, refused, blocked by CORS). */
+/**
+ * Posts `body` with `navigator.sendBeacon`, where `fetch` cannot outlive the page. A string
+ * goes as `text/plain;charset=UTF-8`, so no preflight; a beacon carries the visitor's cookies
+ * for the endpoint and no custom `headers`. Its answer is never seen: reported as none, so its
+ * events stay queued and stored until an acknowledged send, and the collector's dedupe absorbs
+ * the resend (design.md, "Delivery policy").
+ */
+function beacon(endpoint: string, body: string): Answer {
+  try {
+    navigator.sendBeacon(endpoint, body);
+  } catch {
+    // Refused (a blocked URL): the events stay queued, as after any post with no answer.
+  }
+  return NO_ANSWER;
+}
+
+/** Posts `body`; status 0 when no answer came (offline, refused, blocked by CORS, a beacon). */
 async function post(target: Target, body: string, keepalive: boolean): Promise<Answer> {
+  if (keepalive && !HAS_KEEPALIVE) return beacon(target.endpoint, body);
   try {
     const payload = keepalive || !HAS_GZIP ? body : await gzip(body);
     const response = await fetch(target.endpoint, { method: "POST", body: payload, credentials: "omit", keepalive, headers: target.headers ?? {} });
     const { headers } = response;
     return { status: response.status, retryAfterMs: retryAfterMs(headers.get("Retry-After"), headers.get("Date")) };
   } catch {
-    return { status: 0 };
+    return NO_ANSWER;
   }
 }
 
