@@ -81,7 +81,8 @@ function beacon(endpoint: string, body: string): Answer {
   try {
     navigator.sendBeacon(endpoint, body);
   } catch {
-    // Refused (a blocked URL): the events stay queued, as after any post with no answer.
+    // A URL the browser will not beacon to must not break the chain of sends: the events
+    // stay queued, as after any post with no answer.
   }
   return NO_ANSWER;
 }
