@@ -16,9 +16,15 @@ function tooLong(text: string, max: number): boolean {
   return text.length > max && [...text].length > max;
 }
 
+/**
+ * A plain object of any realm: its prototype is null, or an `Object.prototype`, whose own
+ * prototype is null. An object literal made in a same-origin iframe (or by Firefox's classic
+ * WebDriver, whose scripts run in a sandbox) has another realm's; a class instance, `Map` or
+ * `Date` has one more link in its chain.
+ */
 function isPlainObject(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  return proto === Object.prototype || proto === null || Object.getPrototypeOf(proto) === null;
 }
 
 /** The last name that passed: most calls repeat a name, and a repeat needs no second look. */
