@@ -46,6 +46,20 @@ export const RESERVED_PREFIX = "$";
 export const FORBIDDEN_IN_NAME = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
+ * The options that take a number: the script tag turns the text of their `data-*` attribute into that.
+ *
+ * Owned by `crates/domain/src/config.rs`.
+ */
+export const NUMBER_OPTIONS = ["maxBatchAgeMs"] as const;
+
+/**
+ * The options that take `true` or `false`: the script tag turns the text of their `data-*` attribute into that.
+ *
+ * Owned by `crates/domain/src/config.rs`.
+ */
+export const BOOLEAN_OPTIONS = ["strict"] as const;
+
+/**
  * A guard on events per request; bytes and age are the usual triggers (decisions.md §12).
  *
  * Owned by `crates/domain/src/queue.rs`.

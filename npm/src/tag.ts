@@ -5,6 +5,7 @@
  * `window.cxkit`, at once (calls before the wasm is up wait in order); dispatches
  * `cxkit:ready` on `document` when it runs. A second copy of the tag reuses the instance.
  */
+import { BOOLEAN_OPTIONS, NUMBER_OPTIONS } from "./contract.js";
 import { Cx } from "./cx.js";
 import type { start as startSurvey } from "./cxkit-survey.js";
 import { importVerified } from "./integrity.js";
@@ -19,17 +20,17 @@ declare global {
   }
 }
 
-const NUMERIC_OPTIONS = new Set(["maxBatchAgeMs"]);
-const BOOLEAN_OPTIONS = new Set(["strict"]);
+const NUMBERS = new Set<string>(NUMBER_OPTIONS);
+const BOOLEANS = new Set<string>(BOOLEAN_OPTIONS);
 
 /** `data-site-id="shop"` → `{ siteId: "shop" }`; numbers and booleans typed, the rest as text. */
 function optionsFrom(dataset: DOMStringMap): Options {
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(dataset)) {
     if (value === undefined) continue;
-    options[key] = NUMERIC_OPTIONS.has(key) && value.trim() !== "" && !Number.isNaN(Number(value))
+    options[key] = NUMBERS.has(key) && value.trim() !== "" && !Number.isNaN(Number(value))
       ? Number(value)
-      : BOOLEAN_OPTIONS.has(key) ? value !== "false" : value;
+      : BOOLEANS.has(key) ? value !== "false" : value;
   }
   return options as unknown as Options;
 }

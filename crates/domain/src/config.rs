@@ -165,11 +165,38 @@ impl core::fmt::Display for ConfigError {
 
 impl core::error::Error for ConfigError {}
 
-/// Options the JS API accepts. `strict` and `headers` are read and checked by the JS wrapper
-/// (`headers` by the browser's own `Headers` parser); they are listed so they are not
-/// "unknown".
-const KNOWN_OPTIONS: [&str; 8] =
-    ["endpoint", "siteId", "survey", "trigger", "maxBatchAgeMs", "consent", "strict", "headers"];
+/// The kind of JSON value an option takes. The script tag reads every `data-*` attribute as
+/// text and turns it into this kind before the config is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// A string.
+    Text,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An object (only through `init`: a tag has no attribute for it).
+    Object,
+}
+
+/// Options the JS API accepts, with the kind of value each takes. `strict` and `headers` are
+/// read and checked by the JS wrapper (`headers` by the browser's own `Headers` parser); they
+/// are listed so they are not "unknown".
+pub const OPTIONS: [(&str, OptionKind); 8] = [
+    ("endpoint", OptionKind::Text),
+    ("siteId", OptionKind::Text),
+    ("survey", OptionKind::Text),
+    ("trigger", OptionKind::Text),
+    ("maxBatchAgeMs", OptionKind::Number),
+    ("consent", OptionKind::Text),
+    ("strict", OptionKind::Boolean),
+    ("headers", OptionKind::Object),
+];
+
+/// The options that take `kind`, in [`OPTIONS`] order.
+pub fn options_of(kind: OptionKind) -> impl Iterator<Item = &'static str> {
+    OPTIONS.into_iter().filter(move |(_, of)| *of == kind).map(|(name, _)| name)
+}
 
 impl Config {
     /// Parses and validates a configuration given as JSON text.
@@ -183,7 +210,7 @@ impl Config {
             Ok(None) => return Err(ConfigError::new("config", ConfigProblem::NotAnObject)),
             Err(_) => return Err(ConfigError::new("config", ConfigProblem::NotJson)),
         };
-        if let Some((key, _)) = members.iter().find(|(k, _)| !KNOWN_OPTIONS.contains(&k.as_str())) {
+        if let Some((key, _)) = members.iter().find(|(k, _)| !OPTIONS.iter().any(|(name, _)| name == k)) {
             return Err(ConfigError { field: key.clone(), problem: ConfigProblem::UnknownOption });
         }
         let raw = |field: &str| members.iter().find(|(k, _)| k == field).map(|(_, v)| *v);

@@ -15,6 +15,7 @@ use std::vec::Vec;
 use std::{format, vec};
 
 use super::batch::SendReason;
+use super::config::{self, OptionKind};
 use super::consent::Consent;
 use super::error::ErrorCode;
 use super::status::{self, Count};
@@ -56,6 +57,8 @@ pub enum Literal {
     Text(String),
     /// A regular expression matching one character of a set, given as a character class.
     CharClass(String),
+    /// A list of names.
+    Names(Vec<&'static str>),
 }
 
 /// A whole number, as TypeScript writes it: `3_600_000`.
@@ -188,6 +191,13 @@ fn text(c: char) -> Literal {
     Literal::Text(c.to_string())
 }
 
+/// The options of `kind`: what the script tag turns a `data-*` attribute's text into.
+fn options(name: &'static str, kind: OptionKind, takes: &str) -> Item {
+    let (owner, _) = module!(config);
+    let doc = format!("The options that {takes}: the script tag turns the text of their `data-*` attribute into that.");
+    Item { name, owner, doc, shape: Shape::Const(Literal::Names(config::options_of(kind).collect())) }
+}
+
 /// Every item of the contract, in the order `contract.ts` declares them.
 pub fn items() -> Vec<Item> {
     let (event_rs, event_source) = module!(event);
@@ -211,6 +221,8 @@ pub fn items() -> Vec<Item> {
             doc: doc_of(event_source, "pub fn forbidden_in_name"),
             shape: Shape::Const(Literal::CharClass(char_class(event::forbidden_in_name))),
         },
+        options("NUMBER_OPTIONS", OptionKind::Number, "take a number"),
+        options("BOOLEAN_OPTIONS", OptionKind::Boolean, "take `true` or `false`"),
         constant!(queue::MAX_BATCH_EVENTS, number),
         constant!(retry::MAX_RETRY_AFTER_MS, number),
         surveys,
@@ -266,6 +278,10 @@ pub fn typescript() -> String {
                     Literal::Number(n) => grouped(n),
                     Literal::Text(text) => format!("{text:?}"),
                     Literal::CharClass(class) => format!("/{class}/"),
+                    Literal::Names(names) => {
+                        let quoted: Vec<String> = names.iter().map(|name| format!("{name:?}")).collect();
+                        format!("[{}] as const", quoted.join(", "))
+                    }
                 };
                 let _ = writeln!(out, "export const {name} = {value};");
             }
