@@ -120,9 +120,13 @@ test-browser:
 	cargo test --target $(WASM_TARGET) $(WASM_CRATES) --test web
 	@echo "test-browser: $$(( $$(date +%s) - start )) s"
 
+# The e2e suite on each engine in ENGINE, one after the other, with each one's counts and time
+# (tests/e2e/run.mjs); ONLY=pattern runs the scenarios whose name matches (--test-name-pattern).
+ENGINE ?= chromium firefox webkit
+ONLY ?=
 test-e2e:
 	@start=$$(date +%s)
-	node --test --test-concurrency=1 tests/e2e/
+	ONLY='$(ONLY)' node tests/e2e/run.mjs $(ENGINE)
 	@echo "test-e2e: $$(( $$(date +%s) - start )) s"
 
 demo: build

@@ -1,0 +1,22 @@
+// The Chromium driver of the engine-neutral harness (lib/engine.mjs): playwright-core over the
+// DevTools protocol, launched as the Chromium-only path does (lib/browser.mjs).
+import { launch as launchChromium } from "../browser.mjs";
+
+export async function launch() {
+  const browser = await launchChromium();
+  return {
+    version: `Chromium ${browser.context.browser()?.version() ?? ""}`.trim(),
+    async newPage() {
+      const page = await browser.context.newPage();
+      return {
+        goto: (url) => page.goto(url),
+        reload: () => page.reload(),
+        evaluate: (expression) => page.evaluate(expression),
+        click: async (expression) => (await page.evaluateHandle(expression)).asElement().click(),
+        press: (key) => page.keyboard.press(key),
+        close: () => page.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}

@@ -1,0 +1,25 @@
+// The Firefox driver of the engine-neutral harness (lib/engine.mjs): Debian's firefox-esr,
+// headless, over WebDriver BiDi with puppeteer-core (toolchain.md, "Other engines"), which
+// never downloads a browser.
+import puppeteer from "puppeteer-core";
+
+const EXECUTABLE = process.env.CXKIT_FIREFOX ?? "/usr/bin/firefox-esr";
+
+export async function launch() {
+  const browser = await puppeteer.launch({ browser: "firefox", executablePath: EXECUTABLE, headless: true });
+  return {
+    version: await browser.version(),
+    async newPage() {
+      const page = await browser.newPage();
+      return {
+        goto: (url) => page.goto(url),
+        reload: () => page.reload(),
+        evaluate: (expression) => page.evaluate(expression),
+        click: async (expression) => (await page.evaluateHandle(expression)).click(),
+        press: (key) => page.keyboard.press(key),
+        close: () => page.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}

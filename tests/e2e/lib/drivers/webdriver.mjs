@@ -1,0 +1,63 @@
+// A W3C WebDriver client, as small as the harness needs (no dependency): one session, its
+// windows as pages. https://www.w3.org/TR/webdriver2/
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+/** Named keys as WebDriver code points (spec, "Keyboard actions"). */
+const KEYS = { Enter: "\uE007", Tab: "\uE004", Escape: "\uE00C", Space: " ", ArrowLeft: "\uE012", ArrowUp: "\uE013", ArrowRight: "\uE014", ArrowDown: "\uE015" };
+
+/** Opens a session at `server` (e.g. http://127.0.0.1:4444) with `capabilities`. */
+export async function connect(server, capabilities) {
+  async function call(method, path, body) {
+    const response = await fetch(`${server}${path}`, {
+      method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const { value } = await response.json();
+    if (!response.ok) throw new Error(`WebDriver ${method} ${path}: ${value?.error}: ${value?.message}`);
+    return value;
+  }
+  const { sessionId, capabilities: granted } = await call("POST", "/session", { capabilities: { alwaysMatch: capabilities } });
+  const session = (method, path, body) => call(method, `/session/${sessionId}${path}`, body);
+  await session("POST", "/timeouts", { script: 30_000, pageLoad: 30_000 });
+
+  let current = await session("GET", "/window");
+  /** The initial window serves the first page; the session ends if its last window closes. */
+  let spare = current;
+  const focus = async (handle) => {
+    if (handle !== current) await session("POST", "/window", { handle });
+    current = handle;
+  };
+
+  return {
+    version: `${granted.browserName} ${granted.browserVersion}`,
+    async newPage() {
+      let handle;
+      if (spare) [handle, spare] = [spare, undefined];
+      else ({ handle } = await session("POST", "/window/new", { type: "tab" }));
+      const on = async (method, path, body) => { await focus(handle); return session(method, path, body); };
+      return {
+        goto: (url) => on("POST", "/url", { url }),
+        reload: () => on("POST", "/refresh", {}),
+        evaluate: (expression) => on("POST", "/execute/async", {
+          script: `const done = arguments[0]; Promise.resolve(${expression}).then(done, (e) => done(JSON.stringify({ error: String(e) })));`, args: [],
+        }),
+        async click(expression) {
+          const element = await on("POST", "/execute/sync", { script: `return ${expression};`, args: [] });
+          await on("POST", `/element/${element[ELEMENT]}/click`, {});
+        },
+        press: (key) => on("POST", "/actions", {
+          actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: KEYS[key] ?? key }, { type: "keyUp", value: KEYS[key] ?? key }] }],
+        }),
+        async close() {
+          const handles = await session("GET", "/window/handles");
+          if (handles.length > 1) {
+            await on("DELETE", "/window");
+            current = undefined;
+          } else {
+            await on("POST", "/url", { url: "about:blank" });
+            spare = handle;
+          }
+        },
+      };
+    },
+    close: () => call("DELETE", `/session/${sessionId}`),
+  };
+}

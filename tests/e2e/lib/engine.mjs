@@ -1,0 +1,181 @@
+// The engine-neutral browser of the e2e harness (issue 14). Each engine has a thin driver in
+// drivers/ with one shape — `launch()` → `{ version, newPage(), close() }`, a page being
+// `{ goto(url), reload(), evaluate(expression), click(expression), press(key), close() }`,
+// where `evaluate` resolves the expression's promise of a string and `click` clicks the
+// element an expression gives as a user would — and everything else is built here once, on
+// what every engine has: the page's own first script (lib/first-script.mjs) for errors,
+// requests and the fake clock, and page-side lookups by role and accessible name.
+import { runFor } from "./fake-clock.mjs";
+
+export const ENGINES = ["chromium", "firefox", "webkit"];
+/** The engine under test: `CXKIT_ENGINE`, Chromium when unset. */
+export const ENGINE = process.env.CXKIT_ENGINE ?? "chromium";
+if (!ENGINES.includes(ENGINE)) throw new Error(`CXKIT_ENGINE=${ENGINE}: not one of ${ENGINES.join(", ")}`);
+
+/**
+ * Finds the first element matching `target` in the document or any open shadow root:
+ * `{ role, name }`, a rendered element (as Playwright's getByRole: an explicit role or the
+ * implicit role of the elements the widget uses; the name from aria-label, aria-labelledby or
+ * the text, compared exactly), or `{ css }`, rendered or not (as Playwright's locator).
+ * With `all`, returns how many match. Runs in the page.
+ */
+function find({ target, all }) {
+  const IMPLICIT = { button: "button, input[type=button], input[type=submit]", dialog: "dialog" };
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++) {
+    for (const element of roots[i].querySelectorAll("*")) if (element.shadowRoot) roots.push(element.shadowRoot);
+  }
+  const text = (element) => element.textContent.replace(/\s+/g, " ").trim();
+  const nameOf = (element) => {
+    const label = element.getAttribute("aria-label");
+    if (label) return label.trim();
+    const ids = element.getAttribute("aria-labelledby");
+    if (ids) return ids.split(/\s+/).map((id) => element.getRootNode().getElementById(id)).filter(Boolean).map(text).join(" ");
+    return text(element);
+  };
+  const matches = (element) => {
+    if (target.css) return true;
+    if (element.getClientRects().length === 0) return false;
+    const role = element.getAttribute("role");
+    const hasRole = role ? role === target.role : IMPLICIT[target.role] && element.matches(IMPLICIT[target.role]);
+    return hasRole && (target.name === undefined || nameOf(element) === target.name);
+  };
+  const found = roots.flatMap((root) => [...root.querySelectorAll(target.css ?? "*")].filter(matches));
+  return all ? found.length : found[0] ?? null;
+}
+
+/** `expression` wrapped to resolve to `{ value }` or `{ error }` as JSON, the same on every engine. */
+function settled(expression) {
+  return `(async () => { try { const value = await (${expression});
+    return JSON.stringify({ value: value === undefined ? null : value }); }
+    catch (error) { return JSON.stringify({ error: String(error && error.stack || error) }); } })()`;
+}
+
+/** `fn(arg)` as an expression. */
+const call = (fn, arg) => `(${fn})(${JSON.stringify(arg ?? null)})`;
+
+/** Polls `check` (in Node) until it returns a truthy value, or throws after `timeout` ms. */
+async function until(check, what, timeout) {
+  for (const deadline = Date.now() + timeout; ;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** One tab. What the page recorded is gathered before each navigation, so none is lost. */
+class Page {
+  #page;
+  #earlier = { consoleErrors: [], pageErrors: [], requests: [] };
+
+  constructor(page) {
+    this.#page = page;
+    /** The in-page fake clock, when the page was opened with `clock`. */
+    this.clock = { runFor: (ms) => this.evaluate(runFor, ms) };
+  }
+
+  /** Runs `fn(arg)` in the page (`fn` may be async); its result comes back through JSON. */
+  evaluate(fn, arg) {
+    return this.#run(call(fn, arg));
+  }
+
+  /**
+   * Runs a script's source in the page (e.g. axe-core, which sets `window.axe`) through the
+   * driver, which a page's CSP does not govern, as a <script> or eval would be.
+   */
+  async addScript(source) {
+    await this.#run(`(() => {\n${source}\n})()`);
+  }
+
+  /** Waits until `fn(arg)` is truthy in the page; returns its value. */
+  waitForFunction(fn, arg, { timeout = 10_000 } = {}) {
+    return until(() => this.evaluate(fn, arg), `${fn} in the page`, timeout);
+  }
+
+  /** How many elements match `target` (see {@link find}). */
+  count(target) {
+    return this.evaluate(find, { target, all: true });
+  }
+
+  /** Waits for `target` to be there, or with `{ gone: true }` to be gone (see {@link find}). */
+  waitFor(target, { gone = false, timeout = 10_000 } = {}) {
+    return until(async () => ((await this.count(target)) > 0) !== gone, `${JSON.stringify(target)} ${gone ? "gone" : "shown"}`, timeout);
+  }
+
+  /** Clicks `target` as a user would, once it is rendered and enabled. */
+  async click(target, { timeout = 10_000 } = {}) {
+    const element = call(find, { target });
+    await until(() => this.#run(`(() => { const element = ${element}; return element !== null && !element.disabled; })()`), `${JSON.stringify(target)} enabled`, timeout);
+    await this.#page.click(element);
+  }
+
+  /** Presses a named key (`Enter`, `ArrowRight`, …) in the focused element. */
+  press(key) {
+    return this.#page.press(key);
+  }
+
+  /** Reloads the page; what it recorded so far is kept. */
+  async reload() {
+    await this.#gather();
+    await this.#page.reload();
+  }
+
+  /** Navigates to `url`; what the page recorded so far is kept. */
+  async goto(url) {
+    await this.#gather();
+    await this.#page.goto(url);
+  }
+
+  /** Console errors and uncaught errors the page reported, since it was opened. */
+  async errors() {
+    const now = await this.#recorded();
+    return { consoleErrors: [...this.#earlier.consoleErrors, ...now.consoleErrors], pageErrors: [...this.#earlier.pageErrors, ...now.pageErrors] };
+  }
+
+  /** Requests the page made with fetch or sendBeacon, optionally only those to `origin`, bodies as Buffers. */
+  async requests(origin = "") {
+    const now = await this.#recorded();
+    return [...this.#earlier.requests, ...now.requests].filter((r) => r.url.startsWith(origin)).map((r) => ({ ...r, body: r.body && Buffer.from(r.body) }));
+  }
+
+  close() {
+    return this.#page.close();
+  }
+
+  async #run(expression) {
+    const { value, error } = JSON.parse(await this.#page.evaluate(settled(expression)));
+    if (error !== undefined) throw new Error(`in the page: ${error}`);
+    return value;
+  }
+
+  #recorded() {
+    return this.evaluate(() => window.__cxHarness?.seen ?? { consoleErrors: [], pageErrors: [], requests: [] });
+  }
+
+  async #gather() {
+    const now = await this.#recorded();
+    for (const key of Object.keys(this.#earlier)) this.#earlier[key].push(...now[key]);
+  }
+}
+
+/** Launches the engine under test; pages are served by `pages` (lib/pages.mjs), which puts the first script in. */
+export async function launchEngine(pages) {
+  const { launch } = await import(`./drivers/${ENGINE}.mjs`);
+  const browser = await launch();
+  return {
+    engine: ENGINE,
+    version: browser.version,
+    /**
+     * A new tab at `url`. `clock: { now }` installs the paused fake clock, `scripts` are
+     * functions run first (as init scripts were); both hold for the page's reloads.
+     */
+    async open(url, { clock, scripts } = {}) {
+      pages.first = { clock, scripts };
+      const page = await browser.newPage();
+      await page.goto(url);
+      return new Page(page);
+    },
+    close: () => browser.close(),
+  };
+}
