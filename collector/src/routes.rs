@@ -69,6 +69,7 @@ fn record(
             events: batch.map_or(0, |b| b.events.len()),
             reason: batch.map_or("", |b| b.reason.id()).to_owned(),
             seqs: batch.map_or_else(Vec::new, |b| b.events.iter().map(|e| e.seq).collect()),
+            network_error: response.extensions().get::<NetworkError>().is_some(),
         });
     }
     response
@@ -91,6 +92,11 @@ fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Marks a response the test control wants unreadable to the page: [`cors`] leaves it without
+/// CORS headers, so the browser rejects the fetch as a network error.
+#[derive(Debug, Clone, Copy)]
+struct NetworkError;
+
 /// Any origin may post: batches carry no credentials (`credentials: "omit"`), so `*` is safe.
 /// A preflight (a site's custom `headers` option) is allowed the headers it asks for.
 async fn cors(request: Request, next: Next) -> Response {
@@ -108,6 +114,9 @@ async fn cors(request: Request, next: Next) -> Response {
     } else {
         next.run(request).await
     };
+    if response.extensions().get::<NetworkError>().is_some() {
+        return response;
+    }
     let headers = response.headers_mut();
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After, Date"));
@@ -163,6 +172,9 @@ async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: By
         }
         let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(json!({ "error": "scripted by test control" }))).into_response();
+        if answer.network_error {
+            response.extensions_mut().insert(NetworkError);
+        }
         let headers = response.headers_mut();
         if let Some(value) = answer.retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
             headers.insert(header::RETRY_AFTER, value);

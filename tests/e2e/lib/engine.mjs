@@ -139,7 +139,17 @@ class Page {
     return [...this.#earlier.requests, ...now.requests].filter((r) => r.url.startsWith(origin)).map((r) => ({ ...r, body: r.body && Buffer.from(r.body) }));
   }
 
+  /**
+   * The JS heap in use after a garbage collection, in bytes, where the driver can tell
+   * (Chromium, through the DevTools protocol); elsewhere it throws, and the scenario is in skip.json.
+   */
+  heapUsage() {
+    if (!this.#page.heapUsage) throw new Error(`${ENGINE}: no heap figure through this driver`);
+    return this.#page.heapUsage();
+  }
+
   close() {
+    this.onClose?.();
     return this.#page.close();
   }
 
@@ -163,6 +173,7 @@ class Page {
 export async function launchEngine(pages) {
   const { launch } = await import(`./drivers/${ENGINE}.mjs`);
   const browser = await launch();
+  const open = new Set();
   return {
     engine: ENGINE,
     version: browser.version,
@@ -172,10 +183,15 @@ export async function launchEngine(pages) {
      */
     async open(url, { clock, scripts } = {}) {
       pages.first = { clock, scripts };
-      const page = await browser.newPage();
-      await page.goto(url);
-      return new Page(page);
+      const driverPage = await browser.newPage();
+      await driverPage.goto(url);
+      const page = new Page(driverPage);
+      open.add(page);
+      page.onClose = () => open.delete(page);
+      return page;
     },
+    /** Closes every page still open (so a failed test leaves none retrying). */
+    closePages: () => Promise.all([...open].map((page) => page.close())),
     close: () => browser.close(),
   };
 }

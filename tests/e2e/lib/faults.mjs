@@ -1,6 +1,9 @@
 // The fault suites' shared steps: a page with cxkit on a fresh site id, and the figures every
 // scenario checks (unique events stored ÷ produced, duplicates, redeliveries, no uncaught or
-// cxkit console error, one more event delivered at the end).
+// cxkit console error, one more event delivered at the end). It serves both harnesses:
+// lib/engine-harness.mjs (every engine: the page's first script holds the fake clock and
+// reports errors) and lib/harness.mjs, the Chromium-only path persistence.test.mjs still
+// takes (Playwright's page.clock and events), until that file is ported (issue 14).
 import assert from "node:assert/strict";
 import { open } from "./browser.mjs";
 import { eventually } from "./collector.mjs";
@@ -33,14 +36,29 @@ export function faultKit({ collector, pages, browser }, prefix) {
    * own scripts; `clock: false` keeps real time.
    */
   async function startCxkit(options = {}, { initScript, siteId = nextSiteId(), clock = true, origin = pages.origin } = {}) {
-    const { page, seen } = await open(browser.context, `${origin}/test/init.html`, collector.origin, async (p) => {
-      if (clock) await p.clock.install({ time: clock.time ?? START });
-      await p.addInitScript(TOP_JITTER);
-      if (initScript) await p.addInitScript(initScript);
-    });
-    if (clock) await page.clock.pauseAt(new Date((clock.time ?? START).getTime() + 1000));
+    const { page, seen } = await openInit(origin, clock && (clock.time ?? START), [TOP_JITTER, ...(initScript ? [initScript] : [])]);
     await init(page, siteId, options);
     return { page, seen, siteId };
+  }
+
+  /**
+   * init.html with `scripts` first and, given `time`, the fake clock installed there and run
+   * 1 s on (timers due by then fire, then it stays paused). On the engine-neutral harness
+   * `seen` is null: the page reports its own errors.
+   */
+  async function openInit(origin, time, scripts) {
+    const url = `${origin}/test/init.html`;
+    if (browser.open) {
+      const page = await browser.open(url, { clock: time && { now: time }, scripts });
+      if (time) await page.clock.runFor(1000);
+      return { page, seen: null };
+    }
+    const { page, seen } = await open(browser.context, url, collector.origin, async (p) => {
+      if (time) await p.clock.install({ time });
+      for (const script of scripts) await p.addInitScript(script);
+    });
+    if (time) await page.clock.pauseAt(new Date(time.getTime() + 1000));
+    return { page, seen };
   }
 
   /** Tracks `names` (one event each) and flushes; returns the flush result. */
@@ -80,8 +98,9 @@ export function faultKit({ collector, pages, browser }, prefix) {
     const last = await page.evaluate(() => { window.cx.track("still_alive", {}); return window.cx.flush(); });
     assert.equal(last.ok, true, JSON.stringify(last));
     assert.equal((await collector.stats(siteId)).events, before + 1, "the instance still delivers");
-    assert.deepEqual(seen.pageErrors, [], "no uncaught error");
-    const cxkitErrors = seen.consoleErrors.filter((m) => m.startsWith("cxkit"));
+    const { pageErrors, consoleErrors } = seen ?? await page.errors();
+    assert.deepEqual(pageErrors, [], "no uncaught error");
+    const cxkitErrors = consoleErrors.filter((m) => m.startsWith("cxkit"));
     assert.equal(cxkitErrors.length, expectedErrors.length, `cxkit console errors: ${JSON.stringify(cxkitErrors)}`);
     cxkitErrors.forEach((message, i) => assert.ok(message.startsWith(expectedErrors[i]), `unexpected cxkit console error: ${message}`));
     await page.close();
@@ -95,5 +114,20 @@ export function faultKit({ collector, pages, browser }, prefix) {
     }), `cxkit:${siteId}:`);
   }
 
-  return { nextSiteId, init, startCxkit, storedKeys, trackAndFlush, attempts, attemptCount, assertNextAttemptAt, assertAllStoredOnce, finish };
+  /** Batch requests the page made (engine-neutral harness): each try, answered or not. */
+  async function batchesSent(page) {
+    return (await page.requests(collector.origin)).filter((request) => request.method === "POST");
+  }
+
+  /**
+   * Offline for the page (engine-neutral harness): the collector answers every batch as a
+   * network error, and the page hears `offline`; back online, it answers again and the page
+   * hears `online` — what a driver's offline mode did.
+   */
+  async function setOffline(page, offline) {
+    await collector.script(offline ? { offline: true } : {});
+    await page.evaluate((type) => window.dispatchEvent(new Event(type)), offline ? "offline" : "online");
+  }
+
+  return { nextSiteId, init, startCxkit, batchesSent, setOffline, storedKeys, trackAndFlush, attempts, attemptCount, assertNextAttemptAt, assertAllStoredOnce, finish };
 }

@@ -14,6 +14,11 @@ export async function launch() {
         evaluate: (expression) => page.evaluate(expression),
         click: async (expression) => (await page.evaluateHandle(expression)).asElement().click(),
         press: (key) => page.keyboard.press(key),
+        async heapUsage() {
+          const cdp = await browser.context.newCDPSession(page);
+          await cdp.send("HeapProfiler.collectGarbage");
+          return (await cdp.send("Runtime.getHeapUsage")).usedSize;
+        },
         close: () => page.close(),
       };
     },
