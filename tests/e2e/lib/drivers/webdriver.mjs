@@ -16,7 +16,9 @@ export async function connect(server, capabilities) {
   }
   const { sessionId, capabilities: granted } = await call("POST", "/session", { capabilities: { alwaysMatch: capabilities } });
   const session = (method, path, body) => call(method, `/session/${sessionId}${path}`, body);
-  await session("POST", "/timeouts", { script: 30_000, pageLoad: 30_000 });
+  // No script timeout: WebKit arms it with the page's own setTimeout, which the in-page fake clock
+  // fakes, so a test running the clock 30 s on would time its own evaluation out.
+  await session("POST", "/timeouts", { script: null, pageLoad: 30_000 });
 
   let current = await session("GET", "/window");
   /** The initial window serves the first page; the session ends if its last window closes. */
