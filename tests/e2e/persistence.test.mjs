@@ -2,13 +2,15 @@
 // origin with another tab, or has no storage at all does with its events. Each scenario checks
 // unique events stored ÷ produced, duplicates, redeliveries (at most the events sent at hide),
 // no uncaught error, and ends by delivering one more event. Time is real here, but for one
-// test with a browser of its own: Playwright's fake clock applies to a whole context.
+// test on the in-page fake clock; "offline" is the collector answering network errors. A
+// renderer crash and a sandboxed frame are in persistence-chromium.test.mjs, Chromium only.
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
-import { launch, open } from "./lib/browser.mjs";
+import { after, afterEach, before, describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
+import { launchEngine } from "./lib/engine.mjs";
 import { faultKit } from "./lib/faults.mjs";
-import { startHarness } from "./lib/harness.mjs";
+import { startHarness } from "./lib/engine-harness.mjs";
+import { scenario } from "./lib/scenario.mjs";
 
 let harness, collector, pages, browser, kit;
 
@@ -23,18 +25,14 @@ after(async () => {
 });
 
 afterEach(async () => {
-  await browser.context.setOffline(false);
-  await Promise.all(browser.context.pages().map((page) => page.close()));
+  await browser.closePages();
 });
 
 const status = (page) => page.evaluate(() => window.cx.status());
 
-/**
- * Runs `steps` with a browser of its own: for a fake clock (Playwright's belongs to a whole
- * context) or a keepalive quota no earlier page of the origin has touched.
- */
+/** Runs `steps` with a browser of its own: a keepalive quota no earlier page of the origin has touched. */
 async function withOwnBrowser(prefix, steps) {
-  const own = await launch();
+  const own = await launchEngine(pages);
   try {
     await steps(faultKit({ collector, pages, browser: own }, prefix));
   } finally {
@@ -50,7 +48,7 @@ function track(page, name, n, note = 0) {
 }
 
 describe("the persisted queue", () => {
-  test("200 KB pending when the page leaves: one keepalive batch within 64 KiB, the rest stored and sent at the next load", async (t) => {
+  scenario("200 KB pending when the page leaves: one keepalive batch within 64 KiB, the rest stored and sent at the next load", async (t) => {
     // The hide batch is answered late, so the page is gone before it could send a second one.
     await collector.script({ answers: [{ status: 200, delayMs: 1500 }] });
     const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
@@ -65,7 +63,7 @@ describe("the persisted queue", () => {
       dispatchEvent(new PageTransitionEvent("pagehide"));
       location.href = "/test/init.html?next";
     });
-    await page.waitForURL(/next$/);
+    await page.waitForFunction(() => location.search === "?next" && document.readyState === "complete");
     const left = await kit.storedKeys(page, siteId);
     const leftEvents = left.reduce((n, k) => n + k.events, 0);
     const leftChars = left.reduce((n, k) => n + k.chars, 0);
@@ -85,7 +83,7 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   });
 
-  test("at pagehide every tracked entry is taken in at once, even after an event the core refuses", async () => {
+  scenario("at pagehide every tracked entry is taken in at once, even after an event the core refuses", async () => {
     await collector.script({});
     const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
     const buffered = await page.evaluate(() => {
@@ -102,7 +100,7 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   });
 
-  test("hidden (a tab switch) with 200 KB pending: the first batch with keepalive, the rest as usual, none refused", (t) => withOwnBrowser("hidden", async (kit) => {
+  scenario("hidden (a tab switch) with 200 KB pending: the first batch with keepalive, the rest as usual, none refused", (t) => withOwnBrowser("hidden", async (kit) => {
     // A browser of its own: a keepalive request of an earlier test's page still counts
     // against the quota a moment after its answer.
     await collector.script({});
@@ -127,25 +125,7 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   }));
 
-  test("the renderer crashes right after 50 events: nothing is lost, the next load adopts them once the lease lapses", async () => {
-    await collector.script({});
-    const { page, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
-    await track(page, "before_crash", 50);
-    await eventually(async () => (await status(page)).stored === 50, "50 stored");
-    const cdp = await browser.context.newCDPSession(page);
-    const crashed = new Promise((resolve) => page.once("crash", resolve));
-    void cdp.send("Page.crash").catch(() => {});
-    await crashed;
-    assert.equal((await collector.stats(siteId)).events, 0, "nothing was sent before the crash");
-    // No pagehide ran, so the lease stays until it lapses: the next load comes 11 s later.
-    const next = await kit.startCxkit({}, { siteId, clock: false, initScript: () => { const skew = 11_000; const now = Date.now; Date.now = () => now() + skew; } });
-    await eventually(async () => (await collector.stats(siteId)).events === 50, "50 stored after the next load");
-    assert.ok((await kit.attempts()).every((a) => a.reason === "load" || a.reason === "flush"), "sent by the adopting page load");
-    await kit.assertAllStoredOnce(siteId, 50);
-    await kit.finish(next.page, next.seen, siteId);
-  });
-
-  test("a reload with a full stored queue while the collector is down; then up: all stored after the second load", async (t) => {
+  scenario("a reload with a full stored queue while the collector is down; then up: all stored after the second load", async (t) => {
     await collector.script({ answers: Array.from({ length: 40 }, () => ({ status: 503 })) });
     const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
     await track(page, "queued", 1000);
@@ -165,9 +145,8 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   });
 
-  test("429 with Retry-After 120, then a new page load: nothing is sent before the deadline, all of it right after", async () => {
+  scenario("429 with Retry-After 120, then a new page load: nothing is sent before the deadline, all of it right after", async () => {
     await collector.script({ answers: [{ status: 429, retryAfter: "120" }] });
-    // The fake clock of the next page load gets a browser of its own.
     await withOwnBrowser("waited", async (kit) => {
       const first = await kit.startCxkit({}, { clock: false });
       const { siteId } = first;
@@ -189,22 +168,21 @@ describe("the persisted queue", () => {
     });
   });
 
-  test("two tabs of one site, both offline with 500 events each, both back online: all stored, none twice", async (t) => {
+  scenario("two tabs of one site, both offline with 500 events each, both back online: all stored, none twice", async (t) => {
     await collector.script({});
     const siteId = kit.nextSiteId();
     const a = await kit.startCxkit({}, { siteId, clock: false });
     // Tab A cannot reach the collector: its 500 events wait in storage, under its live lease.
-    await a.page.route(collector.endpoint, (route) => route.abort("internetdisconnected"));
+    await kit.setOffline(a.page, true);
     await track(a.page, "tab_a", 500);
     await eventually(async () => (await status(a.page)).stored === 500, "tab A stored its events");
     const b = await kit.startCxkit({}, { siteId, clock: false });
     assert.equal((await status(b.page)).stored, 0, "tab B adopted nothing of a live tab");
-    await browser.context.setOffline(true);
-    await a.page.unroute(collector.endpoint);
+    await kit.setOffline(b.page, true);
     await track(b.page, "tab_b", 500);
     await eventually(async () => (await status(b.page)).failures > 0, "tab B tried offline");
     assert.equal((await kit.storedKeys(b.page, siteId)).reduce((n, k) => n + k.events, 0), 1000, "both tabs' events stored");
-    await browser.context.setOffline(false);
+    await kit.setOffline([a.page, b.page], false);
     await eventually(async () => (await collector.stats(siteId)).events === 1000, "1,000 stored once online", 15_000);
     const stats = await kit.assertAllStoredOnce(siteId, 1000);
     t.diagnostic(`1,000 stored in ${stats.requests} requests, ${stats.redeliveries} redelivered`);
@@ -212,12 +190,12 @@ describe("the persisted queue", () => {
     await kit.finish(b.page, b.seen, siteId);
   });
 
-  test("two live tabs stay within one stored cap together: 700 events each, at most 1,000 stored", async () => {
+  scenario("two live tabs stay within one stored cap together: 700 events each, at most 1,000 stored", async () => {
     await collector.script({});
     const siteId = kit.nextSiteId();
     const a = await kit.startCxkit({}, { siteId, clock: false });
     const b = await kit.startCxkit({}, { siteId, clock: false });
-    await browser.context.setOffline(true);
+    await kit.setOffline([a.page, b.page], true);
     await track(a.page, "tab_a", 700);
     await eventually(async () => (await status(a.page)).stored === 700, "tab A stored its 700");
     // Another tab's writes reach this one's view of localStorage a moment later.
@@ -228,14 +206,14 @@ describe("the persisted queue", () => {
     assert.ok(stored <= 1000, `${stored} events stored by both tabs`);
     const { unstored } = await status(b.page);
     assert.equal(unstored, 1400 - stored, "what did not fit is counted, and kept in memory");
-    await browser.context.setOffline(false);
+    await kit.setOffline([a.page, b.page], false);
     await eventually(async () => (await collector.stats(siteId)).events === 1400, "all 1,400 stored once online", 15_000);
     await kit.assertAllStoredOnce(siteId, 1400);
     await kit.finish(a.page, a.seen, siteId);
     await kit.finish(b.page, b.seen, siteId);
   });
 
-  test("stored chunks another script broke or forged: refused and counted, removed, the good one delivered", async () => {
+  scenario("stored chunks another script broke or forged: refused and counted, removed, the good one delivered", async () => {
     await collector.script({});
     const siteId = kit.nextSiteId();
     const gone = "GoneGoneGoneGoneGone_A";
@@ -254,7 +232,7 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   });
 
-  test("what localStorage holds is what the core accepted: a refused event never reaches it, an accepted one does", async () => {
+  scenario("what localStorage holds is what the core accepted: a refused event never reaches it, an accepted one does", async () => {
     await collector.script({});
     const { page, seen, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
     await page.evaluate(() => {
@@ -280,7 +258,7 @@ describe("the persisted queue", () => {
     await kit.finish(page, seen, siteId);
   });
 
-  test("localStorage full to the last bytes: cxkit keeps events in memory, the page's own storage keeps working", async () => {
+  scenario("localStorage full to the last bytes: cxkit keeps events in memory, the page's own storage keeps working", async () => {
     await collector.script({});
     // A fresh origin for this test, filled before any script of the page runs, but for a
     // margin the page itself uses afterwards.
@@ -327,56 +305,23 @@ describe("the persisted queue", () => {
     assert.equal((await status(page)).stored, 0);
     await kit.assertAllStoredOnce(siteId, 100);
     await kit.finish(page, seen, siteId);
-    await (await browser.context.newPage()).goto(`${origin}/test/init.html`).then(async (response) => {
-      const cleanup = response.frame().page();
-      await cleanup.evaluate(() => localStorage.clear());
-      await cleanup.close();
-    });
+    const cleanup = await browser.open(`${origin}/test/init.html`);
+    await cleanup.evaluate(() => localStorage.clear());
+    await cleanup.close();
   });
 
-  test("a sandboxed frame, where reading localStorage throws: cxkit works in memory, no uncaught error", async () => {
-    await collector.script({});
-    const page = await browser.context.newPage();
-    const pageErrors = [];
-    page.on("pageerror", (error) => pageErrors.push(String(error)));
-    await page.goto(`${pages.origin}/test/sandboxed.html`);
-    const frame = await eventually(() => page.frames().find((f) => f.url().includes("sandboxed-frame")), "the frame");
-    await frame.waitForFunction(() => window.cxkit !== undefined);
-    const result = await frame.evaluate(async () => {
-      let storage = "readable";
-      try {
-        void localStorage.length;
-      } catch (error) {
-        storage = error.name;
-      }
-      const ready = await window.cxkit.ready;
-      for (let i = 0; i < 5; i++) window.cxkit.track("sandboxed", { i });
-      const flushed = await window.cxkit.flush();
-      return { storage, ready, flushed, status: window.cxkit.status() };
-    });
-    assert.equal(result.storage, "SecurityError", "a real SecurityError");
-    assert.deepEqual(result.ready, { ok: true });
-    assert.equal(result.flushed.ok, true, JSON.stringify(result.flushed));
-    assert.equal(result.status.stored, 0);
-    await kit.assertAllStoredOnce("sandboxed", 5);
-    assert.deepEqual(pageErrors, [], "no uncaught error");
-    await page.close();
-  });
-
-  test("custom headers go with every batch; a bad one is refused at init", async () => {
+  scenario("custom headers go with every batch; a bad one is refused at init", async () => {
     await collector.script({});
     const { page, seen, siteId } = await kit.startCxkit({ headers: { "X-Cx-Key": "key-123" } }, { clock: false });
-    const keys = [];
-    page.on("request", (request) => { if (request.url() === collector.endpoint && request.method() === "POST") keys.push(request.headers()["x-cx-key"]); });
     await track(page, "with_header", 3);
     assert.equal((await page.evaluate(() => window.cx.flush())).ok, true);
-    assert.deepEqual(keys, ["key-123"]);
+    assert.deepEqual((await kit.batchesSent(page)).map((request) => request.headers["x-cx-key"]), ["key-123"]);
     await kit.assertAllStoredOnce(siteId, 3);
     await kit.finish(page, seen, siteId);
-    const other = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
-    await other.page.waitForFunction(() => window.cxkitInit !== undefined);
-    const bad = await other.page.evaluate(async (endpoint) => (await window.cxkitInit({ endpoint, siteId: "other", headers: { "Bad Header": "x" } })).ready, collector.endpoint);
+    const other = await browser.open(`${pages.origin}/test/init.html`);
+    await other.waitForFunction(() => window.cxkitInit !== undefined);
+    const bad = await other.evaluate(async (endpoint) => (await window.cxkitInit({ endpoint, siteId: "other", headers: { "Bad Header": "x" } })).ready, collector.endpoint);
     assert.deepEqual(bad.error, { code: "config", field: "headers", message: "headers: must map header names to one-line text" });
-    assert.deepEqual(other.seen.consoleErrors, ["cxkit: headers: must map header names to one-line text"]);
+    assert.deepEqual((await other.errors()).consoleErrors, ["cxkit: headers: must map header names to one-line text"]);
   });
 });

@@ -11,7 +11,7 @@ import { LISTED, SKIP_LIST } from "./lib/scenario.mjs";
 
 const HERE = import.meta.dirname;
 /** Files still on the Chromium-only path (lib/harness.mjs, playwright's page.clock, routes and events). */
-const CHROMIUM_ONLY = ["persistence.test.mjs"];
+const CHROMIUM_ONLY = ["persistence-chromium.test.mjs"];
 const engines = process.argv.slice(2).length ? process.argv.slice(2) : ENGINES;
 const only = process.env.ONLY || undefined;
 const skipList = JSON.parse(readFileSync(SKIP_LIST, "utf8"));

@@ -64,10 +64,9 @@ async function until(check, what, timeout) {
   }
 }
 
-/** One tab. What the page recorded is gathered before each navigation, so none is lost. */
+/** One tab. What its documents recorded is handed on from one to the next (lib/first-script.mjs). */
 class Page {
   #page;
-  #earlier = { consoleErrors: [], pageErrors: [], requests: [] };
 
   constructor(page) {
     this.#page = page;
@@ -88,9 +87,17 @@ class Page {
     await this.#run(`(() => {\n${source}\n})()`);
   }
 
-  /** Waits until `fn(arg)` is truthy in the page; returns its value. */
+  /**
+   * Waits until `fn(arg)` is truthy in the page; returns its value. A call that throws is
+   * tried again (the document may be going away in a navigation); the last error is told
+   * if the time runs out.
+   */
   waitForFunction(fn, arg, { timeout = 10_000 } = {}) {
-    return until(() => this.evaluate(fn, arg), `${fn} in the page`, timeout);
+    let last;
+    const check = () => this.evaluate(fn, arg).catch((error) => { last = error; return false; });
+    return until(check, `${fn} in the page`, timeout).catch((error) => {
+      throw last ? new Error(`${error.message}; last: ${last.message}`) : error;
+    });
   }
 
   /** How many elements match `target` (see {@link find}). */
@@ -115,28 +122,28 @@ class Page {
     return this.#page.press(key);
   }
 
-  /** Reloads the page; what it recorded so far is kept. */
-  async reload() {
-    await this.#gather();
-    await this.#page.reload();
+  /** Reloads the page. */
+  reload() {
+    return this.#page.reload();
   }
 
-  /** Navigates to `url`; what the page recorded so far is kept. */
-  async goto(url) {
-    await this.#gather();
-    await this.#page.goto(url);
+  /** Navigates to `url` (on the same origin, for what the page recorded to be kept). */
+  goto(url) {
+    return this.#page.goto(url);
   }
 
-  /** Console errors and uncaught errors the page reported, since it was opened. */
+  /** Console errors and uncaught errors the tab reported, since it was opened. */
   async errors() {
-    const now = await this.#recorded();
-    return { consoleErrors: [...this.#earlier.consoleErrors, ...now.consoleErrors], pageErrors: [...this.#earlier.pageErrors, ...now.pageErrors] };
+    const { consoleErrors, pageErrors } = await this.#recorded();
+    return { consoleErrors, pageErrors };
   }
 
-  /** Requests the page made with fetch or sendBeacon, optionally only those to `origin`, bodies as Buffers. */
+  /**
+   * Requests the tab made with fetch or sendBeacon, optionally only those to `origin`:
+   * `{ url, method, headers }` (names in lower case) and the body as a Buffer.
+   */
   async requests(origin = "") {
-    const now = await this.#recorded();
-    return [...this.#earlier.requests, ...now.requests].filter((r) => r.url.startsWith(origin)).map((r) => ({ ...r, body: r.body && Buffer.from(r.body) }));
+    return (await this.#recorded()).requests.filter((r) => r.url.startsWith(origin)).map((r) => ({ ...r, body: r.body && Buffer.from(r.body) }));
   }
 
   /**
@@ -161,11 +168,6 @@ class Page {
 
   #recorded() {
     return this.evaluate(() => window.__cxHarness?.seen ?? { consoleErrors: [], pageErrors: [], requests: [] });
-  }
-
-  async #gather() {
-    const now = await this.#recorded();
-    for (const key of Object.keys(this.#earlier)) this.#earlier[key].push(...now[key]);
   }
 }
 

@@ -120,13 +120,13 @@ export function faultKit({ collector, pages, browser }, prefix) {
   }
 
   /**
-   * Offline for the page (engine-neutral harness): the collector answers every batch as a
-   * network error, and the page hears `offline`; back online, it answers again and the page
-   * hears `online` — what a driver's offline mode did.
+   * Offline for the tabs `open` (a page or several; engine-neutral harness): the collector
+   * answers every batch as a network error, and each page hears `offline`; back online, it
+   * answers again and each page hears `online` — what a driver's offline mode did.
    */
-  async function setOffline(page, offline) {
+  async function setOffline(open, offline) {
     await collector.script(offline ? { offline: true } : {});
-    await page.evaluate((type) => window.dispatchEvent(new Event(type)), offline ? "offline" : "online");
+    for (const page of [open].flat()) await page.evaluate((type) => window.dispatchEvent(new Event(type)), offline ? "offline" : "online");
   }
 
   return { nextSiteId, init, startCxkit, batchesSent, setOffline, storedKeys, trackAndFlush, attempts, attemptCount, assertNextAttemptAt, assertAllStoredOnce, finish };

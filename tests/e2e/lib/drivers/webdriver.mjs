@@ -20,9 +20,9 @@ export async function connect(server, capabilities) {
   // fakes, so a test running the clock 30 s on would time its own evaluation out.
   await session("POST", "/timeouts", { script: null, pageLoad: 30_000 });
 
-  let current = await session("GET", "/window");
-  /** The initial window serves the first page; the session ends if its last window closes. */
-  let spare = current;
+  // The initial window stays blank and open: the session would end with its last window.
+  const home = await session("GET", "/window");
+  let current = home;
   const focus = async (handle) => {
     if (handle !== current) await session("POST", "/window", { handle });
     current = handle;
@@ -31,9 +31,7 @@ export async function connect(server, capabilities) {
   return {
     version: `${granted.browserName} ${granted.browserVersion}`,
     async newPage() {
-      let handle;
-      if (spare) [handle, spare] = [spare, undefined];
-      else ({ handle } = await session("POST", "/window/new", { type: "tab" }));
+      const { handle } = await session("POST", "/window/new", { type: "tab" });
       const on = async (method, path, body) => { await focus(handle); return session(method, path, body); };
       return {
         goto: (url) => on("POST", "/url", { url }),
@@ -49,14 +47,10 @@ export async function connect(server, capabilities) {
           actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: KEYS[key] ?? key }, { type: "keyUp", value: KEYS[key] ?? key }] }],
         }),
         async close() {
-          const handles = await session("GET", "/window/handles");
-          if (handles.length > 1) {
-            await on("DELETE", "/window");
-            current = undefined;
-          } else {
-            await on("POST", "/url", { url: "about:blank" });
-            spare = handle;
-          }
+          await on("DELETE", "/window");
+          current = undefined;
+          // Commands need a current window, and closing one leaves none.
+          await focus(home);
         },
       };
     },
