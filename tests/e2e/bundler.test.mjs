@@ -11,7 +11,7 @@ import { after, before, describe } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { build } from "esbuild";
 import { eventually, ROOT } from "./lib/collector.mjs";
-import { startHarness } from "./lib/engine-harness.mjs";
+import { startHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 
 let harness, collector, pages, browser, out;

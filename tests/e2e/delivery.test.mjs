@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, afterEach, before, describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
 import { faultKit } from "./lib/faults.mjs";
-import { startHarness } from "./lib/engine-harness.mjs";
+import { startHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 import { query } from "./lib/sqlite.mjs";
 
@@ -32,7 +32,7 @@ let nextSiteId, startCxkit, batchesSent, setOffline, storedKeys, trackAndFlush, 
 describe("delivery under faults", () => {
   scenario("500, 500, 500 then 200: retried at 1 s, 2 s, 4 s (the top of full jitter), all stored once", async () => {
     await collector.script({ answers: [{ status: 500 }, { status: 500 }, { status: 500 }] });
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     const first = await trackAndFlush(page, ["a", "b", "c", "d", "e"]);
     assert.equal(first.ok, false);
     assert.equal(first.error.code, "delivery");
@@ -42,13 +42,13 @@ describe("delivery under faults", () => {
     assert.deepEqual((await attempts()).map((a) => [a.status, a.reason]), [[500, "flush"], [500, "retry"], [500, "retry"], [200, "retry"]]);
     assert.equal((await page.evaluate(() => window.cx.status())).failures, 0, "the backoff resets on delivery");
     await assertAllStoredOnce(siteId, 5);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("503 for over an hour: waits double to the 5-minute cap and stay there; all stored after", async () => {
     const outage = 20;
     await collector.script({ answers: Array.from({ length: outage }, () => ({ status: 503 })) });
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     await trackAndFlush(page, ["a", "b", "c"]);
     let waited = 0;
     for (let failure = 0; failure < outage; failure++) {
@@ -64,19 +64,19 @@ describe("delivery under faults", () => {
     assert.equal(status.failures, 0, "the backoff resets on recovery");
     await eventually(async () => (await collector.stats(siteId)).events === 53, "53 events stored after recovery");
     await assertAllStoredOnce(siteId, 53);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("store then 500: the retry resends the same ids and nothing is stored twice", async () => {
     await collector.script({ answers: [{ status: 500, store: true }] });
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     await trackAndFlush(page, ["a", "b", "c"]);
     await assertNextAttemptAt(page, 999);
     const [first, second] = await attempts();
     assert.deepEqual(second.seqs, first.seqs, "same ids");
     await eventually(async () => (await collector.stats(siteId)).redeliveries === 3, "3 redeliveries counted");
     await assertAllStoredOnce(siteId, 3, { redeliveries: 3 });
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   for (const [label, answer, waitMs] of [
@@ -88,7 +88,7 @@ describe("delivery under faults", () => {
   ]) {
     scenario(`429 with ${label}: no request before ${waitMs} ms, one right after`, async () => {
       await collector.script({ answers: [{ status: 429, ...answer }] });
-      const { page, seen, siteId } = await startCxkit();
+      const { page, siteId } = await startCxkit();
       await trackAndFlush(page, ["a", "b"]);
       const during = await page.evaluate(() => window.cx.flush());
       assert.equal(during.ok, false, "flush() waits for the deadline too");
@@ -96,13 +96,13 @@ describe("delivery under faults", () => {
       await assertNextAttemptAt(page, waitMs);
       await eventually(async () => (await collector.stats(siteId)).events === 2, "2 events stored");
       await assertAllStoredOnce(siteId, 2);
-      await finish(page, seen, siteId);
+      await finish(page, siteId);
     });
   }
 
   scenario("400 for a batch holding one poison event: it is isolated and dropped, the rest stored", async () => {
     await collector.script({ poison: "poison" });
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     const names = ["a", "b", "c", "d", "e", "f", "poison", "h"];
     const result = await trackAndFlush(page, names);
     assert.deepEqual(result, { ok: true, sent: 7 });
@@ -113,34 +113,34 @@ describe("delivery under faults", () => {
     const stored = query(collector.db, `SELECT name FROM events WHERE site = '${siteId}' ORDER BY seq`).map((r) => r.name);
     assert.deepEqual(stored, names.filter((n) => n !== "poison"));
     await assertAllStoredOnce(siteId, 7);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("413: the batch is split and delivered", async () => {
     await collector.script({ answers: [{ status: 413 }] });
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     const result = await trackAndFlush(page, ["a", "b", "c", "d", "e", "f"]);
     assert.deepEqual(result, { ok: true, sent: 6 });
     assert.deepEqual((await attempts()).map((a) => [a.events, a.status]), [[6, 413], [3, 200], [3, 200]]);
     await assertAllStoredOnce(siteId, 6);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("404 (a misconfigured endpoint): everything kept, retried after the longest backoff", async () => {
     await collector.script({ answers: [{ status: 404 }] });
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     await trackAndFlush(page, ["a", "b"]);
     const status = await page.evaluate(() => window.cx.status());
     assert.equal(status.queued, 2, "nothing dropped");
     await assertNextAttemptAt(page, 299_999);
     await eventually(async () => (await collector.stats(siteId)).events === 2, "2 events stored");
     await assertAllStoredOnce(siteId, 2);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("consent pending → granted → denied: 0 requests while pending, all sent when granted, nothing after denied", async () => {
     await collector.script({});
-    const { page, seen, siteId } = await startCxkit({ consent: "pending", survey: "nps", trigger: "delay:0s" });
+    const { page, siteId } = await startCxkit({ consent: "pending", survey: "nps", trigger: "delay:0s" });
     await page.clock.runFor(10);
     const pending = await trackAndFlush(page, ["a", "b", "c"]);
     assert.equal(pending.error.code, "consent");
@@ -170,13 +170,13 @@ describe("delivery under faults", () => {
     await assertAllStoredOnce(siteId, 3);
     assert.deepEqual(await storedKeys(page, siteId), [], "denied: nothing stored");
     await page.evaluate(() => window.cx.consent("granted"));
-    await finish(page, seen, siteId, ["cxkit: consent: denied, so no survey is shown"]);
+    await finish(page, siteId, ["cxkit: consent: denied, so no survey is shown"]);
   });
 
   scenario("Global Privacy Control means denied until the site grants consent itself", async () => {
     await collector.script({});
     const gpc = () => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });
-    const { page, seen, siteId } = await startCxkit({}, { initScript: gpc });
+    const { page, siteId } = await startCxkit({}, { initScript: gpc });
     assert.equal((await page.evaluate(() => window.cx.status())).consent, "denied");
     await trackAndFlush(page, ["a", "b"]);
     await page.clock.runFor(10_000);
@@ -184,12 +184,12 @@ describe("delivery under faults", () => {
     await page.evaluate(() => window.cx.consent("granted"));
     await trackAndFlush(page, ["c"]);
     await assertAllStoredOnce(siteId, 1);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("a steady minute of 1,000 events: all stored, requests within ⌈bytes / 60 KiB⌉ + ⌈60 s / 5 s⌉ + 2", async (t) => {
     await collector.script({});
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     for (let second = 0; second < 60; second++) {
       await page.evaluate((s) => { for (let i = 0; i < 17; i++) window.cx.track("steady", { s, i }); }, second);
       await page.clock.runFor(1000);
@@ -202,12 +202,12 @@ describe("delivery under faults", () => {
     assert.ok(stats.requests <= bound, `${stats.requests} requests ≤ ${bound}`);
     t.diagnostic(`${produced} events in ${stats.requests} requests (bound ${bound}), ${stats.bytes} B`);
     await assertAllStoredOnce(siteId, produced);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("offline while 600 events come: no request storm, all stored once back online", async (t) => {
     await collector.script({});
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     await setOffline(page, true);
     try {
       await page.evaluate(() => { for (let i = 0; i < 600; i++) window.cx.track("offline", { i }); });
@@ -225,11 +225,11 @@ describe("delivery under faults", () => {
     }
     await eventually(async () => (await collector.stats(siteId)).events === 600, "600 events stored after going online");
     await assertAllStoredOnce(siteId, 600);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("back online while an attempt is still failing: the retry goes at once, not after the backoff", async () => {
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     // The first attempt fails with no answer (status 0); so does the second, but only after
     // the page has heard "online" while it was in flight (the collector holds its answer).
     await collector.script({ answers: [{ status: 503, networkError: true }, { status: 503, networkError: true, delayMs: 1000 }] });
@@ -240,12 +240,12 @@ describe("delivery under faults", () => {
     await eventually(async () => (await collector.stats(siteId)).events === 2, "stored without waiting out the backoff");
     assert.deepEqual((await attempts()).map((a) => a.networkError), [true, true, false], "two failures, then the resumed attempt");
     await assertAllStoredOnce(siteId, 2);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("20,500 events and an answer while offline: the memory cap holds, touchpoints go first", async (t) => {
     await collector.script({});
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     await page.evaluate(() => window.cx.showSurvey("nps"));
     await page.click({ role: "radio", name: "9" });
     await setOffline(page, true);
@@ -274,12 +274,12 @@ describe("delivery under faults", () => {
     const floods = query(collector.db, `SELECT MIN(json_extract(props, '$.i')) AS first FROM events WHERE site = '${siteId}' AND name = 'flood'`);
     assert.equal(floods[0].first, 501, "the oldest touchpoints went");
     await assertAllStoredOnce(siteId, 20_000);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("10,000 track() calls in one tick: no work in the calls, bounded chunks after, all stored", async (t) => {
     await collector.script({});
-    const { page, seen, siteId } = await startCxkit();
+    const { page, siteId } = await startCxkit();
     const heapBefore = await page.heapUsage();
     const buffered = await page.evaluate(() => {
       for (let i = 0; i < 10_000; i++) window.cx.track("burst", { i, plan: "pro" });
@@ -295,7 +295,7 @@ describe("delivery under faults", () => {
     assert.ok(growth < 4 * 1024 * 1024, `JS heap growth ${growth} B < 4 MiB`);
     t.diagnostic(`${sizes.length} requests of ≤ 500 events; JS heap growth ${growth} B`);
     await assertAllStoredOnce(siteId, 10_000);
-    await finish(page, seen, siteId);
+    await finish(page, siteId);
   });
 
   scenario("navigating away right after 30 events: all stored through keepalive, every body within 64 KiB", async () => {
@@ -342,7 +342,7 @@ describe("delivery under faults", () => {
     assert.deepEqual(results, [{ ok: true, sent: 1 }, { ok: true, sent: 0 }, { ok: true, sent: 1 }]);
     const rows = query(collector.db, `SELECT name, props FROM events WHERE site = '${siteId}' ORDER BY seq`);
     assert.deepEqual(rows.map((r) => [r.name, JSON.parse(r.props).email]), [["edited", "[redacted]"], ["unchanged", "ann@example.com"]]);
-    await finish(page, null, siteId, ["cxkit: beforeSend threw; the batch is sent unchanged"]);
+    await finish(page, siteId, ["cxkit: beforeSend threw; the batch is sent unchanged"]);
   });
 
   scenario("bad endpoints are refused at init with a clear error, and nothing is sent", async () => {

@@ -4,7 +4,7 @@
 // them can fail.
 import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
-import { startHarness } from "./lib/engine-harness.mjs";
+import { startHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 
 let harness, collector, pages, browser;

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, afterEach, before, describe } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { eventually, ROOT } from "./lib/collector.mjs";
-import { startHarness } from "./lib/engine-harness.mjs";
+import { startHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 
 const CORE = ["/dist/cxkit.js", "/dist/cxkit.wasm"];

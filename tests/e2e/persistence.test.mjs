@@ -2,14 +2,13 @@
 // origin with another tab, or has no storage at all does with its events. Each scenario checks
 // unique events stored ÷ produced, duplicates, redeliveries (at most the events sent at hide),
 // no uncaught error, and ends by delivering one more event. Time is real here, but for one
-// test on the in-page fake clock; "offline" is the collector answering network errors. A
-// renderer crash and a sandboxed frame are in persistence-chromium.test.mjs, Chromium only.
+// test on the in-page fake clock; "offline" is the collector answering network errors.
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
 import { launchEngine } from "./lib/engine.mjs";
 import { faultKit } from "./lib/faults.mjs";
-import { startHarness } from "./lib/engine-harness.mjs";
+import { startHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 
 let harness, collector, pages, browser, kit;
@@ -51,7 +50,7 @@ describe("the persisted queue", () => {
   scenario("200 KB pending when the page leaves: one keepalive batch within 64 KiB, the rest stored and sent at the next load", async (t) => {
     // The hide batch is answered late, so the page is gone before it could send a second one.
     await collector.script({ answers: [{ status: 200, delayMs: 1500 }] });
-    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
+    const { page, siteId } = await kit.startCxkit({}, { clock: false });
     const produced = 999;
     await page.evaluate(() => {
       // First, an event the call accepts but the core refuses (over 8 KiB encoded), then small
@@ -80,12 +79,12 @@ describe("the persisted queue", () => {
     const stats = await kit.assertAllStoredOnce(siteId, produced, { redeliveries: { atMost: hide[0].events } });
     t.diagnostic(`${leftChars} characters stored at hide; ${hide[0].events} events (${hide[0].bytes} B) sent at hide, the rest at the next load; ${stats.redeliveries} redelivered, 0 duplicates`);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
   scenario("at pagehide every tracked entry is taken in at once, even after an event the core refuses", async () => {
     await collector.script({});
-    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
+    const { page, siteId } = await kit.startCxkit({}, { clock: false });
     const buffered = await page.evaluate(() => {
       // Over 8 KiB encoded: the call accepts it, the core refuses it, so its chunk is no full batch.
       window.cx.track("too_big", Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, "x".repeat(900)])));
@@ -97,14 +96,14 @@ describe("the persisted queue", () => {
     assert.equal((await page.evaluate(() => window.cx.flush())).ok, true);
     assert.equal((await status(page)).rejected, 1);
     await kit.assertAllStoredOnce(siteId, 1499);
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
   scenario("hidden (a tab switch) with 200 KB pending: the first batch with keepalive, the rest as usual, none refused", (t) => withOwnBrowser("hidden", async (kit) => {
     // A browser of its own: a keepalive request of an earlier test's page still counts
     // against the quota a moment after its answer.
     await collector.script({});
-    const { page, seen, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
+    const { page, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
     const produced = 500;
     await page.evaluate((n) => {
       for (let i = 0; i < n; i++) window.cx.track("hidden", { i, note: "x".repeat(400) });
@@ -122,12 +121,27 @@ describe("the persisted queue", () => {
     t.diagnostic(`${produced} events in ${hide.length} batches of ${hide.map((a) => a.bytes).join(", ")} B, the first with keepalive`);
     await page.evaluate(() => { delete document.visibilityState; });
     await kit.assertAllStoredOnce(siteId, produced);
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   }));
+
+  scenario("the renderer crashes right after 50 events: nothing is lost, the next load adopts them once the lease lapses", async () => {
+    await collector.script({});
+    const { page, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
+    await track(page, "before_crash", 50);
+    await eventually(async () => (await status(page)).stored === 50, "50 stored");
+    await page.crash();
+    assert.equal((await collector.stats(siteId)).events, 0, "nothing was sent before the crash");
+    // No pagehide ran, so the lease stays until it lapses: the next load comes 11 s later.
+    const next = await kit.startCxkit({}, { siteId, clock: false, initScript: () => { const skew = 11_000; const now = Date.now; Date.now = () => now() + skew; } });
+    await eventually(async () => (await collector.stats(siteId)).events === 50, "50 stored after the next load");
+    assert.ok((await kit.attempts()).every((a) => a.reason === "load" || a.reason === "flush"), "sent by the adopting page load");
+    await kit.assertAllStoredOnce(siteId, 50);
+    await kit.finish(next.page, siteId);
+  });
 
   scenario("a reload with a full stored queue while the collector is down; then up: all stored after the second load", async (t) => {
     await collector.script({ answers: Array.from({ length: 40 }, () => ({ status: 503 })) });
-    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
+    const { page, siteId } = await kit.startCxkit({}, { clock: false });
     await track(page, "queued", 1000);
     await eventually(async () => { const s = await status(page); return s.stored === 1000 && s.failures > 0; }, "1,000 stored, sends failing");
     const beforeReload = (await kit.attempts()).length;
@@ -142,7 +156,7 @@ describe("the persisted queue", () => {
     t.diagnostic(`${failed} attempts answered 503 across both loads, then ${(await kit.attempts()).length} to store all 1,000`);
     await kit.assertAllStoredOnce(siteId, 1000);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
   scenario("429 with Retry-After 120, then a new page load: nothing is sent before the deadline, all of it right after", async () => {
@@ -164,7 +178,7 @@ describe("the persisted queue", () => {
       assert.equal((await kit.attempts())[1].reason, "retry");
       await kit.assertAllStoredOnce(siteId, 3);
       assert.equal(await next.page.evaluate((key) => localStorage.getItem(key), `cxkit:${siteId}:wait`), null, "the wait is cleared once delivered");
-      await kit.finish(next.page, next.seen, siteId);
+      await kit.finish(next.page, siteId);
     });
   });
 
@@ -186,8 +200,8 @@ describe("the persisted queue", () => {
     await eventually(async () => (await collector.stats(siteId)).events === 1000, "1,000 stored once online", 15_000);
     const stats = await kit.assertAllStoredOnce(siteId, 1000);
     t.diagnostic(`1,000 stored in ${stats.requests} requests, ${stats.redeliveries} redelivered`);
-    await kit.finish(a.page, a.seen, siteId);
-    await kit.finish(b.page, b.seen, siteId);
+    await kit.finish(a.page, siteId);
+    await kit.finish(b.page, siteId);
   });
 
   scenario("two live tabs stay within one stored cap together: 700 events each, at most 1,000 stored", async () => {
@@ -209,8 +223,8 @@ describe("the persisted queue", () => {
     await kit.setOffline([a.page, b.page], false);
     await eventually(async () => (await collector.stats(siteId)).events === 1400, "all 1,400 stored once online", 15_000);
     await kit.assertAllStoredOnce(siteId, 1400);
-    await kit.finish(a.page, a.seen, siteId);
-    await kit.finish(b.page, b.seen, siteId);
+    await kit.finish(a.page, siteId);
+    await kit.finish(b.page, siteId);
   });
 
   scenario("stored chunks another script broke or forged: refused and counted, removed, the good one delivered", async () => {
@@ -224,17 +238,17 @@ describe("the persisted queue", () => {
       localStorage.setItem(`${prefix}:3:4`, JSON.stringify([["kept", { deep: [[[[[1]]]]] }, 1795435200002]]));
       localStorage.setItem(`cxkit:${site}:short:0:1`, JSON.stringify([["forged", {}, 1]]));
     };
-    const { page, seen } = await kit.startCxkit({}, { siteId, clock: false, initScript: `(${seed})(${JSON.stringify(siteId)}, ${JSON.stringify(gone)})` });
+    const { page } = await kit.startCxkit({}, { siteId, clock: false, initScript: `(${seed})(${JSON.stringify(siteId)}, ${JSON.stringify(gone)})` });
     await eventually(async () => (await collector.stats(siteId)).events === 2, "the 2 good events of the adopted chunk stored");
     await eventually(async () => (await status(page)).rejected === 3, "the broken chunk, the too-deep event and the forged stream counted");
     await kit.assertAllStoredOnce(siteId, 2);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "every adopted key removed");
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
   scenario("what localStorage holds is what the core accepted: a refused event never reaches it, an accepted one does", async () => {
     await collector.script({});
-    const { page, seen, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
+    const { page, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
     await page.evaluate(() => {
       // Over 8 KiB encoded: the call accepts it, the core refuses it.
       const refused = Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, "REFUSEDSENTINEL".padEnd(900, "x")]));
@@ -255,7 +269,7 @@ describe("the persisted queue", () => {
     assert.deepEqual(batch.seqs, [1], "sent with the id it was stored under");
     await kit.assertAllStoredOnce(siteId, 1);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
   scenario("localStorage full to the last bytes: cxkit keeps events in memory, the page's own storage keeps working", async () => {
@@ -283,7 +297,7 @@ describe("the persisted queue", () => {
       localStorage.removeItem("page-margin");
       sessionStorage.setItem("fillers", String(n));
     };
-    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false, origin, initScript: fill });
+    const { page, siteId } = await kit.startCxkit({}, { clock: false, origin, initScript: fill });
     await track(page, "full", 100, 100);
     const flushed = await page.evaluate(() => window.cx.flush());
     assert.equal(flushed.ok, true, JSON.stringify(flushed));
@@ -304,20 +318,47 @@ describe("the persisted queue", () => {
     assert.equal(after.own, "ok", "the page's own setItem still succeeds");
     assert.equal((await status(page)).stored, 0);
     await kit.assertAllStoredOnce(siteId, 100);
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
     const cleanup = await browser.open(`${origin}/test/init.html`);
     await cleanup.evaluate(() => localStorage.clear());
     await cleanup.close();
   });
 
+  scenario("a sandboxed frame, where reading localStorage throws: cxkit works in memory, no uncaught error", async () => {
+    await collector.script({});
+    const page = await browser.open(`${pages.origin}/test/sandboxed.html`);
+    const frame = page.frame("sandboxed-frame");
+    await frame.waitForFunction(() => window.cxkit !== undefined);
+    const result = await frame.evaluate(async () => {
+      let storage = "readable";
+      try {
+        void localStorage.length;
+      } catch (error) {
+        storage = error.name;
+      }
+      const ready = await window.cxkit.ready;
+      for (let i = 0; i < 5; i++) window.cxkit.track("sandboxed", { i });
+      const flushed = await window.cxkit.flush();
+      return { storage, ready, flushed, status: window.cxkit.status() };
+    });
+    assert.equal(result.storage, "SecurityError", "a real SecurityError");
+    assert.deepEqual(result.ready, { ok: true });
+    assert.equal(result.flushed.ok, true, JSON.stringify(result.flushed));
+    assert.equal(result.status.stored, 0);
+    await kit.assertAllStoredOnce("sandboxed", 5);
+    assert.deepEqual((await page.errors()).pageErrors, [], "no uncaught error");
+    assert.deepEqual((await frame.errors()).pageErrors, [], "no uncaught error in the frame");
+    await page.close();
+  });
+
   scenario("custom headers go with every batch; a bad one is refused at init", async () => {
     await collector.script({});
-    const { page, seen, siteId } = await kit.startCxkit({ headers: { "X-Cx-Key": "key-123" } }, { clock: false });
+    const { page, siteId } = await kit.startCxkit({ headers: { "X-Cx-Key": "key-123" } }, { clock: false });
     await track(page, "with_header", 3);
     assert.equal((await page.evaluate(() => window.cx.flush())).ok, true);
     assert.deepEqual((await kit.batchesSent(page)).map((request) => request.headers["x-cx-key"]), ["key-123"]);
     await kit.assertAllStoredOnce(siteId, 3);
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
     const other = await browser.open(`${pages.origin}/test/init.html`);
     await other.waitForFunction(() => window.cxkitInit !== undefined);
     const bad = await other.evaluate(async (endpoint) => (await window.cxkitInit({ endpoint, siteId: "other", headers: { "Bad Header": "x" } })).ready, collector.endpoint);

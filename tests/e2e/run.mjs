@@ -10,16 +10,11 @@ import { ENGINES } from "./lib/engine.mjs";
 import { LISTED, SKIP_LIST } from "./lib/scenario.mjs";
 
 const HERE = import.meta.dirname;
-/** Files still on the Chromium-only path (lib/harness.mjs, playwright's page.clock, routes and events). */
-const CHROMIUM_ONLY = ["persistence-chromium.test.mjs"];
 const engines = process.argv.slice(2).length ? process.argv.slice(2) : ENGINES;
 const only = process.env.ONLY || undefined;
 const skipList = JSON.parse(readFileSync(SKIP_LIST, "utf8"));
 
-function files(engine) {
-  const all = readdirSync(HERE).filter((file) => file.endsWith(".test.mjs")).sort();
-  return engine === "chromium" ? all : all.filter((file) => !CHROMIUM_ONLY.includes(file));
-}
+const files = readdirSync(HERE).filter((file) => file.endsWith(".test.mjs")).sort();
 
 /** Runs node --test for `engine`; resolves to its exit code and the recorded tests. */
 async function run(engine) {
@@ -27,7 +22,7 @@ async function run(engine) {
   const record = join(dir, "tests.jsonl");
   const args = ["--test", "--test-concurrency=1", "--test-reporter=spec", "--test-reporter-destination=stdout",
     `--test-reporter=${join(HERE, "lib/record-reporter.mjs")}`, `--test-reporter-destination=${record}`,
-    ...(only ? [`--test-name-pattern=${only}`] : []), ...files(engine).map((file) => join(HERE, file))];
+    ...(only ? [`--test-name-pattern=${only}`] : []), ...files.map((file) => join(HERE, file))];
   const child = spawn(process.execPath, args, { stdio: "inherit", env: { ...process.env, CXKIT_ENGINE: engine } });
   const code = await new Promise((resolve) => child.once("exit", resolve));
   const tests = readFileSync(record, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
@@ -58,9 +53,8 @@ for (const engine of engines) {
   for (const problem of problems) console.error(`e2e ${engine}: ${problem}`);
   const listed = tests.filter((test) => String(test.skip).startsWith(LISTED)).length;
   const ran = tests.filter((test) => !test.skip);
-  const notPorted = engine === "chromium" ? "" : `; Chromium only, not yet ported: ${CHROMIUM_ONLY.join(", ")}`;
   lines.push(`e2e ${engine}: ${ran.filter((t) => t.passed).length} passed, ${ran.filter((t) => !t.passed).length} failed, ` +
-    `${listed} skipped by skip.json, ${Math.round((Date.now() - start) / 1000)} s${notPorted}`);
+    `${listed} skipped by skip.json, ${Math.round((Date.now() - start) / 1000)} s`);
   failed ||= code !== 0 || problems.length > 0;
 }
 for (const line of lines) console.log(line);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
-import { startHarness } from "./lib/engine-harness.mjs";
+import { startHarness } from "./lib/harness.mjs";
 import { runAxe } from "./lib/axe.mjs";
 import { scenario } from "./lib/scenario.mjs";
 import { batchOf, validateBatch } from "./lib/schema.mjs";

@@ -1,10 +1,12 @@
 // The engine-neutral browser of the e2e harness (issue 14). Each engine has a thin driver in
-// drivers/ with one shape — `launch()` → `{ version, newPage(), close() }`, a page being
-// `{ goto(url), reload(), evaluate(expression), click(expression), press(key), close() }`,
-// where `evaluate` resolves the expression's promise of a string and `click` clicks the
-// element an expression gives as a user would — and everything else is built here once, on
-// what every engine has: the page's own first script (lib/first-script.mjs) for errors,
-// requests and the fake clock, and page-side lookups by role and accessible name.
+// drivers/ with one shape: `launch()` → `{ version, newPage(), close() }`, a page being
+// `{ goto(url), reload(), evaluate(expression), frameEvaluate(urlPart, expression),
+// click(expression), press(key), close() }` — `evaluate` resolves the expression's promise of
+// a string, `click` clicks the element an expression gives as a user would — plus `crash()`
+// and `heapUsage()` where the engine's protocol has them (Chromium's DevTools protocol;
+// skip.json names the scenarios that need them). Everything else is built here once, on what
+// every engine has: the page's own first script (lib/first-script.mjs) for errors, requests
+// and the fake clock, and page-side lookups by role and accessible name.
 import { runFor } from "./fake-clock.mjs";
 
 export const ENGINES = ["chromium", "firefox", "webkit"];
@@ -144,6 +146,17 @@ class Page {
    */
   async requests(origin = "") {
     return (await this.#recorded()).requests.filter((r) => r.url.startsWith(origin)).map((r) => ({ ...r, body: r.body && Buffer.from(r.body) }));
+  }
+
+  /** The frame whose URL holds `part`, to evaluate in and wait on; what it recorded is its own. */
+  frame(part) {
+    return new Page({ evaluate: (expression) => this.#page.frameEvaluate(part, expression) });
+  }
+
+  /** Crashes the tab's renderer (Chromium only: skip.json names the scenario elsewhere). */
+  crash() {
+    if (!this.#page.crash) throw new Error(`${ENGINE}: no way to crash a renderer through this driver`);
+    return this.#page.crash();
   }
 
   /**

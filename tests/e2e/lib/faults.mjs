@@ -1,11 +1,8 @@
 // The fault suites' shared steps: a page with cxkit on a fresh site id, and the figures every
 // scenario checks (unique events stored ÷ produced, duplicates, redeliveries, no uncaught or
-// cxkit console error, one more event delivered at the end). It serves both harnesses:
-// lib/engine-harness.mjs (every engine: the page's first script holds the fake clock and
-// reports errors) and lib/harness.mjs, the Chromium-only path persistence.test.mjs still
-// takes (Playwright's page.clock and events), until that file is ported (issue 14).
+// cxkit console error, one more event delivered at the end), on every engine: the page's
+// first script holds the fake clock and reports errors (lib/first-script.mjs).
 import assert from "node:assert/strict";
-import { open } from "./browser.mjs";
 import { eventually } from "./collector.mjs";
 import { query } from "./sqlite.mjs";
 
@@ -36,29 +33,12 @@ export function faultKit({ collector, pages, browser }, prefix) {
    * own scripts; `clock: false` keeps real time.
    */
   async function startCxkit(options = {}, { initScript, siteId = nextSiteId(), clock = true, origin = pages.origin } = {}) {
-    const { page, seen } = await openInit(origin, clock && (clock.time ?? START), [TOP_JITTER, ...(initScript ? [initScript] : [])]);
+    const time = clock && (clock.time ?? START);
+    const page = await browser.open(`${origin}/test/init.html`, { clock: time && { now: time }, scripts: [TOP_JITTER, ...(initScript ? [initScript] : [])] });
+    // Installed at `time` and run 1 s on: timers the load armed and due by then fire, then it is paused.
+    if (time) await page.clock.runFor(1000);
     await init(page, siteId, options);
-    return { page, seen, siteId };
-  }
-
-  /**
-   * init.html with `scripts` first and, given `time`, the fake clock installed there and run
-   * 1 s on (timers due by then fire, then it stays paused). On the engine-neutral harness
-   * `seen` is null: the page reports its own errors.
-   */
-  async function openInit(origin, time, scripts) {
-    const url = `${origin}/test/init.html`;
-    if (browser.open) {
-      const page = await browser.open(url, { clock: time && { now: time }, scripts });
-      if (time) await page.clock.runFor(1000);
-      return { page, seen: null };
-    }
-    const { page, seen } = await open(browser.context, url, collector.origin, async (p) => {
-      if (time) await p.clock.install({ time });
-      for (const script of scripts) await p.addInitScript(script);
-    });
-    if (time) await page.clock.pauseAt(new Date(time.getTime() + 1000));
-    return { page, seen };
+    return { page, siteId };
   }
 
   /** Tracks `names` (one event each) and flushes; returns the flush result. */
@@ -93,12 +73,12 @@ export function faultKit({ collector, pages, browser }, prefix) {
     return stats;
   }
 
-  async function finish(page, seen, siteId, expectedErrors = []) {
+  async function finish(page, siteId, expectedErrors = []) {
     const before = (await collector.stats(siteId)).events;
     const last = await page.evaluate(() => { window.cx.track("still_alive", {}); return window.cx.flush(); });
     assert.equal(last.ok, true, JSON.stringify(last));
     assert.equal((await collector.stats(siteId)).events, before + 1, "the instance still delivers");
-    const { pageErrors, consoleErrors } = seen ?? await page.errors();
+    const { pageErrors, consoleErrors } = await page.errors();
     assert.deepEqual(pageErrors, [], "no uncaught error");
     const cxkitErrors = consoleErrors.filter((m) => m.startsWith("cxkit"));
     assert.equal(cxkitErrors.length, expectedErrors.length, `cxkit console errors: ${JSON.stringify(cxkitErrors)}`);

@@ -14,6 +14,17 @@ export async function launch() {
         evaluate: (expression) => page.evaluate(expression),
         click: async (expression) => (await page.evaluateHandle(expression)).asElement().click(),
         press: (key) => page.keyboard.press(key),
+        frameEvaluate(part, expression) {
+          const frame = page.frames().find((f) => f.url().includes(part));
+          if (!frame) throw new Error(`no frame at ${part}`);
+          return frame.evaluate(expression);
+        },
+        async crash() {
+          const cdp = await browser.context.newCDPSession(page);
+          const crashed = new Promise((resolve) => page.once("crash", resolve));
+          void cdp.send("Page.crash").catch(() => {});
+          await crashed;
+        },
         async heapUsage() {
           const cdp = await browser.context.newCDPSession(page);
           await cdp.send("HeapProfiler.collectGarbage");

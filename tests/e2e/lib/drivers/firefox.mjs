@@ -17,6 +17,11 @@ export async function launch() {
         evaluate: (expression) => page.evaluate(expression),
         click: async (expression) => (await page.evaluateHandle(expression)).click(),
         press: (key) => page.keyboard.press(key),
+        frameEvaluate(part, expression) {
+          const frame = page.frames().find((f) => f.url().includes(part));
+          if (!frame) throw new Error(`no frame at ${part}`);
+          return frame.evaluate(expression);
+        },
         close: () => page.close(),
       };
     },

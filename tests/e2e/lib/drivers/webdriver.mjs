@@ -33,12 +33,25 @@ export async function connect(server, capabilities) {
     async newPage() {
       const { handle } = await session("POST", "/window/new", { type: "tab" });
       const on = async (method, path, body) => { await focus(handle); return session(method, path, body); };
+      const evaluate = (expression) => on("POST", "/execute/async", {
+        script: `const done = arguments[0]; Promise.resolve(${expression}).then(done, (e) => done(JSON.stringify({ error: String(e) })));`, args: [],
+      });
       return {
         goto: (url) => on("POST", "/url", { url }),
         reload: () => on("POST", "/refresh", {}),
-        evaluate: (expression) => on("POST", "/execute/async", {
-          script: `const done = arguments[0]; Promise.resolve(${expression}).then(done, (e) => done(JSON.stringify({ error: String(e) })));`, args: [],
-        }),
+        evaluate,
+        async frameEvaluate(part, expression) {
+          const frame = await on("POST", "/execute/sync", {
+            script: "return [...document.querySelectorAll('iframe')].find((f) => f.src.includes(arguments[0])) ?? null;", args: [part],
+          });
+          if (!frame) throw new Error(`no frame at ${part}`);
+          await on("POST", "/frame", { id: frame });
+          try {
+            return await evaluate(expression);
+          } finally {
+            await on("POST", "/frame/parent", {});
+          }
+        },
         async click(expression) {
           const element = await on("POST", "/execute/sync", { script: `return ${expression};`, args: [] });
           await on("POST", `/element/${element[ELEMENT]}/click`, {});
