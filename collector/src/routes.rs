@@ -373,4 +373,22 @@ mod tests {
         assert_eq!((status, answer), (StatusCode::OK, json!({ "stored": 1_200, "redelivered": 0 })));
         assert_eq!(stored(&app), (1_200, 1));
     }
+
+    #[tokio::test]
+    async fn a_network_error_answer_has_no_cors_headers_and_is_recorded_as_one() {
+        let store = Mutex::new(Store::in_memory().unwrap());
+        let control = Some(Mutex::new(Control::default()));
+        let app = Arc::new(App { store, www: None, dist: None, control });
+        let script = r#"{"answers":[{"status":503,"networkError":true}]}"#;
+        app.control().unwrap().load(serde_json::from_str(script).unwrap());
+        let mut cors = Vec::new();
+        for _ in 0..2 {
+            let request = Request::post("/v1/batch").body(Body::from(run_of_deltas(1))).unwrap();
+            let response = router(Arc::clone(&app)).oneshot(request).await.unwrap();
+            cors.push(response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        }
+        assert_eq!(cors, [false, true], "unreadable to a page, then answered as usual");
+        let recorded: Vec<_> = app.control().unwrap().attempts().iter().map(|a| (a.status, a.network_error)).collect();
+        assert_eq!(recorded, [(503, true), (200, false)]);
+    }
 }
