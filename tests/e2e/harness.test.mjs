@@ -28,14 +28,22 @@ describe("harness", () => {
     });
     await page.waitForFunction(() => window.__cxHarness.seen.pageErrors.length === 2);
     await page.reload();
-    await page.evaluate((endpoint) => fetch(endpoint, { method: "POST", body: "abc" }).catch(() => {}), collector.endpoint);
+    await page.evaluate((endpoint) => fetch(endpoint, { method: "POST", body: "abc", headers: { "X-Probe": "1" } }).catch(() => {}), collector.endpoint);
     await page.evaluate(() => console.error("after"));
     const { consoleErrors, pageErrors } = await page.errors();
     assert.deepEqual(consoleErrors, ["before 1", "after"]);
     assert.deepEqual(pageErrors.sort(), ["Error: rejected", "Error: uncaught"]);
     const requests = await page.requests(collector.origin);
-    assert.deepEqual(requests.map((r) => [r.url, r.method, r.body.toString()]), [[collector.endpoint, "POST", "abc"]]);
+    assert.deepEqual(requests.map((r) => [r.url, r.method, r.body.toString(), r.headers["x-probe"]]), [[collector.endpoint, "POST", "abc", "1"]]);
     await page.close();
+  });
+
+  scenario("every page opened is visible, also once another is open (a hidden page is a visitor leaving, to cxkit)", async () => {
+    const first = await browser.open(`${pages.origin}/test/init.html`);
+    const second = await browser.open(`${pages.origin}/test/init.html`);
+    for (const page of [first, second]) assert.equal(await page.evaluate(() => document.visibilityState), "visible");
+    await second.close();
+    await first.close();
   });
 
   scenario("the fake clock: a 1 s timer is absent at 999 ms and present at 1001 ms; Date and performance.now follow", async () => {

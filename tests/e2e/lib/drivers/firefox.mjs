@@ -10,7 +10,9 @@ export async function launch() {
   return {
     version: await browser.version(),
     async newPage() {
-      const page = await browser.newPage();
+      // A window, not a tab: Firefox hides the tab a new one covers (visibilityState
+      // "hidden"), which cxkit rightly treats as the visitor leaving.
+      const page = await browser.newPage({ type: "window" });
       return {
         goto: (url) => page.goto(url),
         reload: () => page.reload(),

@@ -31,7 +31,9 @@ export async function connect(server, capabilities) {
   return {
     version: `${granted.browserName} ${granted.browserVersion}`,
     async newPage() {
-      const { handle } = await session("POST", "/window/new", { type: "tab" });
+      // A window, not a tab: WebKit hides a background tab (visibilityState "hidden", timers
+      // throttled to about one a second), which cxkit rightly treats as the visitor leaving.
+      const { handle } = await session("POST", "/window/new", { type: "window" });
       const on = async (method, path, body) => { await focus(handle); return session(method, path, body); };
       const evaluate = (expression) => on("POST", "/execute/async", {
         script: `const done = arguments[0]; Promise.resolve(${expression}).then(done, (e) => done(JSON.stringify({ error: String(e) })));`, args: [],

@@ -33,6 +33,8 @@ export async function launch() {
   const child = spawn("xvfb-run", ["-a", "WebKitWebDriver", `--host=127.0.0.1`, `--port=${port}`], { detached: true, stdio: ["ignore", "ignore", "inherit"] });
   const server = `http://127.0.0.1:${port}`;
   const stop = () => { if (child.exitCode === null) process.kill(-child.pid, "SIGTERM"); };
+  // A test process that ends without closing the session must not leave Xvfb and the browser.
+  process.once("exit", stop);
   try {
     await waitReady(server, child);
     const session = await connect(server, { "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } });
