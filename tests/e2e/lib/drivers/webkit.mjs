@@ -32,7 +32,17 @@ export async function launch() {
   // Its own process group, so stopping it also stops xvfb-run's X server and the browser.
   const child = spawn("xvfb-run", ["-a", "WebKitWebDriver", `--host=127.0.0.1`, `--port=${port}`], { detached: true, stdio: ["ignore", "ignore", "inherit"] });
   const server = `http://127.0.0.1:${port}`;
-  const stop = () => { if (child.exitCode === null) process.kill(-child.pid, "SIGTERM"); };
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    process.off("exit", stop);
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch (error) {
+      if (error.code !== "ESRCH") throw error; // ESRCH: the group has ended already.
+    }
+  };
   // A test process that ends without closing the session must not leave Xvfb and the browser.
   process.once("exit", stop);
   try {
