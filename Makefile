@@ -54,7 +54,8 @@ setup: ## Installs what is missing; skips what is there.
 	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
 	@echo "setup: $$(( $$(date +%s) - start )) s; $$(wasm-bindgen --version), $$(chromium --version), $$(firefox-esr --version 2>/dev/null)," \
 	  "$$(geckodriver --version | sed -n 1p), WebKitGTK $$(dpkg-query -W -f='$${Version}' webkit2gtk-driver)," \
-	  "playwright-core $$(node -p 'require("./node_modules/playwright-core/package.json").version')"
+	  "playwright-core $$(node -p 'require("./node_modules/playwright-core/package.json").version')," \
+	  "puppeteer-core $$(node -p 'require("./node_modules/puppeteer-core/package.json").version')"
 
 build: setup
 	@start=$$(date +%s)
@@ -134,9 +135,13 @@ test-browser: ## The wasm-bindgen tests of both modules in headless Chromium, th
 	done
 	@echo "test-browser: $$(( $$(date +%s) - start )) s"
 
+# The e2e suite on each engine in ENGINE, one after the other, with each one's counts and time
+# (tests/e2e/run.mjs); ONLY=pattern runs the scenarios whose name matches (--test-name-pattern).
+ENGINE ?= chromium firefox webkit
+ONLY ?=
 test-e2e:
 	@start=$$(date +%s)
-	node --test --test-concurrency=1 tests/e2e/
+	ONLY='$(ONLY)' node tests/e2e/run.mjs $(ENGINE)
 	@echo "test-e2e: $$(( $$(date +%s) - start )) s"
 
 demo: build

@@ -7,6 +7,9 @@
 //! stores the batch and still answers its status ("store then fail"). A batch holding an event
 //! named `poison` is refused with 400 naming its index. `GET /v1/test/attempts` lists what came.
 //! `retryAfterDateIn: n` sends `Date: <now>` and `Retry-After: <now + n s>` as HTTP dates.
+//! `networkError: true` answers without CORS headers, so the browser rejects the fetch as a
+//! network error (status 0) on every engine; `"offline": true` in a script answers every batch
+//! request so until the next script: what a driver's offline mode did, for any driver (issue 14).
 
 use std::collections::VecDeque;
 
@@ -31,6 +34,9 @@ pub struct Answer {
     /// Wait this long before answering.
     #[serde(default)]
     pub delay_ms: u64,
+    /// Answer so the page cannot read it (no CORS headers): a network error to the page.
+    #[serde(default)]
+    pub network_error: bool,
 }
 
 /// A new script.
@@ -43,10 +49,14 @@ pub struct Script {
     /// Refuse any batch holding an event with this name.
     #[serde(default)]
     pub poison: Option<String>,
+    /// Answer every batch request as a network error until the next script.
+    #[serde(default)]
+    pub offline: bool,
 }
 
 /// One batch request as received.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Attempt {
     /// Receive time, ms since the epoch.
     pub at: i64,
@@ -60,6 +70,8 @@ pub struct Attempt {
     pub reason: String,
     /// The sequence numbers of its events.
     pub seqs: Vec<u64>,
+    /// Answered as a network error: the page saw no answer.
+    pub network_error: bool,
 }
 
 /// The script in force and the record.
@@ -67,6 +79,7 @@ pub struct Attempt {
 pub struct Control {
     answers: VecDeque<Answer>,
     poison: Option<String>,
+    offline: bool,
     attempts: Vec<Attempt>,
 }
 
@@ -75,11 +88,15 @@ impl Control {
     pub fn load(&mut self, script: Script) {
         self.answers = script.answers.into();
         self.poison = script.poison;
+        self.offline = script.offline;
         self.attempts.clear();
     }
 
-    /// The scripted answer for the next request, if any.
+    /// The scripted answer for the next request, if any: a network error while offline.
     pub fn next_answer(&mut self) -> Option<Answer> {
+        if self.offline {
+            return Some(Answer { status: 503, network_error: true, ..Answer::default() });
+        }
         self.answers.pop_front()
     }
 
@@ -116,5 +133,16 @@ mod tests {
         assert!(control.next_answer().is_none());
         assert_eq!(control.poison_index(["ok", "bad", "bad"].into_iter()), Some(1));
         assert!(serde_json::from_str::<Script>(r#"{"answer":[]}"#).is_err(), "a typo in a script is an error");
+    }
+
+    #[test]
+    fn offline_answers_network_errors_until_the_next_script() {
+        let mut control = Control::default();
+        control.load(serde_json::from_str(r#"{"answers":[{"status":500}],"offline":true}"#).unwrap());
+        for _ in 0..3 {
+            assert!(control.next_answer().is_some_and(|a| a.network_error));
+        }
+        control.load(Script::default());
+        assert!(control.next_answer().is_none(), "back online: the collector answers normally");
     }
 }

@@ -69,6 +69,7 @@ fn record(
             events: batch.map_or(0, |b| b.events.len()),
             reason: batch.map_or("", |b| b.reason.id()).to_owned(),
             seqs: batch.map_or_else(Vec::new, |b| b.events.iter().map(|e| e.seq).collect()),
+            network_error: response.extensions().get::<NetworkError>().is_some(),
         });
     }
     response
@@ -91,6 +92,11 @@ fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
+/// Marks a response the test control wants unreadable to the page: [`cors`] leaves it without
+/// CORS headers, so the browser rejects the fetch as a network error.
+#[derive(Debug, Clone, Copy)]
+struct NetworkError;
+
 /// Any origin may post: batches carry no credentials (`credentials: "omit"`), so `*` is safe.
 /// A preflight (a site's custom `headers` option) is allowed the headers it asks for.
 async fn cors(request: Request, next: Next) -> Response {
@@ -108,6 +114,9 @@ async fn cors(request: Request, next: Next) -> Response {
     } else {
         next.run(request).await
     };
+    if response.extensions().get::<NetworkError>().is_some() {
+        return response;
+    }
     let headers = response.headers_mut();
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("Retry-After, Date"));
@@ -163,6 +172,9 @@ async fn receive_batch(State(app): State<Arc<App>>, headers: HeaderMap, body: By
         }
         let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(json!({ "error": "scripted by test control" }))).into_response();
+        if answer.network_error {
+            response.extensions_mut().insert(NetworkError);
+        }
         let headers = response.headers_mut();
         if let Some(value) = answer.retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
             headers.insert(header::RETRY_AFTER, value);
@@ -360,5 +372,23 @@ mod tests {
         let (status, answer) = post(&app, run_of_deltas(1)).await;
         assert_eq!((status, answer), (StatusCode::OK, json!({ "stored": 1_200, "redelivered": 0 })));
         assert_eq!(stored(&app), (1_200, 1));
+    }
+
+    #[tokio::test]
+    async fn a_network_error_answer_has_no_cors_headers_and_is_recorded_as_one() {
+        let store = Mutex::new(Store::in_memory().unwrap());
+        let control = Some(Mutex::new(Control::default()));
+        let app = Arc::new(App { store, www: None, dist: None, control });
+        let script = r#"{"answers":[{"status":503,"networkError":true}]}"#;
+        app.control().unwrap().load(serde_json::from_str(script).unwrap());
+        let mut cors = Vec::new();
+        for _ in 0..2 {
+            let request = Request::post("/v1/batch").body(Body::from(run_of_deltas(1))).unwrap();
+            let response = router(Arc::clone(&app)).oneshot(request).await.unwrap();
+            cors.push(response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        }
+        assert_eq!(cors, [false, true], "unreadable to a page, then answered as usual");
+        let recorded: Vec<_> = app.control().unwrap().attempts().iter().map(|a| (a.status, a.network_error)).collect();
+        assert_eq!(recorded, [(503, true), (200, false)]);
     }
 }

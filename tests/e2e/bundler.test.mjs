@@ -7,11 +7,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { build } from "esbuild";
-import { open } from "./lib/browser.mjs";
 import { eventually, ROOT } from "./lib/collector.mjs";
 import { startHarness } from "./lib/harness.mjs";
+import { scenario } from "./lib/scenario.mjs";
 
 let harness, collector, pages, browser, out;
 
@@ -35,7 +36,7 @@ after(async () => {
 });
 
 describe("in an app's bundle", () => {
-  test("the survey module is a chunk of its own, fetched only when a survey shows", async () => {
+  scenario("the survey module is a chunk of its own, fetched only when a survey shows", async () => {
     const chunks = readdirSync(join(out, "dist")).filter((file) => file.endsWith(".js"));
     const app = readFileSync(join(out, "dist", "app.js"), "utf8");
     const survey = chunks.filter((file) => readFileSync(join(out, "dist", file), "utf8").includes("cxkit-survey.wasm"));
@@ -43,25 +44,25 @@ describe("in an app's bundle", () => {
     assert.notEqual(survey[0], "app.js", "not the app's entry");
     assert.ok(!app.includes("cxkit-survey.wasm") && app.includes("cxkit.wasm"), "the entry holds the core only");
 
-    const { page, seen } = await open(browser.context, `${pages.origin}/app/index.html`, collector.origin);
+    const page = await browser.open(`${pages.origin}/app/index.html`);
     await page.waitForFunction(() => typeof window.cxkitInit === "function");
     const endpoint = collector.endpoint;
     await page.evaluate(async (url) => {
       window.cx = await window.cxkitInit({ endpoint: url, siteId: "bundled" });
     }, endpoint);
-    await page.waitForTimeout(2500);
+    await sleep(2500);
     const fetched = (path) => pages.count(path);
     assert.equal(fetched("/app/cxkit.wasm"), 1);
     assert.equal(fetched(`/app/${survey[0]}`) + fetched("/app/cxkit-survey.wasm"), 0, "no survey code before a survey shows");
 
     assert.deepEqual(await page.evaluate(() => window.cx.showSurvey("nps")), { ok: true });
-    await page.getByRole("radio", { name: "8", exact: true }).click();
-    await page.getByRole("button", { name: "Submit" }).click();
+    await page.click({ role: "radio", name: "8" });
+    await page.click({ role: "button", name: "Submit" });
     assert.equal(fetched(`/app/${survey[0]}`), 1);
     assert.equal(fetched("/app/cxkit-survey.wasm"), 1);
     await eventually(async () => (await collector.stats("bundled")).nps?.responses === 1, "the answer stored");
-    assert.deepEqual(seen.consoleErrors, []);
-    assert.deepEqual(seen.pageErrors, []);
+    assert.deepEqual((await page.errors()).consoleErrors, []);
+    assert.deepEqual((await page.errors()).pageErrors, []);
     await page.close();
   });
 });

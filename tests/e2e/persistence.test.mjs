@@ -2,13 +2,14 @@
 // origin with another tab, or has no storage at all does with its events. Each scenario checks
 // unique events stored ÷ produced, duplicates, redeliveries (at most the events sent at hide),
 // no uncaught error, and ends by delivering one more event. Time is real here, but for one
-// test with a browser of its own: Playwright's fake clock applies to a whole context.
+// test on the in-page fake clock; "offline" is the collector answering network errors.
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, test } from "node:test";
-import { launch, open } from "./lib/browser.mjs";
+import { after, afterEach, before, describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
+import { launchEngine } from "./lib/engine.mjs";
 import { faultKit } from "./lib/faults.mjs";
 import { startHarness } from "./lib/harness.mjs";
+import { scenario } from "./lib/scenario.mjs";
 
 let harness, collector, pages, browser, kit;
 
@@ -23,18 +24,14 @@ after(async () => {
 });
 
 afterEach(async () => {
-  await browser.context.setOffline(false);
-  await Promise.all(browser.context.pages().map((page) => page.close()));
+  await browser.closePages();
 });
 
 const status = (page) => page.evaluate(() => window.cx.status());
 
-/**
- * Runs `steps` with a browser of its own: for a fake clock (Playwright's belongs to a whole
- * context) or a keepalive quota no earlier page of the origin has touched.
- */
+/** Runs `steps` with a browser of its own: a keepalive quota no earlier page of the origin has touched. */
 async function withOwnBrowser(prefix, steps) {
-  const own = await launch();
+  const own = await launchEngine(pages);
   try {
     await steps(faultKit({ collector, pages, browser: own }, prefix));
   } finally {
@@ -50,10 +47,10 @@ function track(page, name, n, note = 0) {
 }
 
 describe("the persisted queue", () => {
-  test("200 KB pending when the page leaves: one keepalive batch within 64 KiB, the rest stored and sent at the next load", async (t) => {
+  scenario("200 KB pending when the page leaves: one keepalive batch within 64 KiB, the rest stored and sent at the next load", async (t) => {
     // The hide batch is answered late, so the page is gone before it could send a second one.
     await collector.script({ answers: [{ status: 200, delayMs: 1500 }] });
-    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
+    const { page, siteId } = await kit.startCxkit({}, { clock: false });
     const produced = 999;
     await page.evaluate(() => {
       // First, an event the call accepts but the core refuses (over 8 KiB encoded), then small
@@ -65,7 +62,7 @@ describe("the persisted queue", () => {
       dispatchEvent(new PageTransitionEvent("pagehide"));
       location.href = "/test/init.html?next";
     });
-    await page.waitForURL(/next$/);
+    await page.waitForFunction(() => location.search === "?next" && document.readyState === "complete");
     const left = await kit.storedKeys(page, siteId);
     const leftEvents = left.reduce((n, k) => n + k.events, 0);
     const leftChars = left.reduce((n, k) => n + k.chars, 0);
@@ -82,12 +79,12 @@ describe("the persisted queue", () => {
     const stats = await kit.assertAllStoredOnce(siteId, produced, { redeliveries: { atMost: hide[0].events } });
     t.diagnostic(`${leftChars} characters stored at hide; ${hide[0].events} events (${hide[0].bytes} B) sent at hide, the rest at the next load; ${stats.redeliveries} redelivered, 0 duplicates`);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
-  test("at pagehide every tracked entry is taken in at once, even after an event the core refuses", async () => {
+  scenario("at pagehide every tracked entry is taken in at once, even after an event the core refuses", async () => {
     await collector.script({});
-    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
+    const { page, siteId } = await kit.startCxkit({}, { clock: false });
     const buffered = await page.evaluate(() => {
       // Over 8 KiB encoded: the call accepts it, the core refuses it, so its chunk is no full batch.
       window.cx.track("too_big", Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, "x".repeat(900)])));
@@ -99,14 +96,14 @@ describe("the persisted queue", () => {
     assert.equal((await page.evaluate(() => window.cx.flush())).ok, true);
     assert.equal((await status(page)).rejected, 1);
     await kit.assertAllStoredOnce(siteId, 1499);
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
-  test("hidden (a tab switch) with 200 KB pending: the first batch with keepalive, the rest as usual, none refused", (t) => withOwnBrowser("hidden", async (kit) => {
+  scenario("hidden (a tab switch) with 200 KB pending: the first batch with keepalive, the rest as usual, none refused", (t) => withOwnBrowser("hidden", async (kit) => {
     // A browser of its own: a keepalive request of an earlier test's page still counts
     // against the quota a moment after its answer.
     await collector.script({});
-    const { page, seen, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
+    const { page, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
     const produced = 500;
     await page.evaluate((n) => {
       for (let i = 0; i < n; i++) window.cx.track("hidden", { i, note: "x".repeat(400) });
@@ -124,30 +121,27 @@ describe("the persisted queue", () => {
     t.diagnostic(`${produced} events in ${hide.length} batches of ${hide.map((a) => a.bytes).join(", ")} B, the first with keepalive`);
     await page.evaluate(() => { delete document.visibilityState; });
     await kit.assertAllStoredOnce(siteId, produced);
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   }));
 
-  test("the renderer crashes right after 50 events: nothing is lost, the next load adopts them once the lease lapses", async () => {
+  scenario("the renderer crashes right after 50 events: nothing is lost, the next load adopts them once the lease lapses", async () => {
     await collector.script({});
     const { page, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
     await track(page, "before_crash", 50);
     await eventually(async () => (await status(page)).stored === 50, "50 stored");
-    const cdp = await browser.context.newCDPSession(page);
-    const crashed = new Promise((resolve) => page.once("crash", resolve));
-    void cdp.send("Page.crash").catch(() => {});
-    await crashed;
+    await page.crash();
     assert.equal((await collector.stats(siteId)).events, 0, "nothing was sent before the crash");
     // No pagehide ran, so the lease stays until it lapses: the next load comes 11 s later.
     const next = await kit.startCxkit({}, { siteId, clock: false, initScript: () => { const skew = 11_000; const now = Date.now; Date.now = () => now() + skew; } });
     await eventually(async () => (await collector.stats(siteId)).events === 50, "50 stored after the next load");
     assert.ok((await kit.attempts()).every((a) => a.reason === "load" || a.reason === "flush"), "sent by the adopting page load");
     await kit.assertAllStoredOnce(siteId, 50);
-    await kit.finish(next.page, next.seen, siteId);
+    await kit.finish(next.page, siteId);
   });
 
-  test("a reload with a full stored queue while the collector is down; then up: all stored after the second load", async (t) => {
+  scenario("a reload with a full stored queue while the collector is down; then up: all stored after the second load", async (t) => {
     await collector.script({ answers: Array.from({ length: 40 }, () => ({ status: 503 })) });
-    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
+    const { page, siteId } = await kit.startCxkit({}, { clock: false });
     await track(page, "queued", 1000);
     await eventually(async () => { const s = await status(page); return s.stored === 1000 && s.failures > 0; }, "1,000 stored, sends failing");
     const beforeReload = (await kit.attempts()).length;
@@ -162,12 +156,11 @@ describe("the persisted queue", () => {
     t.diagnostic(`${failed} attempts answered 503 across both loads, then ${(await kit.attempts()).length} to store all 1,000`);
     await kit.assertAllStoredOnce(siteId, 1000);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
-  test("429 with Retry-After 120, then a new page load: nothing is sent before the deadline, all of it right after", async () => {
+  scenario("429 with Retry-After 120, then a new page load: nothing is sent before the deadline, all of it right after", async () => {
     await collector.script({ answers: [{ status: 429, retryAfter: "120" }] });
-    // The fake clock of the next page load gets a browser of its own.
     await withOwnBrowser("waited", async (kit) => {
       const first = await kit.startCxkit({}, { clock: false });
       const { siteId } = first;
@@ -185,39 +178,38 @@ describe("the persisted queue", () => {
       assert.equal((await kit.attempts())[1].reason, "retry");
       await kit.assertAllStoredOnce(siteId, 3);
       assert.equal(await next.page.evaluate((key) => localStorage.getItem(key), `cxkit:${siteId}:wait`), null, "the wait is cleared once delivered");
-      await kit.finish(next.page, next.seen, siteId);
+      await kit.finish(next.page, siteId);
     });
   });
 
-  test("two tabs of one site, both offline with 500 events each, both back online: all stored, none twice", async (t) => {
+  scenario("two tabs of one site, both offline with 500 events each, both back online: all stored, none twice", async (t) => {
     await collector.script({});
     const siteId = kit.nextSiteId();
     const a = await kit.startCxkit({}, { siteId, clock: false });
     // Tab A cannot reach the collector: its 500 events wait in storage, under its live lease.
-    await a.page.route(collector.endpoint, (route) => route.abort("internetdisconnected"));
+    await kit.setOffline(a.page, true);
     await track(a.page, "tab_a", 500);
     await eventually(async () => (await status(a.page)).stored === 500, "tab A stored its events");
     const b = await kit.startCxkit({}, { siteId, clock: false });
     assert.equal((await status(b.page)).stored, 0, "tab B adopted nothing of a live tab");
-    await browser.context.setOffline(true);
-    await a.page.unroute(collector.endpoint);
+    await kit.setOffline(b.page, true);
     await track(b.page, "tab_b", 500);
     await eventually(async () => (await status(b.page)).failures > 0, "tab B tried offline");
     assert.equal((await kit.storedKeys(b.page, siteId)).reduce((n, k) => n + k.events, 0), 1000, "both tabs' events stored");
-    await browser.context.setOffline(false);
+    await kit.setOffline([a.page, b.page], false);
     await eventually(async () => (await collector.stats(siteId)).events === 1000, "1,000 stored once online", 15_000);
     const stats = await kit.assertAllStoredOnce(siteId, 1000);
     t.diagnostic(`1,000 stored in ${stats.requests} requests, ${stats.redeliveries} redelivered`);
-    await kit.finish(a.page, a.seen, siteId);
-    await kit.finish(b.page, b.seen, siteId);
+    await kit.finish(a.page, siteId);
+    await kit.finish(b.page, siteId);
   });
 
-  test("two live tabs stay within one stored cap together: 700 events each, at most 1,000 stored", async () => {
+  scenario("two live tabs stay within one stored cap together: 700 events each, at most 1,000 stored", async () => {
     await collector.script({});
     const siteId = kit.nextSiteId();
     const a = await kit.startCxkit({}, { siteId, clock: false });
     const b = await kit.startCxkit({}, { siteId, clock: false });
-    await browser.context.setOffline(true);
+    await kit.setOffline([a.page, b.page], true);
     await track(a.page, "tab_a", 700);
     await eventually(async () => (await status(a.page)).stored === 700, "tab A stored its 700");
     // Another tab's writes reach this one's view of localStorage a moment later.
@@ -228,14 +220,14 @@ describe("the persisted queue", () => {
     assert.ok(stored <= 1000, `${stored} events stored by both tabs`);
     const { unstored } = await status(b.page);
     assert.equal(unstored, 1400 - stored, "what did not fit is counted, and kept in memory");
-    await browser.context.setOffline(false);
+    await kit.setOffline([a.page, b.page], false);
     await eventually(async () => (await collector.stats(siteId)).events === 1400, "all 1,400 stored once online", 15_000);
     await kit.assertAllStoredOnce(siteId, 1400);
-    await kit.finish(a.page, a.seen, siteId);
-    await kit.finish(b.page, b.seen, siteId);
+    await kit.finish(a.page, siteId);
+    await kit.finish(b.page, siteId);
   });
 
-  test("stored chunks another script broke or forged: refused and counted, removed, the good one delivered", async () => {
+  scenario("stored chunks another script broke or forged: refused and counted, removed, the good one delivered", async () => {
     await collector.script({});
     const siteId = kit.nextSiteId();
     const gone = "GoneGoneGoneGoneGone_A";
@@ -246,17 +238,17 @@ describe("the persisted queue", () => {
       localStorage.setItem(`${prefix}:3:4`, JSON.stringify([["kept", { deep: [[[[[1]]]]] }, 1795435200002]]));
       localStorage.setItem(`cxkit:${site}:short:0:1`, JSON.stringify([["forged", {}, 1]]));
     };
-    const { page, seen } = await kit.startCxkit({}, { siteId, clock: false, initScript: `(${seed})(${JSON.stringify(siteId)}, ${JSON.stringify(gone)})` });
+    const { page } = await kit.startCxkit({}, { siteId, clock: false, initScript: `(${seed})(${JSON.stringify(siteId)}, ${JSON.stringify(gone)})` });
     await eventually(async () => (await collector.stats(siteId)).events === 2, "the 2 good events of the adopted chunk stored");
     await eventually(async () => (await status(page)).rejected === 3, "the broken chunk, the too-deep event and the forged stream counted");
     await kit.assertAllStoredOnce(siteId, 2);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "every adopted key removed");
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
-  test("what localStorage holds is what the core accepted: a refused event never reaches it, an accepted one does", async () => {
+  scenario("what localStorage holds is what the core accepted: a refused event never reaches it, an accepted one does", async () => {
     await collector.script({});
-    const { page, seen, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
+    const { page, siteId } = await kit.startCxkit({ maxBatchAgeMs: 60_000 }, { clock: false });
     await page.evaluate(() => {
       // Over 8 KiB encoded: the call accepts it, the core refuses it.
       const refused = Object.fromEntries(Array.from({ length: 9 }, (_, k) => [`k${k}`, "REFUSEDSENTINEL".padEnd(900, "x")]));
@@ -277,10 +269,10 @@ describe("the persisted queue", () => {
     assert.deepEqual(batch.seqs, [1], "sent with the id it was stored under");
     await kit.assertAllStoredOnce(siteId, 1);
     await eventually(async () => (await kit.storedKeys(page, siteId)).length === 0, "storage emptied once acknowledged");
-    await kit.finish(page, seen, siteId);
+    await kit.finish(page, siteId);
   });
 
-  test("localStorage full to the last bytes: cxkit keeps events in memory, the page's own storage keeps working", async () => {
+  scenario("localStorage full to the last bytes: cxkit keeps events in memory, the page's own storage keeps working", async () => {
     await collector.script({});
     // A fresh origin for this test, filled before any script of the page runs, but for a
     // margin the page itself uses afterwards.
@@ -305,7 +297,7 @@ describe("the persisted queue", () => {
       localStorage.removeItem("page-margin");
       sessionStorage.setItem("fillers", String(n));
     };
-    const { page, seen, siteId } = await kit.startCxkit({}, { clock: false, origin, initScript: fill });
+    const { page, siteId } = await kit.startCxkit({}, { clock: false, origin, initScript: fill });
     await track(page, "full", 100, 100);
     const flushed = await page.evaluate(() => window.cx.flush());
     assert.equal(flushed.ok, true, JSON.stringify(flushed));
@@ -326,21 +318,16 @@ describe("the persisted queue", () => {
     assert.equal(after.own, "ok", "the page's own setItem still succeeds");
     assert.equal((await status(page)).stored, 0);
     await kit.assertAllStoredOnce(siteId, 100);
-    await kit.finish(page, seen, siteId);
-    await (await browser.context.newPage()).goto(`${origin}/test/init.html`).then(async (response) => {
-      const cleanup = response.frame().page();
-      await cleanup.evaluate(() => localStorage.clear());
-      await cleanup.close();
-    });
+    await kit.finish(page, siteId);
+    const cleanup = await browser.open(`${origin}/test/init.html`);
+    await cleanup.evaluate(() => localStorage.clear());
+    await cleanup.close();
   });
 
-  test("a sandboxed frame, where reading localStorage throws: cxkit works in memory, no uncaught error", async () => {
+  scenario("a sandboxed frame, where reading localStorage throws: cxkit works in memory, no uncaught error", async () => {
     await collector.script({});
-    const page = await browser.context.newPage();
-    const pageErrors = [];
-    page.on("pageerror", (error) => pageErrors.push(String(error)));
-    await page.goto(`${pages.origin}/test/sandboxed.html`);
-    const frame = await eventually(() => page.frames().find((f) => f.url().includes("sandboxed-frame")), "the frame");
+    const page = await browser.open(`${pages.origin}/test/sandboxed.html`);
+    const frame = page.frame("sandboxed-frame");
     await frame.waitForFunction(() => window.cxkit !== undefined);
     const result = await frame.evaluate(async () => {
       let storage = "readable";
@@ -359,24 +346,23 @@ describe("the persisted queue", () => {
     assert.equal(result.flushed.ok, true, JSON.stringify(result.flushed));
     assert.equal(result.status.stored, 0);
     await kit.assertAllStoredOnce("sandboxed", 5);
-    assert.deepEqual(pageErrors, [], "no uncaught error");
+    assert.deepEqual((await page.errors()).pageErrors, [], "no uncaught error");
+    assert.deepEqual((await frame.errors()).pageErrors, [], "no uncaught error in the frame");
     await page.close();
   });
 
-  test("custom headers go with every batch; a bad one is refused at init", async () => {
+  scenario("custom headers go with every batch; a bad one is refused at init", async () => {
     await collector.script({});
-    const { page, seen, siteId } = await kit.startCxkit({ headers: { "X-Cx-Key": "key-123" } }, { clock: false });
-    const keys = [];
-    page.on("request", (request) => { if (request.url() === collector.endpoint && request.method() === "POST") keys.push(request.headers()["x-cx-key"]); });
+    const { page, siteId } = await kit.startCxkit({ headers: { "X-Cx-Key": "key-123" } }, { clock: false });
     await track(page, "with_header", 3);
     assert.equal((await page.evaluate(() => window.cx.flush())).ok, true);
-    assert.deepEqual(keys, ["key-123"]);
+    assert.deepEqual((await kit.batchesSent(page)).map((request) => request.headers["x-cx-key"]), ["key-123"]);
     await kit.assertAllStoredOnce(siteId, 3);
-    await kit.finish(page, seen, siteId);
-    const other = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
-    await other.page.waitForFunction(() => window.cxkitInit !== undefined);
-    const bad = await other.page.evaluate(async (endpoint) => (await window.cxkitInit({ endpoint, siteId: "other", headers: { "Bad Header": "x" } })).ready, collector.endpoint);
+    await kit.finish(page, siteId);
+    const other = await browser.open(`${pages.origin}/test/init.html`);
+    await other.waitForFunction(() => window.cxkitInit !== undefined);
+    const bad = await other.evaluate(async (endpoint) => (await window.cxkitInit({ endpoint, siteId: "other", headers: { "Bad Header": "x" } })).ready, collector.endpoint);
     assert.deepEqual(bad.error, { code: "config", field: "headers", message: "headers: must map header names to one-line text" });
-    assert.deepEqual(other.seen.consoleErrors, ["cxkit: headers: must map header names to one-line text"]);
+    assert.deepEqual((await other.errors()).consoleErrors, ["cxkit: headers: must map header names to one-line text"]);
   });
 });

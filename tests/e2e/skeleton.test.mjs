@@ -1,10 +1,10 @@
-// The walking skeleton end to end: script tag → wasm → collector → SQLite → stats, in Chromium.
+// The walking skeleton end to end: script tag → wasm → collector → SQLite → stats, on every engine.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
-import { open } from "./lib/browser.mjs";
+import { after, before, describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
 import { startHarness } from "./lib/harness.mjs";
 import { runAxe } from "./lib/axe.mjs";
+import { scenario } from "./lib/scenario.mjs";
 import { batchOf, validateBatch } from "./lib/schema.mjs";
 import { query } from "./lib/sqlite.mjs";
 
@@ -18,6 +18,11 @@ before(async () => {
 after(async () => {
   await harness?.stop();
 });
+
+/** The bodies of the batches the page posted to the collector. */
+async function batchesSent(page) {
+  return (await page.requests(collector.origin)).filter((request) => request.method === "POST").map((request) => request.body);
+}
 
 function assertValidBatches(batches) {
   assert.ok(batches.length > 0, "the page sent at least one batch");
@@ -39,14 +44,14 @@ async function assertStillDelivers(page, handle, site) {
 }
 
 describe("script tag", () => {
-  test("an NPS answer given with a click is stored once, scored, and counted once when resent", async () => {
-    const { page, seen } = await open(browser.context, `${pages.origin}/index.html`, collector.origin);
+  scenario("an NPS answer given with a click is stored once, scored, and counted once when resent", async () => {
+    const page = await browser.open(`${pages.origin}/index.html`);
     const ready = await page.evaluate(() => window.cxkit.ready);
     assert.deepEqual(ready, { ok: true });
 
     await page.evaluate(() => window.cxkit.showSurvey("nps"));
-    await page.getByRole("radio", { name: "9", exact: true }).click();
-    await page.getByRole("button", { name: "Submit" }).click();
+    await page.click({ role: "radio", name: "9" });
+    await page.click({ role: "button", name: "Submit" });
     const flushed = await page.evaluate(() => window.cxkit.flush());
     assert.equal(flushed.ok, true, JSON.stringify(flushed));
 
@@ -64,11 +69,12 @@ describe("script tag", () => {
     assert.equal(stats.nps.score, 100, "one promoter: NPS 100");
     assert.equal(stats.redeliveries, 0, "nothing was sent twice");
 
-    assertValidBatches(seen.batches);
+    const batches = await batchesSent(page);
+    assertValidBatches(batches);
 
     // Resend the exact body the browser sent: accepted, counted as a redelivery, stored once.
     const eventsBefore = query(collector.db, "SELECT COUNT(*) AS n FROM events")[0].n;
-    const resent = await fetch(collector.endpoint, { method: "POST", body: seen.batches[0] });
+    const resent = await fetch(collector.endpoint, { method: "POST", body: batches[0] });
     assert.equal(resent.status, 200);
     const outcome = await resent.json();
     assert.equal(outcome.stored, 0);
@@ -77,29 +83,29 @@ describe("script tag", () => {
     assert.equal((await collector.stats("demo")).redeliveries, outcome.redelivered);
 
     await assertStillDelivers(page, "cxkit", "demo");
-    assert.deepEqual(seen.pageErrors, []);
-    assert.deepEqual(seen.consoleErrors, []);
+    assert.deepEqual((await page.errors()).pageErrors, []);
+    assert.deepEqual((await page.errors()).consoleErrors, []);
     await page.close();
   });
 
-  test("a bad endpoint logs one clear error, sends nothing and leaves the page working", async () => {
-    const { page, seen } = await open(browser.context, `${pages.origin}/test/bad-endpoint.html`, "http://example.com");
+  scenario("a bad endpoint logs one clear error, sends nothing and leaves the page working", async () => {
+    const page = await browser.open(`${pages.origin}/test/bad-endpoint.html`);
     const ready = await page.evaluate(() => window.cxkit.ready);
     assert.equal(ready.ok, false);
     assert.equal(ready.error.field, "endpoint");
     const tracked = await page.evaluate(() => window.cxkit.track("ignored", {}));
     assert.equal(tracked.ok, false);
-    assert.deepEqual(seen.consoleErrors, ["cxkit: endpoint: must use https (http only for localhost / 127.0.0.1)"]);
-    assert.deepEqual(seen.batches, []);
-    assert.deepEqual(seen.pageErrors, []);
-    await page.getByRole("button", { name: "The page still works" }).click();
+    assert.deepEqual((await page.errors()).consoleErrors, ["cxkit: endpoint: must use https (http only for localhost / 127.0.0.1)"]);
+    assert.deepEqual(await page.requests("http://example.com"), []);
+    assert.deepEqual((await page.errors()).pageErrors, []);
+    await page.click({ role: "button", name: "The page still works" });
     await page.close();
   });
 
-  test("a second copy of the tag reuses the instance; a tag for another site is refused; data-consent holds events", async () => {
-    const { page, seen } = await open(browser.context, `${pages.origin}/test/two-tags.html`, collector.origin);
+  scenario("a second copy of the tag reuses the instance; a tag for another site is refused; data-consent holds events", async () => {
+    const page = await browser.open(`${pages.origin}/test/two-tags.html`);
     await page.evaluate(() => window.cxkit.ready);
-    assert.deepEqual(seen.consoleErrors, ['cxkit: siteId: a second tag for "intruder" is ignored; cxkit already runs for "tags"']);
+    assert.deepEqual((await page.errors()).consoleErrors, ['cxkit: siteId: a second tag for "intruder" is ignored; cxkit already runs for "tags"']);
     const status = await page.evaluate(() => {
       window.cxkit.track("held", {});
       return window.cxkit.status();
@@ -111,29 +117,29 @@ describe("script tag", () => {
     await assertStillDelivers(page, "cxkit", "tags");
     assert.equal((await collector.stats("tags")).events, 2, "the held event and the last one, once each");
     assert.equal((await collector.stats("intruder")).events, 0);
-    assert.deepEqual(seen.pageErrors, []);
+    assert.deepEqual((await page.errors()).pageErrors, []);
     await page.close();
   });
 });
 
 describe("ESM import", () => {
-  test("init, track and flush deliver the event with its properties", async () => {
-    const { page, seen } = await open(browser.context, `${pages.origin}/esm.html`, collector.origin);
+  scenario("init, track and flush deliver the event with its properties", async () => {
+    const page = await browser.open(`${pages.origin}/esm.html`);
     await page.waitForFunction(() => window.cxkitEsm !== undefined);
-    await page.getByRole("button", { name: "Start checkout" }).click();
+    await page.click({ role: "button", name: "Start checkout" });
     const flushed = await page.evaluate(() => window.cxkitEsm.flush());
     assert.deepEqual(flushed, { ok: true, sent: 1 });
     const rows = query(collector.db, "SELECT props FROM events WHERE name = 'checkout_started'");
     assert.deepEqual(rows.map((row) => JSON.parse(row.props)), [{ plan: "team", source: "esm" }]);
-    assertValidBatches(seen.batches);
+    assertValidBatches(await batchesSent(page));
     await assertStillDelivers(page, "cxkitEsm", "demo");
-    assert.deepEqual(seen.pageErrors, []);
-    assert.deepEqual(seen.consoleErrors, []);
+    assert.deepEqual((await page.errors()).pageErrors, []);
+    assert.deepEqual((await page.errors()).consoleErrors, []);
     await page.close();
   });
 
-  test("a bad track() call returns an error naming the field, and queues nothing", async () => {
-    const { page, seen } = await open(browser.context, `${pages.origin}/esm.html`, collector.origin);
+  scenario("a bad track() call returns an error naming the field, and queues nothing", async () => {
+    const page = await browser.open(`${pages.origin}/esm.html`);
     await page.waitForFunction(() => window.cxkitEsm !== undefined);
     const results = await page.evaluate(() => [
       window.cxkitEsm.track("bad", { n: Number.NaN }),
@@ -147,14 +153,14 @@ describe("ESM import", () => {
       "props.a.b.c.d.e: nested deeper than 5 levels",
     ]);
     assert.equal(results[3], 0, "nothing buffered");
-    assert.equal(seen.consoleErrors.length, 1, "one console error per kind");
+    assert.equal((await page.errors()).consoleErrors.length, 1, "one console error per kind");
     await page.close();
   });
 });
 
 describe("errors", () => {
-  test("refusals carry the core's code, field and message; free text is refused like an unknown survey", async () => {
-    const { page, seen } = await open(browser.context, `${pages.origin}/test/init.html`, collector.origin);
+  scenario("refusals carry the core's code, field and message; free text is refused like an unknown survey", async () => {
+    const page = await browser.open(`${pages.origin}/test/init.html`);
     await page.waitForFunction(() => window.cxkitInit !== undefined);
     const results = await page.evaluate(async (endpoint) => {
       const text = await window.cxkitInit({ endpoint, siteId: "errors", survey: "text", trigger: "delay:1s" });
@@ -185,7 +191,7 @@ describe("errors", () => {
       showPoll: { ok: false, error: survey },
       consent: { ok: false, error: { code: "consent", field: "consent", message: "consent: must be granted, pending or denied" } },
     });
-    assert.deepEqual(seen.consoleErrors, [
+    assert.deepEqual((await page.errors()).consoleErrors, [
       "cxkit: survey: must be one of nps, csat, ces",
       "cxkit: headers: must map header names to one-line text",
       "cxkit: endpoint: must use https (http only for localhost / 127.0.0.1)",
@@ -193,7 +199,7 @@ describe("errors", () => {
       "cxkit: consent: must be granted, pending or denied",
     ]);
     await assertStillDelivers(page, "cxErrors", "errors");
-    assert.deepEqual(seen.pageErrors, []);
+    assert.deepEqual((await page.errors()).pageErrors, []);
     await page.close();
   });
 });
@@ -202,20 +208,20 @@ describe("accessibility", () => {
   /** Whether an axe node target reaches into a shadow root under `hostSelector`. */
   const inside = (hostSelector) => (node) => Array.isArray(node.target[0]) && node.target[0][0] === hostSelector;
 
-  test("axe finds no violation in the open widget, and its passes reach inside the shadow root", async () => {
-    const { page, seen } = await open(browser.context, `${pages.origin}/index.html`, collector.origin);
+  scenario("axe finds no violation in the open widget, and its passes reach inside the shadow root", async () => {
+    const page = await browser.open(`${pages.origin}/index.html`);
     await page.evaluate(() => window.cxkit.ready);
     await page.evaluate(() => window.cxkit.showSurvey("nps"));
-    await page.getByRole("radio", { name: "9", exact: true }).click();
+    await page.click({ role: "radio", name: "9" });
     const { violations, passes } = await runAxe(page);
     assert.deepEqual(violations, [], "no violations on the page with the widget open");
     assert.ok(passes.filter(inside('div[data-cxkit="survey"]')).length >= 10, "axe checked nodes inside the widget");
-    assert.deepEqual(seen.pageErrors, []);
+    assert.deepEqual((await page.errors()).pageErrors, []);
     await page.close();
   });
 
-  test("the same check fails on a page with a known violation in a shadow root", async () => {
-    const { page } = await open(browser.context, `${pages.origin}/test/bad-a11y.html`, collector.origin);
+  scenario("the same check fails on a page with a known violation in a shadow root", async () => {
+    const page = await browser.open(`${pages.origin}/test/bad-a11y.html`);
     const { violations } = await runAxe(page);
     assert.ok(violations.some((v) => v.rule === "button-name" && inside("#bad-host")(v)), JSON.stringify(violations));
     await page.close();
@@ -223,7 +229,7 @@ describe("accessibility", () => {
 });
 
 describe("schema", () => {
-  test("fixtures that break the wire format fail the schema", () => {
+  scenario("fixtures that break the wire format fail the schema", () => {
     const good = { v: 1, site: "demo", reason: "flush", sent: 2, t: 1, streams: ["AAAAAAAAAAAAAAAAAAAAAA"], names: ["a"], keys: [["k"]], events: [[0, 0, 0, 0, 0, 1]] };
     assert.ok(validateBatch(good), JSON.stringify(validateBatch.errors));
     const bad = [

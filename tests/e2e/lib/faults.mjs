@@ -1,8 +1,8 @@
 // The fault suites' shared steps: a page with cxkit on a fresh site id, and the figures every
 // scenario checks (unique events stored ÷ produced, duplicates, redeliveries, no uncaught or
-// cxkit console error, one more event delivered at the end).
+// cxkit console error, one more event delivered at the end), on every engine: the page's
+// first script holds the fake clock and reports errors (lib/first-script.mjs).
 import assert from "node:assert/strict";
-import { open } from "./browser.mjs";
 import { eventually } from "./collector.mjs";
 import { query } from "./sqlite.mjs";
 
@@ -33,14 +33,12 @@ export function faultKit({ collector, pages, browser }, prefix) {
    * own scripts; `clock: false` keeps real time.
    */
   async function startCxkit(options = {}, { initScript, siteId = nextSiteId(), clock = true, origin = pages.origin } = {}) {
-    const { page, seen } = await open(browser.context, `${origin}/test/init.html`, collector.origin, async (p) => {
-      if (clock) await p.clock.install({ time: clock.time ?? START });
-      await p.addInitScript(TOP_JITTER);
-      if (initScript) await p.addInitScript(initScript);
-    });
-    if (clock) await page.clock.pauseAt(new Date((clock.time ?? START).getTime() + 1000));
+    const time = clock && (clock.time ?? START);
+    const page = await browser.open(`${origin}/test/init.html`, { clock: time && { now: time }, scripts: [TOP_JITTER, ...(initScript ? [initScript] : [])] });
+    // Installed at `time` and run 1 s on: timers the load armed and due by then fire, then it is paused.
+    if (time) await page.clock.runFor(1000);
     await init(page, siteId, options);
-    return { page, seen, siteId };
+    return { page, siteId };
   }
 
   /** Tracks `names` (one event each) and flushes; returns the flush result. */
@@ -75,13 +73,14 @@ export function faultKit({ collector, pages, browser }, prefix) {
     return stats;
   }
 
-  async function finish(page, seen, siteId, expectedErrors = []) {
+  async function finish(page, siteId, expectedErrors = []) {
     const before = (await collector.stats(siteId)).events;
     const last = await page.evaluate(() => { window.cx.track("still_alive", {}); return window.cx.flush(); });
     assert.equal(last.ok, true, JSON.stringify(last));
     assert.equal((await collector.stats(siteId)).events, before + 1, "the instance still delivers");
-    assert.deepEqual(seen.pageErrors, [], "no uncaught error");
-    const cxkitErrors = seen.consoleErrors.filter((m) => m.startsWith("cxkit"));
+    const { pageErrors, consoleErrors } = await page.errors();
+    assert.deepEqual(pageErrors, [], "no uncaught error");
+    const cxkitErrors = consoleErrors.filter((m) => m.startsWith("cxkit"));
     assert.equal(cxkitErrors.length, expectedErrors.length, `cxkit console errors: ${JSON.stringify(cxkitErrors)}`);
     cxkitErrors.forEach((message, i) => assert.ok(message.startsWith(expectedErrors[i]), `unexpected cxkit console error: ${message}`));
     await page.close();
@@ -95,5 +94,20 @@ export function faultKit({ collector, pages, browser }, prefix) {
     }), `cxkit:${siteId}:`);
   }
 
-  return { nextSiteId, init, startCxkit, storedKeys, trackAndFlush, attempts, attemptCount, assertNextAttemptAt, assertAllStoredOnce, finish };
+  /** Batch requests the page made (engine-neutral harness): each try, answered or not. */
+  async function batchesSent(page) {
+    return (await page.requests(collector.origin)).filter((request) => request.method === "POST");
+  }
+
+  /**
+   * Offline for the tabs `open` (a page or several; engine-neutral harness): the collector
+   * answers every batch as a network error, and each page hears `offline`; back online, it
+   * answers again and each page hears `online` — what a driver's offline mode did.
+   */
+  async function setOffline(open, offline) {
+    await collector.script(offline ? { offline: true } : {});
+    for (const page of [open].flat()) await page.evaluate((type) => window.dispatchEvent(new Event(type)), offline ? "offline" : "online");
+  }
+
+  return { nextSiteId, init, startCxkit, batchesSent, setOffline, storedKeys, trackAndFlush, attempts, attemptCount, assertNextAttemptAt, assertAllStoredOnce, finish };
 }
