@@ -29,12 +29,15 @@ describe("harness", () => {
     await page.waitForFunction(() => window.__cxHarness.seen.pageErrors.length === 2);
     await page.reload();
     await page.evaluate((endpoint) => fetch(endpoint, { method: "POST", body: "abc", headers: { "X-Probe": "1" } }).catch(() => {}), collector.endpoint);
+    await page.evaluate((endpoint) => navigator.sendBeacon(endpoint, "def"), collector.endpoint);
     await page.evaluate(() => console.error("after"));
     const { consoleErrors, pageErrors } = await page.errors();
     assert.deepEqual(consoleErrors, ["before 1", "after"]);
     assert.deepEqual(pageErrors.sort(), ["Error: rejected", "Error: uncaught"]);
     const requests = await page.requests(collector.origin);
-    assert.deepEqual(requests.map((r) => [r.url, r.method, r.body.toString(), r.headers["x-probe"]]), [[collector.endpoint, "POST", "abc", "1"]]);
+    assert.deepEqual(requests.map((r) => [r.via, r.url, r.method, r.body.toString(), r.headers["x-probe"]]), [
+      ["fetch", collector.endpoint, "POST", "abc", "1"], ["beacon", collector.endpoint, "POST", "def", undefined],
+    ]);
     await page.close();
   });
 

@@ -142,7 +142,8 @@ class Page {
 
   /**
    * Requests the tab made with fetch or sendBeacon, optionally only those to `origin`:
-   * `{ url, method, headers }` (names in lower case) and the body as a Buffer.
+   * `{ via, url, method, headers }` (`via`: "fetch" or "beacon"; header names in lower case)
+   * and the body as a Buffer.
    */
   async requests(origin = "") {
     return (await this.#recorded()).requests.filter((r) => r.url.startsWith(origin)).map((r) => ({ ...r, body: r.body && Buffer.from(r.body) }));

@@ -2,7 +2,8 @@
 // init scripts, `page.clock` and console / pageerror / request events gave on Chromium only,
 // done by the page itself so every engine's driver gets the same. It records console.error
 // lines, uncaught errors and rejections, and the requests cxkit makes (fetch and sendBeacon,
-// passed through unchanged); it may install the fake clock and run a test's own first scripts.
+// passed through unchanged, each record saying which); it may install the fake clock and run
+// a test's own first scripts.
 import { fakeClockSource } from "./fake-clock.mjs";
 
 /**
@@ -53,19 +54,20 @@ function recorder() {
     if (ArrayBuffer.isView(body)) return Array.from(new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
     return body === undefined || body === null ? [] : null;
   };
-  const request = (url, method, init) => ({
-    url: new URL(url, location.href).href, method, body: bytesOf(init.body), headers: Object.fromEntries(new Headers(init.headers ?? {})),
+  /** One request's record; `via` is how it was made, "fetch" or "beacon" (DevTools' resource types "fetch" and "ping"). */
+  const request = (via, url, method, init) => ({
+    via, url: new URL(url, location.href).href, method, body: bytesOf(init.body), headers: Object.fromEntries(new Headers(init.headers ?? {})),
   });
   const { fetch } = window;
   window.fetch = function (input, init = {}) {
     const url = input instanceof Request ? input.url : String(input);
-    seen.requests.push(request(url, (init.method ?? "GET").toUpperCase(), init));
+    seen.requests.push(request("fetch", url, (init.method ?? "GET").toUpperCase(), init));
     return fetch.call(this, input, init);
   };
   const beacon = navigator.sendBeacon?.bind(navigator);
   if (beacon) {
     navigator.sendBeacon = (url, body) => {
-      seen.requests.push(request(url, "POST", { body }));
+      seen.requests.push(request("beacon", url, "POST", { body }));
       return beacon(url, body);
     };
   }
