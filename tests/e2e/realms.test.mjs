@@ -2,15 +2,16 @@
 // a sandbox (Firefox's classic WebDriver). track() takes a plain object whatever realm made it,
 // and still refuses what is not one.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { after, afterEach, before } from "node:test";
 import { faultKit } from "./lib/faults.mjs";
 import { startHarness } from "./lib/harness.mjs";
+import { scenario } from "./lib/scenario.mjs";
 
-let harness, collector, kit;
+let harness, collector, browser, kit;
 
 before(async () => {
   harness = await startHarness(["--test-control"]);
-  ({ collector } = harness);
+  ({ collector, browser } = harness);
   kit = faultKit(harness, "realm");
 });
 
@@ -18,9 +19,13 @@ after(async () => {
   await harness?.stop();
 });
 
-test("an iframe's object literal is tracked and stored; its Map and its class instance are refused", async () => {
+afterEach(async () => {
+  await browser.closePages();
+});
+
+scenario("an iframe's object literal is tracked and stored; its Map and its class instance are refused", async () => {
   await collector.script({});
-  const { page, seen, siteId } = await kit.startCxkit({}, { clock: false });
+  const { page, siteId } = await kit.startCxkit({}, { clock: false });
   const results = await page.evaluate(() => {
     const frame = document.body.appendChild(document.createElement("iframe"));
     const made = (source) => frame.contentWindow.eval(source);
@@ -38,5 +43,5 @@ test("an iframe's object literal is tracked and stored; its Map and its class in
   assert.equal((await page.evaluate(() => window.cx.flush())).ok, true);
   await kit.assertAllStoredOnce(siteId, 2);
   // The refusals were reported once, as any bad call is.
-  await kit.finish(page, seen, siteId, ["cxkit: props: must be a plain object"]);
+  await kit.finish(page, siteId, ["cxkit: props: must be a plain object"]);
 });
