@@ -249,18 +249,19 @@ describe("delivery under faults", () => {
     await page.evaluate(() => window.cx.showSurvey("nps"));
     await page.click({ role: "radio", name: "9" });
     await setOffline(page, true);
-    let status;
+    let status, stored;
     try {
       await page.click({ role: "button", name: "Submit" });
       await page.evaluate(() => { for (let i = 0; i < 20_500; i++) window.cx.track("flood", { i }); });
       await page.clock.runFor(1000);
+      // Status and storage read together, offline: back online, deliveries empty storage.
       status = await page.evaluate(() => window.cx.status());
+      stored = await storedKeys(page, siteId);
     } finally {
       await setOffline(page, false);
     }
     assert.ok(status.queued + status.inFlight <= 20_000, `queue within its cap: ${JSON.stringify(status)}`);
     assert.equal(status.evicted, 501, "every eviction counted");
-    const stored = await storedKeys(page, siteId);
     const chunks = stored.filter((k) => k.events > 0);
     const storedEvents = chunks.reduce((n, k) => n + k.events, 0);
     assert.ok(storedEvents <= 1000 && storedEvents === status.stored, `stored cap: ${storedEvents} events`);
