@@ -1,9 +1,11 @@
 //! Local scoring: pure functions over counts, the same code on the device and in the collector.
 //!
 //! Counting is done in integers; a score is reported with one decimal, rounded half away from
-//! zero (decisions.md §21), as [`Tenths`]. An empty set scores `None`, never 0.
+//! zero (decisions.md §21), as [`Tenths`]. An empty set scores `None`, never 0. The session
+//! experience score ([`session`]) is a whole number, 0–100, with its reasons.
 
 pub mod nps;
+pub mod session;
 
 /// A score with one decimal, held as an integer number of tenths (`250` is 25.0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
