@@ -1,6 +1,7 @@
 //! cxkit's pure logic: configuration, events and their limits, the wire format, the send queue
-//! and retry policy, consent, scores. No browser imports: everything here runs and is tested on
-//! the host, and the same code runs in both wasm modules and in the reference collector.
+//! and retry policy, consent, the tracker's signals, scores. No browser imports: everything
+//! here runs and is tested on the host, and the same code runs in both wasm modules and in the
+//! reference collector.
 //!
 //! ```
 //! use cxkit_domain::score::nps::NpsTally;
@@ -21,6 +22,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod batch;
+pub mod capture;
 pub mod config;
 pub mod consent;
 /// Host only: it writes `npm/src/contract.ts`, and nothing in it ships in a wasm module.

@@ -1,0 +1,7 @@
+//! The tracker's pure policies: what a raw observation of the page means (docs/tracker.md,
+//! the pinned design). Each is a function or state machine of its inputs, times included, so
+//! host tests are exact; the browser side only observes and forwards raw entries.
+//!
+//! - [`clicks`]: rage, dead and error clicks from clicks, effects and errors.
+
+pub mod clicks;
