@@ -2,6 +2,8 @@
 //! the pinned design). Each is a function or state machine of its inputs, times included, so
 //! host tests are exact; the browser side only observes and forwards raw entries.
 //!
-//! - [`clicks`]: rage, dead and error clicks from clicks, effects and errors.
+//! - [`clicks`]: rage, dead and error clicks from clicks, effects and errors;
+//! - [`vitals`]: web vitals rated good / needs-improvement / poor, without floats.
 
 pub mod clicks;
+pub mod vitals;
