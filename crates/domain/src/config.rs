@@ -6,6 +6,7 @@
 
 use alloc::string::String;
 
+use super::capture::journey;
 use super::consent::Consent;
 use super::json;
 use super::survey::{SurveyKind, Trigger};
@@ -107,6 +108,16 @@ pub enum ConfigProblem {
     TriggerWithoutSurvey,
     /// A consent other than granted, pending or denied.
     UnknownConsent,
+    /// The value has the wrong JSON type.
+    NotAnArray,
+    /// A journey with fewer than [`journey::MIN_STEPS`] or more than [`journey::MAX_STEPS`] steps.
+    StepCount,
+    /// A journey step named like an earlier one.
+    DuplicateStep,
+    /// A name with control characters (C0, DEL, C1).
+    ControlCharacters,
+    /// A path glob that does not start with `/`, or holds a query, fragment or white space.
+    NotAPathGlob,
 }
 
 impl ConfigProblem {
@@ -132,7 +143,18 @@ impl ConfigProblem {
             ConfigProblem::BadTrigger => "must look like delay:20s",
             ConfigProblem::TriggerWithoutSurvey => "needs a survey to show",
             ConfigProblem::UnknownConsent => "must be granted, pending or denied",
+            ConfigProblem::NotAnArray => "must be an array",
+            ConfigProblem::StepCount => "must have ",
+            ConfigProblem::DuplicateStep => "duplicate step",
+            ConfigProblem::ControlCharacters => "must not contain control characters",
+            ConfigProblem::NotAPathGlob => "must be a path like /p/*",
         });
+        if self == ConfigProblem::StepCount {
+            json::write_integer(journey::MIN_STEPS as i64, out);
+            out.push_str(" to ");
+            json::write_integer(journey::MAX_STEPS as i64, out);
+            out.push_str(" steps");
+        }
         if self == ConfigProblem::UnknownSurvey {
             for (i, kind) in SurveyKind::ALL.into_iter().filter(|kind| kind.shows()).enumerate() {
                 out.push_str(if i == 0 { " " } else { ", " });

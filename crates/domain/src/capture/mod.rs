@@ -3,7 +3,9 @@
 //! host tests are exact; the browser side only observes and forwards raw entries.
 //!
 //! - [`clicks`]: rage, dead and error clicks from clicks, effects and errors;
+//! - [`journey`]: the corridor of steps to a goal, a session's progress and dropout;
 //! - [`vitals`]: web vitals rated good / needs-improvement / poor, without floats.
 
 pub mod clicks;
+pub mod journey;
 pub mod vitals;
