@@ -4,8 +4,10 @@
 //!
 //! - [`clicks`]: rage, dead and error clicks from clicks, effects and errors;
 //! - [`journey`]: the corridor of steps to a goal, a session's progress and dropout;
+//! - [`session`]: sessions without cookies, their idle and age limits;
 //! - [`vitals`]: web vitals rated good / needs-improvement / poor, without floats.
 
 pub mod clicks;
 pub mod journey;
+pub mod session;
 pub mod vitals;
