@@ -1,5 +1,5 @@
 //! cxkit's pure logic: configuration, events and their limits, the wire format, the send queue
-//! and retry policy, consent, scores. No browser imports: everything here runs and is tested on
+//! and retry policy, consent, redaction, scores. No browser imports: everything here runs and is tested on
 //! the host, and the same code runs in both wasm modules and in the reference collector.
 //!
 //! ```
@@ -32,6 +32,7 @@ pub mod event;
 pub mod id;
 pub mod json;
 pub mod queue;
+pub mod redact;
 pub mod retry;
 pub mod score;
 pub mod status;
