@@ -1,7 +1,7 @@
 //! cxkit's pure logic: configuration, events and their limits, the wire format, the send queue
-//! and retry policy, consent, the tracker's signals, scores. No browser imports: everything
-//! here runs and is tested on the host, and the same code runs in both wasm modules and in the
-//! reference collector.
+//! and retry policy, consent, the tracker's signals, redaction, scores. No browser imports:
+//! everything here runs and is tested on the host, and the same code runs in both wasm modules
+//! and in the reference collector.
 //!
 //! ```
 //! use cxkit_domain::score::nps::NpsTally;
@@ -34,6 +34,7 @@ pub mod event;
 pub mod id;
 pub mod json;
 pub mod queue;
+pub mod redact;
 pub mod retry;
 pub mod score;
 pub mod status;

@@ -5,4 +5,5 @@
 
 mod batch;
 mod json;
+mod redact;
 mod strategy;
