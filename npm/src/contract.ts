@@ -57,7 +57,14 @@ export const NUMBER_OPTIONS = ["maxBatchAgeMs"] as const;
  *
  * Owned by `crates/domain/src/config.rs`.
  */
-export const BOOLEAN_OPTIONS = ["strict"] as const;
+export const BOOLEAN_OPTIONS = ["strict", "countBots"] as const;
+
+/**
+ * One touchpoint switch of `capture: { … }`.
+ *
+ * Owned by `crates/domain/src/capture/options.rs`.
+ */
+export const CAPTURE_SWITCHES = ["pageViews", "clicks", "allClicks", "forms", "scroll", "errors", "vitals", "trackHash"] as const;
 
 /**
  * A guard on events per request; bytes and age are the usual triggers (decisions.md §12).

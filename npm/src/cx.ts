@@ -11,9 +11,10 @@
  * (`import()` for npm, a verified module script for the tag). Once a trigger is armed, it is
  * fetched at idle, so the dialog does not wait on the network when the trigger fires.
  */
-import initWasm, { Core, type CoreError } from "../pkg/core/cxkit.js";
+import initWasm, { Core, type CoreError, type Scores } from "../pkg/core/cxkit.js";
+import { type RawEntry, startCapture } from "./capture/index.js";
 import { checkEvent } from "./check.js";
-import type { CoreStatus, ErrorCode } from "./contract.js";
+import { CAPTURE_SWITCHES, type CoreStatus, type ErrorCode } from "./contract.js";
 import type { Survey, SurveyModule } from "./cxkit-survey.js";
 import { Delivery, type SendOutcome } from "./delivery.js";
 import { LoadError, loadVerified } from "./integrity.js";
@@ -59,6 +60,21 @@ function checkHeaders(headers: Options["headers"]): void {
   } catch {
     throw new CxError({ code: "config", field: "headers", message: "headers: must map header names to one-line text" });
   }
+}
+
+/** Known crawlers, previews and headless browsers: kept out of capture and scores unless the
+ * site sets `countBots` (a user agent names a bot; it is not a feature to detect). */
+const BOT_AGENT = /bot|crawl|spider|slurp|headless|lighthouse|prerender|preview|facebookexternalhit/i;
+
+/** A known bot, or a browser driven by automation. */
+function automated(): boolean {
+  return navigator.webdriver === true || BOT_AGENT.test(navigator.userAgent);
+}
+
+/** Nodes cxkit renders (the survey's host): the page's clicks and mutations are elsewhere. */
+function isOwnNode(node: Node): boolean {
+  const element = node instanceof Element ? node : node.parentElement;
+  return element?.closest("[data-cxkit]") != null;
 }
 
 /** Runs `task` when the page is idle (Safari has no requestIdleCallback: a timeout then). */
@@ -107,6 +123,9 @@ export class Cx {
   readonly #options: Options;
   readonly #strict: boolean;
   readonly #buffer: unknown[][] = [];
+  /** Raw observations of the page, for the core's tracker. */
+  readonly #captured: RawEntry[] = [];
+  #stopCapture: (() => void) | undefined;
   readonly #waiting: Array<(core: Core) => void> = [];
   readonly #listeners = new Set<ResponseListener>();
   readonly #logged = new Set<string>();
@@ -135,7 +154,7 @@ export class Cx {
     try {
       await loadWasm(wasmUrl);
       checkHeaders(this.#options.headers);
-      this.#core = new Core(JSON.stringify(this.#options), (id: SurveyId) => void this.#show(id), browserOptOut(), new LocalStore());
+      this.#core = new Core(JSON.stringify(this.#options), (id: SurveyId) => void this.#show(id), browserOptOut(), automated(), new LocalStore());
     } catch (thrown) {
       const error = thrown instanceof LoadError ? { code: "not_running" as const, field: "", message: thrown.message } : errorOf("config", thrown);
       this.#stopped = error;
@@ -145,7 +164,9 @@ export class Cx {
       return { ok: false, error };
     }
     const core = this.#core;
-    this.#delivery = new Delivery(core, this.#options, this.#buffer);
+    // Capture listens first, so at hide its last entries are in before delivery takes them.
+    this.#stopCapture = this.#capture(core.captureSwitches());
+    this.#delivery = new Delivery(core, this.#options, this.#buffer, this.#captured);
     for (const call of this.#waiting.splice(0)) call(core);
     // Storage work (adoption, the first chunk) goes in the next task: a page's first
     // localStorage access can take milliseconds, and must not delay ready.
@@ -164,6 +185,17 @@ export class Cx {
     });
     performance.mark("cxkit:ready");
     return OK;
+  }
+
+  /** Starts observing the page for the touchpoints the core's switches name. */
+  #capture(switches: number): (() => void) | undefined {
+    if (switches === 0) return undefined;
+    const on = (i: number): boolean => (switches & (1 << i)) !== 0;
+    const [pageViews, clicks, allClicks, forms, scroll, errors, vitals, trackHash] = CAPTURE_SWITCHES.map((_, i) => on(i));
+    const options = { pageViews, clicks, allClicks, forms, scroll, errors, vitals, trackHash, isOwnNode } as Parameters<typeof startCapture>[0];
+    return startCapture(options, (entry) => {
+      if (this.#captured.push(entry) === 1) queueMicrotask(() => this.#delivery?.intake());
+    });
   }
 
   #log(error: ErrorInfo): void {
@@ -300,6 +332,22 @@ export class Cx {
     });
   }
 
+  /**
+   * Marks journey step `name` reached (a step of the `journey` corridor, or any other).
+   * @example cx.step("cart")
+   */
+  step(name: string): Result {
+    return this.#coreCall("invalid_event", (core) => {
+      this.#delivery?.apply(core.step(name, performance.now(), Date.now()));
+    });
+  }
+
+  /** The live local scores: the session experience score with its reasons, and the journey
+   * so far. `null` until the core is running. */
+  scores(): Scores | null {
+    return this.#core?.scores() ?? null;
+  }
+
   /** Calls `listener` with each scored survey answer. Returns a function that unsubscribes. */
   on(event: "response", listener: ResponseListener): () => void {
     if (event !== "response") {
@@ -344,6 +392,7 @@ export class Cx {
     if (!ready.ok || !core || !delivery || this.#stopped) return OK;
     this.#stopped = { code: "not_running", field: "", message: "cxkit was shut down" };
     this.#listeners.clear();
+    this.#stopCapture?.();
     this.#closeSurvey();
     core.shutdown();
     const last = await delivery.stop();

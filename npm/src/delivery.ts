@@ -132,6 +132,10 @@ export class Delivery {
   readonly #target: Target;
   /** The `track()` buffer: entries `[name, props, time]`, taken in chunks. */
   readonly #buffer: unknown[][];
+  /** The capture buffer: raw observations `[kind, props, mono]`, taken whole. */
+  readonly #captured: unknown[][];
+  /** The tracker's own timer: a redirect or click window closes. */
+  #due: ReturnType<typeof setTimeout> | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   /** The one send timer: an age limit or a retry, as the core arms it. */
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -150,18 +154,24 @@ export class Delivery {
   readonly #onShow = (): void => this.#input(Input.PageShow);
   readonly #onOnline = (): void => this.#input(Input.Online);
 
-  constructor(core: Core, target: Target, buffer: unknown[][]) {
+  constructor(core: Core, target: Target, buffer: unknown[][], captured: unknown[][]) {
     this.#core = core;
     this.#target = target;
     this.#buffer = buffer;
+    this.#captured = captured;
     document.addEventListener("visibilitychange", this.#onHide);
     addEventListener("pagehide", this.#onHide);
     addEventListener("pageshow", this.#onShow);
     addEventListener("online", this.#onOnline);
   }
 
-  /** Acts on a step: the send timer, lease renewal, a round to start. Returns the step. */
-  #apply(step: Step, startRound = true): Step {
+  /** Acts on a step: the send timer, lease renewal, the tracker's timer, a round to start.
+   * Returns the step. */
+  apply(step: Step, startRound = true): Step {
+    if (step.due !== undefined && !this.#stopped) {
+      clearTimeout(this.#due);
+      this.#due = setTimeout(() => this.#take(undefined), step.due);
+    }
     if (step.disarm === true || step.timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -178,7 +188,7 @@ export class Delivery {
 
   /** Reports what happened in the page to the core, and acts on its step. */
   #input(input: Input): void {
-    this.#apply(this.#core.input(input, performance.now(), Date.now()));
+    this.apply(this.#core.input(input, performance.now(), Date.now()));
   }
 
   /**
@@ -189,8 +199,14 @@ export class Delivery {
   intake(): void {
     if (this.#stopped) return;
     const chunk = this.#chunk();
-    if (chunk !== undefined) this.#apply(this.#core.take(chunk, performance.now(), Date.now()));
+    if (chunk !== undefined || this.#captured.length > 0) this.#take(chunk);
     if (this.#buffer.length > 0) setTimeout(() => this.intake(), 0);
+  }
+
+  /** Hands `chunk` and every capture entry to the core, and acts on its step. */
+  #take(chunk: string | undefined, startRound = true): void {
+    const captured = this.#captured.length > 0 ? stringify(this.#captured.splice(0)) : undefined;
+    this.apply(this.#core.take(chunk, captured, performance.now(), Date.now()), startRound);
   }
 
   /** The JSON text of the oldest entries of the buffer, as many as one batch holds. */
@@ -201,9 +217,8 @@ export class Delivery {
 
   /** Hands the whole buffer to the core, synchronously (the page may be leaving). */
   #takeAll(): void {
-    for (let chunk = this.#chunk(); chunk !== undefined; chunk = this.#chunk()) {
-      this.#apply(this.#core.take(chunk, performance.now(), Date.now()), false);
-    }
+    this.#take(this.#chunk(), false);
+    for (let chunk = this.#chunk(); chunk !== undefined; chunk = this.#chunk()) this.#take(chunk, false);
   }
 
   /** Takes in what page loads that are gone left stored, under the core's Web Lock. */
@@ -219,7 +234,8 @@ export class Delivery {
   }
 
   async #round(reason: SendReason): Promise<SendOutcome> {
-    let step = this.#apply(this.#core.round(reason, this.#chunk(), performance.now(), Date.now()), false);
+    if (this.#captured.length > 0) this.#take(undefined, false);
+    let step = this.apply(this.#core.round(reason, this.#chunk(), performance.now(), Date.now()), false);
     let sent = 0;
     for (;;) {
       const { body, keepalive = false, failed } = step;
@@ -228,7 +244,7 @@ export class Delivery {
       const edited = this.#edit(body);
       const answer = edited === null ? DROPPED : await post(this.#target, edited, keepalive);
       const random = (Math.random() * 2 ** 32) >>> 0;
-      step = this.#apply(this.#core.settle(answer.status, answer.retryAfterMs, random, performance.now(), Date.now()), false);
+      step = this.apply(this.#core.settle(answer.status, answer.retryAfterMs, random, performance.now(), Date.now()), false);
       // A batch the site dropped is done with, but not sent.
       if (edited !== null) sent += step.acknowledged ?? 0;
     }
@@ -266,6 +282,7 @@ export class Delivery {
     removeEventListener("online", this.#onOnline);
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#due);
     this.#takeAll();
     return this.send("hide").finally(() => this.#release());
   }

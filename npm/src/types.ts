@@ -37,6 +37,25 @@ export interface Options {
    */
   headers?: Record<string, string>;
   /**
+   * Which touchpoints are captured without code (docs/tracker.md). All on by default except
+   * `allClicks` (every link and button, not only `data-cx` elements) and `trackHash` (a
+   * fragment change alone is a page view).
+   */
+  capture?: Partial<Record<(typeof contract.CAPTURE_SWITCHES)[number], boolean>>;
+  /** Query parameters a captured URL keeps (default: the five `utm_*` tags); all others,
+   * and every fragment, are dropped before anything is queued. */
+  queryParams?: string[];
+  /** Frustration thresholds (decisions.md §22–23; the defaults are 3 clicks, 1000 ms, 30 px,
+   * 1000 ms, 1000 ms). */
+  frustration?: { rageClicks?: number; rageMs?: number; ragePx?: number; deadMs?: number; errorMs?: number };
+  /** The journey corridor, in order; the last step is the goal. A `url` path glob (`*`: any
+   * run of characters) marks its step when a page view matches. */
+  journey?: Array<{ step: string; url?: string }>;
+  /** The session score's penalties, by signal kind (docs/tracker.md, "Session score"). */
+  score?: Partial<Record<string, { points?: number; cap?: number }>>;
+  /** Capture and score known bots and automated browsers too (tests; default false). */
+  countBots?: boolean;
+  /**
    * Sees each batch before it is sent and returns it (edited or not), or `null` to drop it:
    * e.g. to strip a property. A hook that throws is logged once and the batch goes unchanged.
    */
@@ -89,6 +108,8 @@ export class CxError extends Error {
     this.field = info.field;
   }
 }
+
+export type { Scores } from "../pkg/core/cxkit.js";
 
 /** A scored survey answer, as passed to `on("response", …)`. */
 export interface SurveyResponse {

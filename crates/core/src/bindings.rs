@@ -61,6 +61,10 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "Record<string, string | number>")]
     pub type JsStatus;
 
+    /// `cx.scores()` (the interface `Scores` below).
+    #[wasm_bindgen(typescript_type = "Scores")]
+    pub type JsScores;
+
     /// What a refused call throws (the interface `CoreError` below).
     #[wasm_bindgen(typescript_type = "CoreError")]
     #[derive(Debug)]
@@ -93,6 +97,16 @@ export interface Step {
   acknowledged?: number;
   /** The round ended without sending everything due, because of this status (0: no answer). */
   failed?: number;
+  /** Call `take` again in this many ms, even with nothing new: the tracker decides then. */
+  due?: number;
+}
+
+/** The live scores of `cx.scores()`. */
+export interface Scores {
+  /** The session experience score (0–100) and what it lost, by signal. */
+  session: { score: number; reasons: Array<{ kind: string; count: number; points: number }> };
+  /** The journey so far: the furthest corridor step reached, and whether it was the goal. */
+  journey: { furthest: string | null; goal: boolean };
 }
 
 /** What the core throws when it refuses a call: `ErrorInfo`'s fields, each as it is, so the
@@ -123,9 +137,13 @@ impl Fields {
     }
 }
 
-/// A step as the shell reads it: only the fields that say something are set.
-fn step(step: delivery::Step) -> JsStep {
+/// A step as the shell reads it, with when the tracker is next due (ms): only the fields that
+/// say something are set.
+fn step_due(step: delivery::Step, due: Option<f64>) -> JsStep {
     let fields = Fields::new();
+    if let Some(due) = due {
+        fields.set("due", JsValue::from(due));
+    }
     if let Some(body) = step.body {
         fields.set("body", JsValue::from(body));
     }
@@ -153,6 +171,11 @@ fn step(step: delivery::Step) -> JsStep {
         fields.set("failed", JsValue::from(status));
     }
     fields.done()
+}
+
+/// A step of delivery alone.
+fn step(step: delivery::Step) -> JsStep {
+    step_due(step, None)
 }
 
 /// A refused call, as the plain object the shell reads (`CoreError`).
@@ -185,16 +208,57 @@ pub struct Core {
 impl Core {
     /// Validates `config` (JSON text) and starts. `on_survey` gets a survey id when a trigger
     /// shows it (the shell loads the survey module); `browser_opt_out` is true under Global
-    /// Privacy Control or Do-Not-Track "1"; `store` makes the storage calls. Throws a
+    /// Privacy Control or Do-Not-Track "1"; `automated` in a known bot or a browser driven by
+    /// automation (`navigator.webdriver`); `store` makes the storage calls. Throws a
     /// `CoreError` for a bad config.
     #[wasm_bindgen(constructor)]
     pub fn new(
         config: &str,
         on_survey: js_sys::Function,
         browser_opt_out: bool,
+        automated: bool,
         store: StoreIo,
     ) -> Result<Core, JsCoreError> {
-        Instance::start(config, on_survey, browser_opt_out, store).map(|instance| Core { instance }).map_err(thrown)
+        Instance::start(config, on_survey, browser_opt_out, automated, store)
+            .map(|instance| Core { instance })
+            .map_err(thrown)
+    }
+
+    /// The touchpoints the shell captures: bit `1 << n` for the n-th switch of
+    /// `CAPTURE_SWITCHES`; 0 when nothing is captured.
+    #[wasm_bindgen(js_name = captureSwitches)]
+    pub fn capture_switches(&self) -> u8 {
+        self.instance.capture_switches()
+    }
+
+    /// Records journey step `name` (`cx.step`). Throws a `CoreError` for a bad name.
+    pub fn step(&self, name: &str, mono: f64, wall: f64) -> Result<JsStep, JsCoreError> {
+        let now = now(mono, wall);
+        let done = self.instance.journey_step(name, now).map_err(thrown)?;
+        Ok(step_due(done, self.instance.capture_due(now)))
+    }
+
+    /// The live session score with its reasons, and the journey so far.
+    pub fn scores(&self) -> JsScores {
+        let (score, furthest, goal) = self.instance.scores();
+        let reasons = js_sys::Array::new();
+        for reason in &score.reasons {
+            let fields = Fields::new();
+            fields.set("kind", JsValue::from_str(reason.kind.id()));
+            fields.set("count", JsValue::from(reason.count));
+            fields.set("points", JsValue::from(reason.points));
+            reasons.push(&fields.0);
+        }
+        let session = Fields::new();
+        session.set("score", JsValue::from(score.score));
+        session.set("reasons", reasons.into());
+        let journey = Fields::new();
+        journey.set("furthest", furthest.map_or(JsValue::NULL, |name| JsValue::from_str(&name)));
+        journey.set("goal", JsValue::from_bool(goal));
+        let scores = Fields::new();
+        scores.set("session", session.0.into());
+        scores.set("journey", journey.0.into());
+        scores.done()
     }
 
     /// The version of the contract with the survey module: the shell shows nothing from a
@@ -204,10 +268,12 @@ impl Core {
     }
 
     /// Takes a chunk of the `track()` buffer — the JSON text of `[[name, props, time], …]` —
-    /// into the queue, numbered after the chunks before it, and stores what was accepted of it.
-    /// `mono` is `performance.now()`, `wall` `Date.now()`.
-    pub fn take(&self, chunk: &str, mono: f64, wall: f64) -> JsStep {
-        step(self.instance.take(chunk, now(mono, wall)))
+    /// and the task's raw capture entries (`[[kind, props, mono], …]`) into the queue,
+    /// numbered after the chunks before it, and stores what was accepted. Either may be absent:
+    /// the tracker also runs when it is `due`. `mono` is `performance.now()`, `wall` `Date.now()`.
+    pub fn take(&self, chunk: Option<String>, captured: Option<String>, mono: f64, wall: f64) -> JsStep {
+        let now = now(mono, wall);
+        step_due(self.instance.take(chunk, captured, now), self.instance.capture_due(now))
     }
 
     /// Starts a send round for `reason` (a `SendReason` id), after taking `chunk` (the rest of

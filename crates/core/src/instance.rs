@@ -19,6 +19,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use cxkit_domain::batch::{self, SendReason};
+use cxkit_domain::capture::tracker::{FreshId, Tracker};
 use cxkit_domain::config::{Config, ConfigError, ConfigProblem};
 use cxkit_domain::consent::Consent;
 use cxkit_domain::delivery::store::{StoredView, Write};
@@ -28,6 +29,7 @@ use cxkit_domain::event;
 use cxkit_domain::id;
 use cxkit_domain::json::write_integer;
 use cxkit_domain::queue::Queue;
+use cxkit_domain::score::session::SessionScore;
 use cxkit_domain::survey::{SurveyKind, Trigger};
 
 /// Events in the warm-up buffer: enough work for the engine to optimise the hot functions.
@@ -91,6 +93,11 @@ pub struct Instance {
 
 struct Shared {
     config: Config,
+    /// The touchpoint tracker: raw observations of the page in, events out.
+    tracker: RefCell<Tracker>,
+    /// Whether the shell captures at all: not in a known bot or automated browser, unless the
+    /// site counts them (`countBots`).
+    captures: bool,
     /// Called with a survey id when a trigger decides it shows: the shell loads the survey
     /// module and shows it.
     on_survey: js_sys::Function,
@@ -108,14 +115,19 @@ impl Instance {
         config: &str,
         on_survey: js_sys::Function,
         browser_opt_out: bool,
+        automated: bool,
         store: StoreIo,
     ) -> Result<Instance, CallError> {
         let config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
+        let tracker = Tracker::new(config.capture().clone());
+        let captures = !automated || config.capture().count_bots;
         let trigger = config.trigger();
         let consent = Consent::at_start(config.consent(), browser_opt_out);
         let delivery = Delivery::new(config.site_id(), random_stream_id()?, config.max_batch_age_ms(), consent);
         let shared = Rc::new(Shared {
             config,
+            tracker: RefCell::new(tracker),
+            captures,
             on_survey,
             delivery: RefCell::new(delivery),
             store,
@@ -162,10 +174,94 @@ impl Instance {
         }
     }
 
-    /// Takes a chunk of the buffer (the JSON text of `[[name, props, time], …]`) into the queue
-    /// and stores what was accepted of it, at `now`.
-    pub fn take(&self, chunk: &str, now: Now) -> Step {
-        self.step(|delivery, store| delivery.take(chunk, store, now))
+    /// Takes a chunk of the `track()` buffer (the JSON text of `[[name, props, time], …]`)
+    /// and the raw capture entries of the task (`[[kind, props, mono], …]`) into the queue, and
+    /// stores what was accepted, at `now`. The capture entries become the tracker's events
+    /// first, so only redacted events are ever stored.
+    pub fn take(&self, chunk: Option<String>, captured: Option<String>, now: Now) -> Step {
+        // The tracker runs when there is something to take or to decide: a task of `track()`
+        // calls alone costs no storage read.
+        let idle = captured.is_none() && self.shared.tracker.borrow().deadline().is_none();
+        let events = if idle {
+            None
+        } else {
+            self.track(|tracker, fresh| tracker.take(captured.as_deref().unwrap_or("[]"), now, fresh))
+        };
+        match joined(chunk, events) {
+            Some(text) => self.step(|delivery, store| delivery.take(&text, store, now)),
+            None => Step::default(),
+        }
+    }
+
+    /// Records journey step `name` (`cx.step`). The error names the rule the name broke.
+    pub fn journey_step(&self, name: &str, now: Now) -> Result<Step, CallError> {
+        let mut refused = None;
+        let events = self.track(|tracker, fresh| {
+            tracker.step(name, now, fresh).unwrap_or_else(|problem| {
+                refused = Some(problem);
+                None
+            })
+        });
+        if let Some(problem) = refused {
+            return Err(CallError::new(ErrorCode::InvalidEvent, "name", problem.message()));
+        }
+        Ok(events.map(|text| self.step(|delivery, store| delivery.take(&text, store, now))).unwrap_or_default())
+    }
+
+    /// Runs the tracker on the session state the site's storage holds (when consent keeps
+    /// it), then stores what changed: the session spans tabs and page loads.
+    fn track(&self, run: impl FnOnce(&mut Tracker, FreshId<'_>) -> Option<String>) -> Option<String> {
+        let shared = &self.shared;
+        let keeps = self.consent().keeps_events();
+        let key = shared.delivery.borrow().layout().session();
+        let mut tracker = shared.tracker.borrow_mut();
+        if keeps {
+            tracker.restore(shared.store.get(&key).as_deref());
+            if !tracker.has_visitor() {
+                tracker.set_visitor(Some(self.visitor()));
+            }
+        } else {
+            tracker.set_visitor(None);
+        }
+        let events = run(&mut tracker, &mut || random_stream_id().unwrap_or_default());
+        if let (Some(saved), true) = (tracker.saved(), keeps) {
+            shared.store.set(&key, &saved);
+        }
+        events
+    }
+
+    /// The visitor id the site's storage holds, made and stored on first use.
+    fn visitor(&self) -> String {
+        let (store, key) = (&self.shared.store, self.shared.delivery.borrow().layout().visitor());
+        if let Some(id) = store.get(&key).filter(|id| id::is_stream_id(id)) {
+            return id;
+        }
+        let id = random_stream_id().unwrap_or_default();
+        store.set(&key, &id);
+        id
+    }
+
+    /// When the tracker next decides something by itself (a redirect or click window
+    /// closes), in ms from `now`: the shell calls [`Instance::take`] then.
+    pub fn capture_due(&self, now: Now) -> Option<f64> {
+        let due = self.shared.tracker.borrow().deadline()?;
+        Some((due as f64 - now.mono).max(0.0))
+    }
+
+    /// The touchpoints the shell captures, as `Switch` bits; none in an automated browser.
+    pub fn capture_switches(&self) -> u8 {
+        if self.shared.captures {
+            self.shared.tracker.borrow().capture().switches()
+        } else {
+            0
+        }
+    }
+
+    /// The live session score and the journey so far.
+    pub fn scores(&self) -> (SessionScore, Option<String>, bool) {
+        let tracker = self.shared.tracker.borrow();
+        let (furthest, goal) = tracker.journey();
+        (tracker.score(), furthest.map(String::from), goal)
     }
 
     /// Starts a send round for `reason`, after taking `chunk` (the rest of the buffer) in.
@@ -270,6 +366,20 @@ impl Instance {
     /// Stops the survey trigger.
     pub fn shutdown(&self) {
         self.shared.trigger_timer.borrow_mut().take();
+    }
+}
+
+/// The `track()` chunk and the tracker's events as one buffer text.
+fn joined(chunk: Option<String>, events: Option<String>) -> Option<String> {
+    match (chunk, events) {
+        (Some(mut chunk), Some(events)) if chunk.len() > 2 && events.len() > 2 => {
+            chunk.pop();
+            chunk.push(',');
+            chunk.push_str(events.get(1..).unwrap_or("]"));
+            Some(chunk)
+        }
+        (Some(chunk), None) => Some(chunk),
+        (chunk, events) => events.or(chunk),
     }
 }
 

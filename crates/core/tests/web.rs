@@ -34,7 +34,7 @@ fn start(config: &str, store: &Memory, opted_out: bool) -> Result<Core, JsCoreEr
     let noop = Closure::<dyn FnMut(String)>::new(|_: String| {});
     let on_survey = noop.as_ref().clone().unchecked_into();
     noop.forget();
-    Core::new(config, on_survey, opted_out, AsRef::<JsValue>::as_ref(store).clone().unchecked_into::<StoreIo>())
+    Core::new(config, on_survey, opted_out, false, AsRef::<JsValue>::as_ref(store).clone().unchecked_into::<StoreIo>())
 }
 
 fn field(step: &JsStep, key: &str) -> JsValue {
@@ -108,10 +108,14 @@ fn a_bad_config_names_the_field_and_the_rule() {
 fn chunks_are_numbered_in_order_what_is_stored_is_what_was_accepted_and_a_failed_send_loses_nothing() {
     let store = memory();
     let core = start(CONFIG, &store, false).unwrap();
-    core.take(&chunk(7), 0.0, WALL);
+    core.take(Some(chunk(7)), None, 0.0, WALL);
     let text =
         r#"[["a",{"n":1},1700000000000],["$reserved",{"deep":[[[[[1]]]]]},1700000000000],["b",{"n":2},1700000000001]]"#;
-    assert_eq!(text_of(&core.take(text, 0.0, WALL), "send"), None, "ten events are no full batch");
+    assert_eq!(
+        text_of(&core.take(Some(text.to_string()), None, 0.0, WALL), "send"),
+        None,
+        "ten events are no full batch"
+    );
     let stored =
         store.keys("cxkit:test:").into_iter().find(|k| k.ends_with(":7:10")).expect("the chunk, named by its seqs");
     assert_eq!(
@@ -158,13 +162,13 @@ fn chunks_are_numbered_in_order_what_is_stored_is_what_was_accepted_and_a_failed
 #[wasm_bindgen_test]
 fn a_send_round_takes_only_what_was_due_when_it_began() {
     let core = start(CONFIG, &memory(), false).unwrap();
-    core.take(&chunk(3), 0.0, WALL);
+    core.take(Some(chunk(3)), None, 0.0, WALL);
     assert_eq!(events_in(&body(&core.round("age", None, 0.0, WALL)).unwrap()).len(), 3);
-    core.take(&chunk(2), 1.0, WALL);
+    core.take(Some(chunk(2)), None, 1.0, WALL);
     assert!(body(&core.settle(200, None, 0, 2.0, WALL)).is_none(), "taken while the round ran: not due in it");
     assert_eq!(events_in(&body(&core.round("age", None, 3.0, WALL)).unwrap()).len(), 2, "due in the next round");
     core.settle(200, None, 0, 4.0, WALL);
-    let full = text_of(&core.take(&chunk(500), 5.0, WALL), "send");
+    let full = text_of(&core.take(Some(chunk(500)), None, 5.0, WALL), "send");
     assert_eq!(full.as_deref(), Some("size"), "500 waiting make a full batch");
     core.shutdown();
 }
@@ -173,7 +177,7 @@ fn a_send_round_takes_only_what_was_due_when_it_began() {
 fn a_stored_chunk_of_a_page_load_that_is_gone_keeps_its_ids() {
     let store = memory();
     let next = start(CONFIG, &store, false).unwrap();
-    next.take(&chunk(1), 0.0, WALL);
+    next.take(Some(chunk(1)), None, 0.0, WALL);
     store.set(&format!("cxkit:test:{GONE}:40:42"), &chunk(2));
     store.set("cxkit:test:not-a-stream-id:0:1", &chunk(1));
     assert_eq!(text_of(&next.input(Input::Adopt, 1.0, WALL), "send").as_deref(), Some("load"));
@@ -191,7 +195,7 @@ fn consent_gates_sending_keeping_storing_and_surveys() {
     let store = memory();
     let pending = CONFIG.replace('}', r#","consent":"pending"}"#);
     let core = start(&pending, &store, false).unwrap();
-    core.take(&chunk(1), 0.0, WALL);
+    core.take(Some(chunk(1)), None, 0.0, WALL);
     assert!(body(&core.round("flush", None, 0.0, WALL)).is_none(), "pending sends nothing");
     assert_eq!(
         (status(&core)["queued"].clone(), store.keys("cxkit:")),
@@ -202,11 +206,11 @@ fn consent_gates_sending_keeping_storing_and_surveys() {
     assert!(body(&core.round("flush", None, 0.0, WALL)).is_some(), "granted releases it");
     core.settle(200, None, 0, 1.0, WALL);
     core.show_survey("nps").expect("granted consent may show a survey");
-    core.take(&chunk(1), 2.0, WALL);
+    core.take(Some(chunk(1)), None, 2.0, WALL);
     assert!(!store.keys("cxkit:test:").is_empty());
     core.set_consent("denied").unwrap();
     assert_eq!(store.keys("cxkit:test:"), Vec::<String>::new(), "denied removes every key of the site");
-    core.take(&chunk(1), 3.0, WALL);
+    core.take(Some(chunk(1)), None, 3.0, WALL);
     assert!(body(&core.round("flush", None, 3.0, WALL)).is_none());
     assert_eq!(status(&core)["queued"], 0, "denied keeps nothing");
     assert_eq!(

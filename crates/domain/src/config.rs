@@ -6,7 +6,8 @@
 
 use alloc::string::String;
 
-use super::capture::journey;
+use super::capture::journey::{self, Corridor};
+use super::capture::options::Capture;
 use super::consent::Consent;
 use super::json;
 use super::survey::{SurveyKind, Trigger};
@@ -29,6 +30,7 @@ pub struct Config {
     trigger: Option<Trigger>,
     max_batch_age_ms: u32,
     consent: Consent,
+    capture: Capture,
 }
 
 impl Config {
@@ -55,6 +57,10 @@ impl Config {
     /// The consent the site starts with (before browser opt-out signals).
     pub fn consent(&self) -> Consent {
         self.consent
+    }
+    /// The tracker's options.
+    pub fn capture(&self) -> &Capture {
+        &self.capture
     }
 }
 
@@ -118,6 +124,8 @@ pub enum ConfigProblem {
     ControlCharacters,
     /// A path glob that does not start with `/`, or holds a query, fragment or white space.
     NotAPathGlob,
+    /// A list longer than its limit.
+    TooMany,
 }
 
 impl ConfigProblem {
@@ -148,6 +156,7 @@ impl ConfigProblem {
             ConfigProblem::DuplicateStep => "duplicate step",
             ConfigProblem::ControlCharacters => "must not contain control characters",
             ConfigProblem::NotAPathGlob => "must be a path like /p/*",
+            ConfigProblem::TooMany => "has too many entries",
         });
         if self == ConfigProblem::StepCount {
             json::write_integer(journey::MIN_STEPS as i64, out);
@@ -197,14 +206,14 @@ pub enum OptionKind {
     Number,
     /// `true` or `false`.
     Boolean,
-    /// An object (only through `init`: a tag has no attribute for it).
+    /// An object or a list (through `init`, or a tag's `data-config`).
     Object,
 }
 
 /// Options the JS API accepts, with the kind of value each takes. `strict` and `headers` are
 /// read and checked by the JS wrapper (`headers` by the browser's own `Headers` parser); they
 /// are listed so they are not "unknown".
-pub const OPTIONS: [(&str, OptionKind); 8] = [
+pub const OPTIONS: [(&str, OptionKind); 14] = [
     ("endpoint", OptionKind::Text),
     ("siteId", OptionKind::Text),
     ("survey", OptionKind::Text),
@@ -213,6 +222,12 @@ pub const OPTIONS: [(&str, OptionKind); 8] = [
     ("consent", OptionKind::Text),
     ("strict", OptionKind::Boolean),
     ("headers", OptionKind::Object),
+    ("capture", OptionKind::Object),
+    ("queryParams", OptionKind::Object),
+    ("frustration", OptionKind::Object),
+    ("journey", OptionKind::Object),
+    ("score", OptionKind::Object),
+    ("countBots", OptionKind::Boolean),
 ];
 
 /// The options that take `kind`, in [`OPTIONS`] order.
@@ -260,10 +275,32 @@ impl Config {
             .map(|id| Consent::from_id(&id).ok_or(ConfigError::new("consent", ConfigProblem::UnknownConsent)))
             .transpose()?
             .unwrap_or(Consent::Granted);
-        if raw("strict").is_some_and(|v| v != "true" && v != "false") {
-            return Err(ConfigError::new("strict", ConfigProblem::NotABoolean));
+        let boolean = |field: &str| match raw(field) {
+            None => Ok(None),
+            Some("true") => Ok(Some(true)),
+            Some("false") => Ok(Some(false)),
+            Some(_) => Err(ConfigError::new(field, ConfigProblem::NotABoolean)),
+        };
+        boolean("strict")?;
+        let mut capture = Capture::default();
+        let tree = |field: &str| raw(field).map(|text| json::parse(text).unwrap_or(json::Value::Null));
+        if let Some(value) = tree("capture") {
+            capture.read_switches(&value)?;
         }
-        Ok(Config { endpoint, site_id, survey, trigger, max_batch_age_ms, consent })
+        if let Some(value) = tree("queryParams") {
+            capture.read_query_params(&value)?;
+        }
+        if let Some(value) = tree("frustration") {
+            capture.read_thresholds(&value)?;
+        }
+        if let Some(value) = tree("journey") {
+            capture.corridor = Corridor::parse(&value)?;
+        }
+        if let Some(value) = tree("score") {
+            capture.read_penalties(&value)?;
+        }
+        capture.count_bots = boolean("countBots")?.unwrap_or(false);
+        Ok(Config { endpoint, site_id, survey, trigger, max_batch_age_ms, consent, capture })
     }
 }
 
@@ -354,6 +391,8 @@ fn is_loopback(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::options::Switch;
+    use crate::score::session::{Penalty, SignalKind};
 
     const GOOD: &str = r#"{"endpoint":"https://collect.example.com/cx","siteId":"shop"}"#;
 
@@ -386,6 +425,27 @@ mod tests {
         assert_eq!(config.trigger(), Some(Trigger::Delay { ms: 20_000 }));
         assert_eq!(config.max_batch_age_ms(), 250);
         assert_eq!(config.consent(), Consent::Pending);
+        let capture = Config::parse(&with(
+            r#""capture":{"allClicks":true,"scroll":false},"queryParams":["plan"],"frustration":{"rageClicks":4,"deadMs":1500},"journey":[{"step":"a","url":"/a"},{"step":"b"}],"score":{"rage":{"points":20,"cap":60}},"countBots":true"#,
+        ))
+        .unwrap()
+        .capture()
+        .clone();
+        assert!(capture.on(Switch::AllClicks) && !capture.on(Switch::Scroll) && capture.on(Switch::Clicks));
+        assert_eq!(capture.query_params().collect::<Vec<_>>(), ["plan"]);
+        assert_eq!((capture.thresholds.rage_clicks, capture.thresholds.dead_window_ms), (4, 1_500));
+        assert_eq!(capture.corridor.index_of("b"), Some(1));
+        assert_eq!(capture.penalties.get(SignalKind::Rage), Penalty { points: 20, cap: 60 });
+        assert!(capture.count_bots);
+    }
+
+    #[test]
+    fn the_tracker_is_on_by_default_except_all_clicks_and_hashes() {
+        let capture = Config::parse(GOOD).unwrap().capture().clone();
+        let on: Vec<_> = Switch::ALL.into_iter().filter(|s| capture.on(*s)).map(Switch::key).collect();
+        assert_eq!(on, ["pageViews", "clicks", "forms", "scroll", "errors", "vitals"]);
+        assert_eq!(capture.query_params().count(), 5, "the utm_* tags");
+        assert!(!capture.count_bots);
     }
 
     #[test]
@@ -413,6 +473,23 @@ mod tests {
             (with(r#""maxBatchAgeMs":600000"#), "maxBatchAgeMs: is out of range"),
             (with(r#""strict":"yes""#), "strict: must be true or false"),
             (with(r#""consent":"maybe""#), "consent: must be granted, pending or denied"),
+            (with(r#""capture":{"clicks":"yes"}"#), "capture.clicks: must be true or false"),
+            (with(r#""capture":{"clickz":true}"#), "capture.clickz: unknown option"),
+            (with(r#""capture":[]"#), "capture: must be an object"),
+            (with(r#""queryParams":"utm""#), "queryParams: must be an array"),
+            (with(r#""queryParams":[""]"#), "queryParams: must not be empty"),
+            (with(&format!(r#""queryParams":[{}]"#, vec!["\"p\""; 51].join(","))), "queryParams: has too many entries"),
+            (with(r#""frustration":{"rageClicks":2}"#), "frustration.rageClicks: is out of range"),
+            (with(r#""frustration":{"ragePx":501}"#), "frustration.ragePx: is out of range"),
+            (with(r#""frustration":{"deadMs":1.5}"#), "frustration.deadMs: must be a whole number"),
+            (with(r#""frustration":{"rage":3}"#), "frustration.rage: unknown option"),
+            (with(r#""journey":[{"step":"a"},{"step":"a"}]"#), "journey[1].step: duplicate step"),
+            (with(r#""journey":[{"step":"a","url":"cart"},{"step":"b"}]"#), "journey[0].url: must be a path like /p/*"),
+            (with(r#""score":{"rage":{"points":101}}"#), "score.rage.points: is out of range"),
+            (with(r#""score":{"rage":{"cap":-1}}"#), "score.rage.cap: is out of range"),
+            (with(r#""score":{"rage":{"weight":1}}"#), "score.rage.weight: unknown option"),
+            (with(r#""score":{"rag":{}}"#), "score.rag: unknown option"),
+            (with(r#""countBots":1"#), "countBots: must be true or false"),
         ];
         for (text, expected) in cases {
             assert_eq!(error_of(&text), expected, "{text}");

@@ -15,6 +15,7 @@ use std::vec::Vec;
 use std::{format, vec};
 
 use super::batch::SendReason;
+use super::capture::options::Switch;
 use super::config::{self, OptionKind};
 use super::consent::Consent;
 use super::error::ErrorCode;
@@ -162,6 +163,9 @@ macro_rules! module {
     };
 }
 
+/// The tracker's options: in a folder, which `module!` does not reach.
+const CAPTURE_OPTIONS: (&str, &str) = ("crates/domain/src/capture/options.rs", include_str!("capture/options.rs"));
+
 /// A constant of a module of this crate, under its Rust name, with its doc comment.
 macro_rules! constant {
     ($module:ident :: $name:ident, $literal:expr) => {{
@@ -223,6 +227,12 @@ pub fn items() -> Vec<Item> {
         },
         options("NUMBER_OPTIONS", OptionKind::Number, "take a number"),
         options("BOOLEAN_OPTIONS", OptionKind::Boolean, "take `true` or `false`"),
+        Item {
+            name: "CAPTURE_SWITCHES",
+            owner: CAPTURE_OPTIONS.0,
+            doc: doc_of(CAPTURE_OPTIONS.1, "pub enum Switch "),
+            shape: Shape::Const(Literal::Names(Switch::ALL.map(Switch::key).to_vec())),
+        },
         constant!(queue::MAX_BATCH_EVENTS, number),
         constant!(retry::MAX_RETRY_AFTER_MS, number),
         surveys,

@@ -39,12 +39,16 @@ export async function startCollector(flags = []) {
     async attempts() {
       return (await fetch(`${origin}/v1/test/attempts`)).json();
     },
-    async stop() {
+    /** Stops the process and keeps its files, to read every byte it stored (`db`, `-wal`, `-shm`). */
+    async halt() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGINT");
         await exited;
       }
+    },
+    async stop() {
+      await this.halt();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -30,8 +30,9 @@ struct Step {
     url: Option<String>,
 }
 
-/// A validated corridor of 2–20 steps with distinct names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A validated corridor of 2–20 steps with distinct names; empty (the default) when the site
+/// configures none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Corridor {
     steps: Vec<Step>,
 }

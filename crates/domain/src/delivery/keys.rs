@@ -3,7 +3,8 @@
 //!
 //! Per site, `cxkit:<site>:<stream>:<first>:<end>` holds a chunk (events `first … end − 1` of
 //! a page load's stream), `cxkit:<site>:<stream>` that stream's lease, and `cxkit:<site>:wait`
-//! the wait the collector asked for. A chunk's key names its stream and seq range, so removal
+//! the wait the collector asked for, `cxkit:<site>:session` the tracker's session and
+//! `cxkit:<site>:visitor` the visitor id. A chunk's key names its stream and seq range, so removal
 //! and counting need no value read.
 
 use crate::json::{parse_integer, write_integer};
@@ -13,6 +14,10 @@ use alloc::string::String;
 const WAIT: &str = "wait";
 /// The last part of the Web Lock name adoption runs under.
 const ADOPT: &str = "adopt";
+/// The last part of the session's key (the tracker's state, shared by the site's tabs).
+const SESSION: &str = "session";
+/// The last part of the visitor id's key.
+const VISITOR: &str = "visitor";
 
 /// A chunk's key, split: events `first … end − 1` of `stream`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +82,16 @@ impl Layout {
         self.key(ADOPT)
     }
 
+    /// The key of the session the site's tabs share (docs/tracker.md, "Sessions").
+    pub fn session(&self) -> String {
+        self.key(SESSION)
+    }
+
+    /// The key of the visitor id, kept only where consent allows.
+    pub fn visitor(&self) -> String {
+        self.key(VISITOR)
+    }
+
     /// Splits the key of a chunk of this site; `None` for any other key (a lease, the wait,
     /// another site's, one cxkit never writes).
     pub fn chunk_of<'a>(&self, key: &'a str) -> Option<ChunkKey<'a>> {
@@ -101,6 +116,9 @@ mod tests {
         assert_eq!(layout.lease("S"), "cxkit:shop:S");
         assert_eq!(layout.wait(), "cxkit:shop:wait");
         assert_eq!(layout.adopt_lock(), "cxkit:shop:adopt");
+        assert_eq!(layout.session(), "cxkit:shop:session");
+        assert_eq!(layout.visitor(), "cxkit:shop:visitor");
+        assert_eq!(layout.chunk_of("cxkit:shop:session"), None);
         assert_eq!(layout.chunk_of("cxkit:shop:S:0:500"), Some(ChunkKey { stream: "S", first: 0, end: 500 }));
     }
 

@@ -1,0 +1,234 @@
+//! The tracker's part of the configuration: which touchpoints are captured, the query
+//! parameters a URL keeps, the frustration thresholds, the journey corridor and the score's
+//! penalties. Read once by `Config::parse`; every error names its field
+//! (`capture.clicks: must be true or false`, `journey[1].url: …`).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::clicks::{ThresholdField, Thresholds};
+use super::journey::Corridor;
+use crate::config::{ConfigError, ConfigProblem};
+use crate::json::Value;
+use crate::score::session::{penalty_field, Penalties, PenaltyPart, SignalKind};
+
+/// One touchpoint switch of `capture: { … }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// Page views, SPA navigation included.
+    PageViews,
+    /// Clicks on `data-cx` elements, and the frustration signals of every click.
+    Clicks,
+    /// Clicks on every link and button too (off by default).
+    AllClicks,
+    /// Form start, submit and abandon.
+    Forms,
+    /// Scroll depth milestones.
+    Scroll,
+    /// JS errors and unhandled rejections.
+    Errors,
+    /// Web vitals.
+    Vitals,
+    /// A change of the URL's fragment alone is a page view (off by default).
+    TrackHash,
+}
+
+impl Switch {
+    /// Every switch, in the order of the shell's flags.
+    pub const ALL: [Switch; 8] = [
+        Switch::PageViews,
+        Switch::Clicks,
+        Switch::AllClicks,
+        Switch::Forms,
+        Switch::Scroll,
+        Switch::Errors,
+        Switch::Vitals,
+        Switch::TrackHash,
+    ];
+
+    /// The key under `capture`, which is also the flag's name in the shell.
+    pub fn key(self) -> &'static str {
+        match self {
+            Switch::PageViews => "pageViews",
+            Switch::Clicks => "clicks",
+            Switch::AllClicks => "allClicks",
+            Switch::Forms => "forms",
+            Switch::Scroll => "scroll",
+            Switch::Errors => "errors",
+            Switch::Vitals => "vitals",
+            Switch::TrackHash => "trackHash",
+        }
+    }
+
+    /// On unless the site turns it off: a pasted tag captures the journey. `allClicks` and
+    /// `trackHash` are off, since most sites do not want every click, or hash routes as pages.
+    fn default_on(self) -> bool {
+        !matches!(self, Switch::AllClicks | Switch::TrackHash)
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// Query parameters a captured URL keeps when the site does not say (decisions.md §19): the
+/// campaign tags, which name a campaign, never a person.
+pub const DEFAULT_QUERY_PARAMS: [&str; 5] = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"];
+/// Most entries of `queryParams`.
+pub const MAX_QUERY_PARAMS: usize = 50;
+/// Longest entry of `queryParams`.
+pub const MAX_QUERY_PARAM_CHARS: usize = 100;
+
+/// The tracker's validated options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capture {
+    switches: u8,
+    query_params: Vec<String>,
+    /// Rage, dead and error click thresholds.
+    pub thresholds: Thresholds,
+    /// The journey corridor (empty when none is configured).
+    pub corridor: Corridor,
+    /// The session score's penalty table.
+    pub penalties: Penalties,
+    /// Whether known bots and automated browsers are captured and scored.
+    pub count_bots: bool,
+}
+
+impl Default for Capture {
+    fn default() -> Capture {
+        Capture {
+            switches: Switch::ALL.into_iter().filter(|s| s.default_on()).fold(0, |bits, s| bits | s.bit()),
+            query_params: DEFAULT_QUERY_PARAMS.into_iter().map(String::from).collect(),
+            thresholds: Thresholds::default(),
+            corridor: Corridor::default(),
+            penalties: Penalties::default(),
+            count_bots: false,
+        }
+    }
+}
+
+impl Capture {
+    /// Whether `switch` is on.
+    pub fn on(&self, switch: Switch) -> bool {
+        self.switches & switch.bit() != 0
+    }
+
+    /// The switches as bits, `1 << (switch as u8)`, for the shell.
+    pub fn switches(&self) -> u8 {
+        self.switches
+    }
+
+    /// The query parameters a captured URL keeps.
+    pub fn query_params(&self) -> impl Iterator<Item = &str> {
+        self.query_params.iter().map(String::as_str)
+    }
+
+    /// Reads `capture: { clicks: false, … }`.
+    pub fn read_switches(&mut self, value: &Value) -> Result<(), ConfigError> {
+        for (key, value) in object("capture", value)? {
+            let field = || dotted("capture.", key);
+            let switch = Switch::ALL
+                .into_iter()
+                .find(|s| s.key() == key)
+                .ok_or_else(|| ConfigError { field: field(), problem: ConfigProblem::UnknownOption })?;
+            let Value::Bool(on) = value else {
+                return Err(ConfigError { field: field(), problem: ConfigProblem::NotABoolean });
+            };
+            self.switches = if *on { self.switches | switch.bit() } else { self.switches & !switch.bit() };
+        }
+        Ok(())
+    }
+
+    /// Reads `frustration: { rageClicks: 4, … }`: each threshold a whole number in its range.
+    pub fn read_thresholds(&mut self, value: &Value) -> Result<(), ConfigError> {
+        let members = object("frustration", value)?;
+        for (key, value) in members {
+            let field = ThresholdField::ALL.into_iter().find(|f| f.key() == key).ok_or_else(|| ConfigError {
+                field: dotted("frustration.", key),
+                problem: ConfigProblem::UnknownOption,
+            })?;
+            let (min, max) = field.range();
+            let n = whole(value, field.field())?;
+            if n < i64::from(min) || n > i64::from(max) {
+                return Err(ConfigError::new(field.field(), ConfigProblem::OutOfRange));
+            }
+            self.thresholds.set(field, n as u32);
+        }
+        Ok(())
+    }
+
+    /// Reads `score: { rage: { points: 20, cap: 40 }, … }`, keyed by signal kind id.
+    pub fn read_penalties(&mut self, value: &Value) -> Result<(), ConfigError> {
+        for (key, value) in object("score", value)? {
+            let kind = SignalKind::from_id(key)
+                .ok_or_else(|| ConfigError { field: dotted("score.", key), problem: ConfigProblem::UnknownOption })?;
+            let mut penalty = self.penalties.get(kind);
+            for (part, value) in object(&dotted("score.", key), value)? {
+                let which = match part.as_str() {
+                    "points" => PenaltyPart::Points,
+                    "cap" => PenaltyPart::Cap,
+                    _ => {
+                        let mut field = dotted("score.", key);
+                        field.push('.');
+                        field.push_str(part);
+                        return Err(ConfigError { field, problem: ConfigProblem::UnknownOption });
+                    }
+                };
+                let n = whole(value, &penalty_field(kind, which))?;
+                let n = u32::try_from(n).map_err(|_| ConfigError {
+                    field: penalty_field(kind, which),
+                    problem: ConfigProblem::OutOfRange,
+                })?;
+                match which {
+                    PenaltyPart::Points => penalty.points = n,
+                    PenaltyPart::Cap => penalty.cap = n,
+                }
+            }
+            self.penalties
+                .set(kind, penalty)
+                .map_err(|part| ConfigError { field: penalty_field(kind, part), problem: ConfigProblem::OutOfRange })?;
+        }
+        Ok(())
+    }
+
+    /// Reads `queryParams: ["plan", …]`, which replaces the default list.
+    pub fn read_query_params(&mut self, value: &Value) -> Result<(), ConfigError> {
+        const FIELD: &str = "queryParams";
+        let items = value.as_array().ok_or(ConfigError::new(FIELD, ConfigProblem::NotAnArray))?;
+        if items.len() > MAX_QUERY_PARAMS {
+            return Err(ConfigError::new(FIELD, ConfigProblem::TooMany));
+        }
+        self.query_params.clear();
+        for item in items {
+            let name = item.as_str().ok_or(ConfigError::new(FIELD, ConfigProblem::NotAString))?;
+            if name.is_empty() {
+                return Err(ConfigError::new(FIELD, ConfigProblem::Empty));
+            }
+            if crate::json::char_count(name) > MAX_QUERY_PARAM_CHARS {
+                return Err(ConfigError::new(FIELD, ConfigProblem::TooLong));
+            }
+            self.query_params.push(name.into());
+        }
+        Ok(())
+    }
+}
+
+/// The members of an object option, or the error naming `field`.
+fn object<'a>(field: &str, value: &'a Value) -> Result<&'a [(String, Value)], ConfigError> {
+    match value {
+        Value::Object(members) => Ok(members),
+        _ => Err(ConfigError::new(field, ConfigProblem::NotAnObject)),
+    }
+}
+
+/// A whole number, or the error naming `field`.
+fn whole(value: &Value, field: &str) -> Result<i64, ConfigError> {
+    value.as_i64().ok_or_else(|| ConfigError::new(field, ConfigProblem::NotAnInteger))
+}
+
+/// `prefix` + `key`, e.g. `capture.clicks`.
+fn dotted(prefix: &str, key: &str) -> String {
+    let mut field = String::from(prefix);
+    field.push_str(key);
+    field
+}

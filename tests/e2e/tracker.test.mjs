@@ -1,0 +1,238 @@
+// The touchpoint tracker end to end (issue 15): real clicks, history changes and forms on a test
+// page → the shell's raw entries → the core's tracker → the real collector, on every engine.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { after, before, describe } from "node:test";
+import { eventually } from "./lib/collector.mjs";
+import { startHarness } from "./lib/harness.mjs";
+import { scenario } from "./lib/scenario.mjs";
+import { batchOf, validateBatch } from "./lib/schema.mjs";
+import { query } from "./lib/sqlite.mjs";
+
+let harness, collector, pages, browser;
+
+before(async () => {
+  harness = await startHarness();
+  ({ collector, pages, browser } = harness);
+});
+
+after(async () => {
+  await harness?.stop();
+});
+
+/** The corridor every scenario configures: the tracker page, then the cart, then a purchase. */
+const JOURNEY = [{ step: "landing", url: "/test/tracker.html" }, { step: "cart", url: "/test/cart" }, { step: "purchase" }];
+
+/** Opens the tracker page at `path` and starts cxkit for `siteId` with the tracker on (the
+ * test browser is automated, so `countBots`). */
+async function openTracker(siteId, { path = "/test/tracker.html", options = {} } = {}) {
+  const page = await browser.open(`${pages.origin}${path}`);
+  await page.waitForFunction(() => typeof window.cxkitInit === "function");
+  const ready = await page.evaluate(async ({ endpoint, options }) => {
+    window.cx = await window.cxkitInit({ endpoint, ...options });
+    return window.cx.ready;
+  }, { endpoint: collector.endpoint, options: { siteId, countBots: true, maxBatchAgeMs: 200, journey: JOURNEY, ...options } });
+  assert.deepEqual(ready, { ok: true });
+  return page;
+}
+
+/** Every stored event of `site`, in the order the page made them, props parsed. */
+function events(site) {
+  return query(collector.db, `SELECT name, props FROM events WHERE site = '${site}' ORDER BY stream, seq`).map((row) => ({ name: row.name, ...JSON.parse(row.props) }));
+}
+
+const named = (site, name) => events(site).filter((event) => event.name === name);
+
+/** Sends what is queued and checks it arrived. */
+async function flush(page) {
+  const result = await page.evaluate(() => window.cx.flush());
+  assert.equal(result.ok, true, JSON.stringify(result));
+}
+
+/** Waits `ms` of the page's own time (the click windows are measured on it). */
+const pause = (page, ms) => page.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), ms);
+
+/** Every scenario ends by delivering one more event: the instance still works. */
+async function assertStillDelivers(page, site) {
+  const before = events(site).length;
+  await page.evaluate(() => window.cx.track("still_alive", {}));
+  await flush(page);
+  assert.ok(events(site).some((event) => event.name === "still_alive"), "the last event arrived");
+  assert.ok(events(site).length > before);
+}
+
+describe("tracker", () => {
+  scenario("SPA navigation: one page view per route change; a redirect within 100 ms, a repeated URL and a hash change make none", async () => {
+    const site = "spa";
+    const page = await openTracker(site);
+    await pause(page, 300);
+    await page.evaluate(() => history.pushState({}, "", "/test/a"));
+    await pause(page, 300);
+    await page.evaluate(() => {
+      history.pushState({}, "", "/test/b");
+      history.replaceState({}, "", "/test/b");
+      history.replaceState({ again: true }, "", "/test/b");
+    });
+    await pause(page, 300);
+    await page.evaluate(() => history.back());
+    await pause(page, 300);
+    await page.evaluate(() => {
+      history.pushState({}, "", "/test/r1");
+      history.replaceState({}, "", "/test/r2?utm_source=news&plan=pro");
+    });
+    await pause(page, 300);
+    await page.evaluate(() => { location.hash = "#section"; });
+    await pause(page, 300);
+    await flush(page);
+    const views = named(site, "$pageview");
+    assert.deepEqual(views.map((view) => [view.path, view.nav]), [
+      ["/test/tracker.html", "load"],
+      ["/test/a", "push"],
+      ["/test/b", "push"],
+      ["/test/a", "pop"],
+      ["/test/r2?utm_source=news", "push"],
+    ], "one view per route change; the redirect is one view at the URL it ended on; only allowed query parameters are kept");
+    assert.ok(views.slice(1).every((view) => Number.isInteger(view.prev_ms) && view.prev_ms >= 250), JSON.stringify(views.map((v) => v.prev_ms)));
+    assert.equal(new Set(views.map((view) => view.sid)).size, 1, "one session");
+    assert.equal(views[0].sid.length, 22);
+    await assertStillDelivers(page, site);
+    assert.deepEqual((await page.errors()).pageErrors, []);
+    assert.deepEqual((await page.errors()).consoleErrors, []);
+    await page.close();
+  });
+
+  scenario("three quick clicks are one rage click; a button that does nothing is one dead click, one that changes the page none; a throwing handler is an error click", async () => {
+    const site = "signals";
+    const page = await openTracker(site);
+    for (let i = 0; i < 3; i++) await page.click({ css: "#rage" });
+    await pause(page, 1200);
+    await page.click({ css: "#dead" });
+    await page.click({ css: "#mutates" });
+    await pause(page, 1200);
+    await page.click({ css: "#throws" });
+    await pause(page, 1200);
+    await page.click({ css: "#to-cart" });
+    await pause(page, 1200);
+    await page.click({ css: "#ignored" });
+    await pause(page, 1200);
+    await flush(page);
+
+    const rage = named(site, "$rage");
+    assert.equal(rage.length, 1, JSON.stringify(rage));
+    assert.equal(rage[0].clicks, 3);
+    assert.equal(rage[0].cx, "rage");
+    assert.deepEqual(named(site, "$dead").map((event) => event.cx), ["dead"], "only the button that did nothing is dead");
+    assert.deepEqual(named(site, "$error_click").map((event) => event.cx), ["throws"]);
+    const errors = named(site, "$error");
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].click, true, "the error made an error click");
+    assert.match(errors[0].message, /handler failed/);
+    assert.deepEqual((await page.errors()).pageErrors.map((error) => error.replace(/^Error: /, "")), ["handler failed"]);
+    const clicks = named(site, "$click").map((event) => event.cx);
+    assert.deepEqual(clicks, ["rage", "rage", "rage", "dead", "mutates", "throws", "to-cart"], "each data-cx click is a touchpoint; the ignored subtree gives nothing");
+    assert.equal(named(site, "$pageview").at(-1).path, "/test/cart", "the navigating button made a page view");
+    assert.deepEqual(named(site, "$step").map((step) => step.step), ["landing", "cart"]);
+
+    const scores = await page.evaluate(() => window.cx.scores());
+    const kinds = scores.session.reasons.map((reason) => reason.kind).sort();
+    assert.deepEqual(kinds, ["dead", "error_click", "rage"], JSON.stringify(scores));
+    assert.ok(scores.session.score < 80, `score ${scores.session.score}`);
+    assert.deepEqual(scores.journey, { furthest: "cart", goal: false });
+    await assertStillDelivers(page, site);
+    await page.close();
+  });
+
+  scenario("a form started and left is abandoned, by field name only; one submitted is not", async () => {
+    const site = "forms";
+    const page = await openTracker(site);
+    await page.click({ css: "#signup input[name=email]" });
+    await page.evaluate(() => {
+      const field = document.querySelector("#signup input[name=email]");
+      field.value = "someone";
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await page.click({ css: "#signup input[name=secret]" });
+    await page.click({ css: "#later input[name=comment]" });
+    await page.evaluate(() => {
+      const field = document.querySelector("#later input[name=comment]");
+      field.value = "later";
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.form.requestSubmit();
+    });
+    await page.evaluate(() => history.pushState({}, "", "/test/next"));
+    await pause(page, 300);
+    await flush(page);
+    const abandoned = named(site, "$form_abandon");
+    assert.deepEqual(abandoned.map((form) => [form.form, form.last]), [["signup", "email"]], "the password field is never the last field named");
+    assert.equal(abandoned[0].fields, 2, "e-mail and password: hidden and submit inputs are not fields");
+    assert.deepEqual(named(site, "$form_submit").map((form) => form.form), ["survey-later"]);
+    assert.deepEqual(named(site, "$form_start").map((form) => form.form).sort(), ["signup", "survey-later"]);
+    await assertStillDelivers(page, site);
+    await page.close();
+  });
+});
+
+/** Every byte the collector stored for the run: the SQLite file with its -wal and -shm. */
+async function storedBytes() {
+  const parts = await Promise.all(["", "-wal", "-shm"].map((suffix) => readFile(collector.db + suffix).catch(() => Buffer.alloc(0))));
+  return Buffer.concat(parts).toString("latin1");
+}
+
+describe("tracker privacy", () => {
+  scenario("a typed password and an e-mail typed into a field, planted in a URL, title or button text never appear in any stored byte", async () => {
+    const site = "privacy";
+    const SENTINEL = /sentinel/i;
+    const page = await openTracker(site, { path: "/test/tracker.html?email=url.sentinel@example.com&utm_source=news#frag.sentinel" });
+    await page.click({ css: "#signup input[name=email]" });
+    await page.evaluate(() => {
+      const type = (selector, value) => {
+        const field = document.querySelector(selector);
+        field.value = value;
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      };
+      type("#signup input[name=email]", "typed.sentinel@example.com");
+      type("#signup input[name=secret]", "PWSENTINEL-1");
+    });
+    await page.click({ css: "#signup input[name=secret]" });
+    await page.click({ css: "#mail" });
+    await page.click({ css: "#signup input[type=submit]" });
+    await page.evaluate(() => history.pushState({}, "", "/test/u/path.sentinel@example.com/orders"));
+    await pause(page, 300);
+    await flush(page);
+
+    // localStorage right at hide: what the core stored of the page's last entries.
+    const atHide = await page.evaluate(() => {
+      dispatchEvent(new PageTransitionEvent("pagehide"));
+      return JSON.stringify(Object.entries(localStorage));
+    });
+    assert.doesNotMatch(atHide, SENTINEL, "nothing raw in localStorage at hide");
+    assert.match(atHide, /cxkit:privacy:session/, "positive control: the session is stored");
+    await page.reload();
+    const afterReload = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+    assert.doesNotMatch(afterReload, SENTINEL, "nothing raw in localStorage after a reload");
+
+    const views = named(site, "$pageview");
+    assert.equal(views[0].path, "/test/tracker.html?utm_source=news");
+    assert.equal(views[0].title, "Tracker test for [email]", "positive control: the title is there, redacted");
+    assert.equal(views.at(-1).path, "/test/u/[email]/orders");
+    assert.deepEqual(named(site, "$click").map((click) => click.text), ["Write to [email]"]);
+    assert.ok(named(site, "$form_submit").length === 1 || named(site, "$form_start").length === 1, "positive control: the form is seen");
+
+    const bodies = (await page.requests(collector.origin)).filter((request) => request.method === "POST").map((request) => request.body);
+    assert.ok(bodies.length > 0);
+    for (const body of bodies) {
+      const text = JSON.stringify(batchOf(body));
+      assert.doesNotMatch(text, SENTINEL, "nothing raw in a request body");
+      assert.doesNotMatch(text, /PWSENTINEL|HIDDENSENTINEL/);
+      assert.ok(validateBatch(batchOf(body)), JSON.stringify(validateBatch.errors));
+    }
+    assert.ok(bodies.some((body) => JSON.stringify(batchOf(body)).includes("[email]")), "positive control: a placeholder went out");
+    await page.close();
+
+    await collector.halt();
+    const stored = await storedBytes();
+    assert.doesNotMatch(stored, SENTINEL, "nothing raw in the SQLite file, its -wal or -shm");
+    assert.doesNotMatch(stored, /PWSENTINEL|HIDDENSENTINEL/);
+    assert.match(stored, /\[email\]/, "positive control: the placeholder is stored");
+  });
+});
