@@ -11,7 +11,7 @@
  * (`import()` for npm, a verified module script for the tag). Once a trigger is armed, it is
  * fetched at idle, so the dialog does not wait on the network when the trigger fires.
  */
-import initWasm, { Core, type CoreError, type Scores } from "../pkg/core/cxkit.js";
+import initWasm, { Core, type CoreError } from "../pkg/core/cxkit.js";
 import { type RawEntry, startCapture } from "./capture/index.js";
 import { checkEvent } from "./check.js";
 import { CAPTURE_SWITCHES, type CoreStatus, type ErrorCode } from "./contract.js";
@@ -25,6 +25,7 @@ import {
   type ErrorInfo,
   type Options,
   type Result,
+  type Scores,
   type Status,
   type SurveyId,
   type SurveyResponse,
@@ -165,7 +166,7 @@ export class Cx {
     }
     const core = this.#core;
     // Capture listens first, so at hide its last entries are in before delivery takes them.
-    this.#stopCapture = this.#capture(core.captureSwitches());
+    this.#stopCapture = this.#capture(core);
     this.#delivery = new Delivery(core, this.#options, this.#buffer, this.#captured);
     for (const call of this.#waiting.splice(0)) call(core);
     // Storage work (adoption, the first chunk) goes in the next task: a page's first
@@ -188,11 +189,12 @@ export class Cx {
   }
 
   /** Starts observing the page for the touchpoints the core's switches name. */
-  #capture(switches: number): (() => void) | undefined {
+  #capture(core: Core): (() => void) | undefined {
+    const switches = core.captureSwitches();
     if (switches === 0) return undefined;
     const on = (i: number): boolean => (switches & (1 << i)) !== 0;
     const [pageViews, clicks, allClicks, forms, scroll, errors, vitals, trackHash] = CAPTURE_SWITCHES.map((_, i) => on(i));
-    const options = { pageViews, clicks, allClicks, forms, scroll, errors, vitals, trackHash, isOwnNode } as Parameters<typeof startCapture>[0];
+    const options = { pageViews, clicks, allClicks, forms, scroll, errors, vitals, trackHash, isOwnNode, effectMs: core.effectMs() } as Parameters<typeof startCapture>[0];
     return startCapture(options, (entry) => {
       if (this.#captured.push(entry) === 1) queueMicrotask(() => this.#delivery?.intake());
     });
@@ -345,7 +347,7 @@ export class Cx {
   /** The live local scores: the session experience score with its reasons, and the journey
    * so far. `null` until the core is running. */
   scores(): Scores | null {
-    return this.#core?.scores() ?? null;
+    return (this.#core?.scores() as Scores | undefined) ?? null;
   }
 
   /** Calls `listener` with each scored survey answer. Returns a function that unsubscribes. */

@@ -109,7 +109,23 @@ export class CxError extends Error {
   }
 }
 
-export type { Scores } from "../pkg/core/cxkit.js";
+/** One signal's part in the session score: how often it happened and the points it cost. */
+export interface ScoreReason {
+  /** The signal: `rage`, `dead`, `error_click`, `error`, `vital_poor`, `vital_needs_improvement`, `form_abandon` (docs/tracker.md). */
+  kind: string;
+  count: number;
+  points: number;
+}
+
+/** The live local scores of `cx.scores()`, computed on the device by the core. */
+export interface Scores {
+  /** The session experience score, 0–100 (100 − the points lost, capped per signal), and
+   * what it lost, most points first. A drop-out is known only when the session ends, at the
+   * collector, so it is never among the reasons here. */
+  session: { score: number; reasons: ScoreReason[] };
+  /** The journey so far: the furthest corridor step reached, and whether it was the goal. */
+  journey: { furthest: string | null; goal: boolean };
+}
 
 /** A scored survey answer, as passed to `on("response", …)`. */
 export interface SurveyResponse {

@@ -61,8 +61,8 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "Record<string, string | number>")]
     pub type JsStatus;
 
-    /// `cx.scores()` (the interface `Scores` below).
-    #[wasm_bindgen(typescript_type = "Scores")]
+    /// `cx.scores()`: the public `Scores` of `npm/src/types.ts`, which documents it.
+    #[wasm_bindgen(typescript_type = "object")]
     pub type JsScores;
 
     /// What a refused call throws (the interface `CoreError` below).
@@ -99,14 +99,6 @@ export interface Step {
   failed?: number;
   /** Call `take` again in this many ms, even with nothing new: the tracker decides then. */
   due?: number;
-}
-
-/** The live scores of `cx.scores()`. */
-export interface Scores {
-  /** The session experience score (0–100) and what it lost, by signal. */
-  session: { score: number; reasons: Array<{ kind: string; count: number; points: number }> };
-  /** The journey so far: the furthest corridor step reached, and whether it was the goal. */
-  journey: { furthest: string | null; goal: boolean };
 }
 
 /** What the core throws when it refuses a call: `ErrorInfo`'s fields, each as it is, so the
@@ -229,6 +221,12 @@ impl Core {
     #[wasm_bindgen(js_name = captureSwitches)]
     pub fn capture_switches(&self) -> u8 {
         self.instance.capture_switches()
+    }
+
+    /// How long after a click the shell watches for its effects, in ms: the dead-click window.
+    #[wasm_bindgen(js_name = effectMs)]
+    pub fn effect_ms(&self) -> u32 {
+        self.instance.effect_ms()
     }
 
     /// Records journey step `name` (`cx.step`). Throws a `CoreError` for a bad name.

@@ -257,6 +257,11 @@ impl Instance {
         }
     }
 
+    /// How long after a click its effects are watched: the dead-click window.
+    pub fn effect_ms(&self) -> u32 {
+        self.shared.tracker.borrow().capture().thresholds.dead_window_ms
+    }
+
     /// The live session score and the journey so far.
     pub fn scores(&self) -> (SessionScore, Option<String>, bool) {
         let tracker = self.shared.tracker.borrow();
