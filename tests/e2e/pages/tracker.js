@@ -11,7 +11,7 @@ on("throws", () => {
   throw new Error("handler failed");
 });
 on("to-cart", () => history.pushState({}, "", "/test/cart"));
-document.getElementById("signup").addEventListener("submit", (event) => event.preventDefault());
+for (const form of document.forms) form.addEventListener("submit", (event) => event.preventDefault());
 
 window.cxkitInit = init;
 document.dispatchEvent(new Event("cxkit-test:loaded"));
