@@ -10,6 +10,11 @@
 //! `networkError: true` answers without CORS headers, so the browser rejects the fetch as a
 //! network error (status 0) on every engine; `"offline": true` in a script answers every batch
 //! request so until the next script: what a driver's offline mode did, for any driver (issue 14).
+//!
+//! `POST /v1/test/clock` with `{"offsetMs": n}` moves the collector's session clock n ms ahead
+//! of its wall clock (decisions.md §16): what closes sessions after 30 min of silence in
+//! `/v1/stats`, so a test that ran the page on a fake clock can close them. It holds until set
+//! again (loading a script leaves it); receive times and the record of attempts keep wall time.
 
 use std::collections::VecDeque;
 
@@ -54,6 +59,14 @@ pub struct Script {
     pub offline: bool,
 }
 
+/// A new session clock.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Clock {
+    /// How far the session clock runs ahead of the wall clock, ms (negative: behind).
+    pub offset_ms: i64,
+}
+
 /// One batch request as received.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -81,6 +94,7 @@ pub struct Control {
     poison: Option<String>,
     offline: bool,
     attempts: Vec<Attempt>,
+    clock: Clock,
 }
 
 impl Control {
@@ -115,6 +129,16 @@ impl Control {
     pub fn attempts(&self) -> &[Attempt] {
         &self.attempts
     }
+
+    /// Sets the session clock's offset.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// How far the session clock runs ahead of the wall clock, ms.
+    pub fn clock_offset_ms(&self) -> i64 {
+        self.clock.offset_ms
+    }
 }
 
 #[cfg(test)]
@@ -144,5 +168,15 @@ mod tests {
         }
         control.load(Script::default());
         assert!(control.next_answer().is_none(), "back online: the collector answers normally");
+    }
+
+    #[test]
+    fn the_clock_offset_holds_across_scripts() {
+        let mut control = Control::default();
+        assert_eq!(control.clock_offset_ms(), 0);
+        control.set_clock(serde_json::from_str(r#"{"offsetMs":1800001}"#).unwrap());
+        control.load(Script::default());
+        assert_eq!(control.clock_offset_ms(), 1_800_001, "a new script leaves the clock");
+        assert!(serde_json::from_str::<Clock>(r#"{"offset":1}"#).is_err(), "a typo is an error");
     }
 }

@@ -4,7 +4,10 @@
 mod args;
 mod control;
 mod routes;
+mod sessions;
 mod store;
+#[cfg(test)]
+mod testing;
 
 use std::sync::{Arc, Mutex};
 

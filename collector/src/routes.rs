@@ -1,4 +1,5 @@
-//! HTTP: `POST /v1/batch`, `GET /v1/stats`, CORS for browser origins, and the demo files.
+//! HTTP: `POST /v1/batch`, `GET /v1/stats` (schema/stats.schema.json), CORS for browser
+//! origins, and the demo files.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,8 +16,9 @@ use cxkit_domain::batch::{self, Batch};
 use cxkit_domain::score::Tenths;
 use serde_json::json;
 
-use crate::control::{Attempt, Control, Script};
-use crate::store::Store;
+use crate::control::{Attempt, Clock, Control, Script};
+use crate::sessions::{self, Session, Summary, BANDS};
+use crate::store::{SiteStats, Store};
 
 /// Largest request body accepted: a batch is at most ~60 KiB (decisions.md §11).
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -46,6 +48,11 @@ impl App {
     /// Records the attempt (under test control) and returns the answer.
     fn answer(&self, batch: Option<&Batch>, bytes: usize, response: Response) -> Response {
         record(self.control(), batch, bytes, response)
+    }
+
+    /// The clock sessions close by: wall time, moved by the test control's offset.
+    fn session_now(&self) -> i64 {
+        now_ms() + self.control().map_or(0, |c| c.clock_offset_ms())
     }
 
     fn store(&self, batch: &Batch, bytes: usize) -> Result<crate::store::Stored, ()> {
@@ -79,7 +86,10 @@ fn record(
 pub fn router(app: Arc<App>) -> Router {
     let mut router = Router::new().route("/v1/batch", post(receive_batch)).route("/v1/stats", get(stats));
     if app.control.is_some() {
-        router = router.route("/v1/test/script", post(load_script)).route("/v1/test/attempts", get(attempts));
+        router = router
+            .route("/v1/test/script", post(load_script))
+            .route("/v1/test/attempts", get(attempts))
+            .route("/v1/test/clock", post(set_clock));
     }
     router
         .fallback(get(static_file))
@@ -212,6 +222,16 @@ async fn load_script(State(app): State<Arc<App>>, Json(script): Json<Script>) ->
     }
 }
 
+async fn set_clock(State(app): State<Arc<App>>, Json(clock): Json<Clock>) -> Response {
+    match app.control() {
+        Some(mut control) => {
+            control.set_clock(clock);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 async fn attempts(State(app): State<Arc<App>>) -> Response {
     match app.control() {
         Some(control) => Json(control.attempts()).into_response(),
@@ -222,17 +242,55 @@ async fn attempts(State(app): State<Arc<App>>) -> Response {
 #[derive(serde::Deserialize)]
 struct StatsQuery {
     site: String,
+    /// A sid: answer that one session's recomputed score instead of the site's figures.
+    session: Option<String>,
 }
 
 async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> Response {
-    let stats = match app.store.lock() {
-        Ok(store) => store.stats(&query.site),
+    let now = app.session_now();
+    let read = match app.store.lock() {
+        Ok(store) => store.stats(&query.site).and_then(|stats| Ok((stats, store.session_events(&query.site)?))),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let Ok(stats) = stats else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    let Ok((stats, events)) = read else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    let site = sessions::recompute(events, now);
+    match &query.session {
+        None => Json(site_json(&query.site, &stats, &Summary::of(&site))).into_response(),
+        Some(sid) => match site.sessions.iter().find(|s| &s.sid == sid) {
+            Some(session) => Json(session_json(&query.site, session)).into_response(),
+            None => {
+                let error = json!({ "error": "session: no event of this site carries this sid" });
+                (StatusCode::NOT_FOUND, Json(error)).into_response()
+            }
+        },
+    }
+}
+
+/// `GET /v1/stats?site=…`: the site's figures.
+fn site_json(site: &str, stats: &SiteStats, summary: &Summary) -> serde_json::Value {
     let nps = stats.nps;
-    Json(json!({
-        "site": query.site,
+    let bands: Vec<_> = BANDS
+        .iter()
+        .zip(summary.bands)
+        .map(|(band, sessions)| json!({ "min": band.min, "max": band.max, "sessions": sessions }))
+        .collect();
+    let reasons: Vec<_> = summary
+        .reasons
+        .iter()
+        .map(|r| json!({ "kind": r.kind.id(), "sessions": r.sessions, "count": r.count, "points": r.points }))
+        .collect();
+    let steps: Vec<_> = summary
+        .funnel
+        .iter()
+        .map(|s| json!({ "index": s.index, "name": s.name, "reached": s.reached, "dropouts": s.dropouts }))
+        .collect();
+    let vitals: Vec<_> = stats
+        .vitals
+        .iter()
+        .map(|v| json!({ "name": v.name, "good": v.good, "needs_improvement": v.needs_improvement, "poor": v.poor }))
+        .collect();
+    json!({
+        "site": site,
         "events": stats.events,
         "redeliveries": stats.redeliveries,
         "requests": stats.requests,
@@ -244,8 +302,35 @@ async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> 
             "detractors": nps.detractors,
             "score": nps.score().map(Tenths::as_f64),
         },
-    }))
-    .into_response()
+        "pageviews": stats.pageviews,
+        "sessions": { "count": summary.sessions, "closed": summary.closed, "dropouts": summary.dropouts },
+        "score": { "mean": summary.mean.map(Tenths::as_f64), "bands": bands, "reasons": reasons },
+        "funnel": { "goal": summary.goal, "steps": steps },
+        "vitals": vitals,
+    })
+}
+
+/// `GET /v1/stats?site=…&session=<sid>`: one session as recomputed.
+fn session_json(site: &str, session: &Session) -> serde_json::Value {
+    let reasons: Vec<_> = session
+        .score
+        .reasons
+        .iter()
+        .map(|r| json!({ "kind": r.kind.id(), "count": r.count, "points": r.points }))
+        .collect();
+    json!({
+        "site": site,
+        "session": session.sid,
+        "events": session.events,
+        "first_ms": session.first_ms,
+        "last_ms": session.last_ms,
+        "closed": session.closed,
+        "score": session.score.score,
+        "reasons": reasons,
+        "furthest": session.furthest,
+        "goal": session.goal,
+        "dropout": session.dropout,
+    })
 }
 
 /// `/dist/…` from the npm build, anything else from `www/`; `..` never leaves those folders.
@@ -390,5 +475,140 @@ mod tests {
         assert_eq!(cors, [false, true], "unreadable to a page, then answered as usual");
         let recorded: Vec<_> = app.control().unwrap().attempts().iter().map(|a| (a.status, a.network_error)).collect();
         assert_eq!(recorded, [(503, true), (200, false)]);
+    }
+
+    /// `GET` `uri` from the real router over `app`; the status and the JSON answer.
+    async fn get_json(app: &Arc<App>, uri: &str) -> (StatusCode, serde_json::Value) {
+        let response = router(Arc::clone(app)).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    fn test_app() -> Arc<App> {
+        let store = Mutex::new(Store::in_memory().unwrap());
+        Arc::new(App { store, www: None, dist: None, control: Some(Mutex::new(Control::default())) })
+    }
+
+    /// The events of the stats tests: two sessions, 10 s before the collector's now.
+    fn two_sessions(t: i64) -> Vec<crate::testing::Raw> {
+        vec![
+            ("$pageview", t, json!({ "sid": "s1", "path": "/" })),
+            ("$step", t + 1, json!({ "sid": "s1", "step": "cart", "index": 0 })),
+            ("$rage", t + 2, json!({ "sid": "s1", "clicks": 3 })),
+            ("$dead", t + 3, json!({ "sid": "s1", "tag": "a" })),
+            ("$error", t + 4, json!({ "sid": "s1", "message": "m" })),
+            ("$vital", t + 5, json!({ "sid": "s1", "name": "LCP", "value": 4200, "rating": "poor" })),
+            ("$session_summary", t + 6, json!({ "sid": "s1", "score": 100, "reasons": [], "pages": 1 })),
+            ("$pageview", t, json!({ "sid": "s2", "path": "/" })),
+            ("$vital", t + 1, json!({ "sid": "s2", "name": "LCP", "value": 900, "rating": "good" })),
+        ]
+    }
+
+    #[tokio::test]
+    async fn stats_answer_the_recomputed_sessions_as_the_schema_describes() {
+        let app = test_app();
+        let t = now_ms() - 10_000;
+        app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &two_sessions(t)), 500, 0).unwrap();
+        let schema = crate::testing::stats_schema();
+        let valid = |answer: &serde_json::Value| crate::testing::check(&schema, &schema, answer, "$");
+
+        let (status, answer) = get_json(&app, "/v1/stats?site=shop").await;
+        assert_eq!(status, StatusCode::OK);
+        // s1: rage 15 + dead 5 + error 5 + vital poor 10 = 35 → 65; s2: 100. Mean 82.5.
+        let expected = json!({
+            "site": "shop", "events": 9, "redeliveries": 0, "requests": 1, "bytes": 500,
+            "nps": { "responses": 0, "promoters": 0, "passives": 0, "detractors": 0, "score": null },
+            "pageviews": 2,
+            "sessions": { "count": 2, "closed": 0, "dropouts": 0 },
+            "score": {
+                "mean": 82.5,
+                "bands": [
+                    { "min": 0, "max": 49, "sessions": 0 },
+                    { "min": 50, "max": 79, "sessions": 1 },
+                    { "min": 80, "max": 100, "sessions": 1 }
+                ],
+                "reasons": [
+                    { "kind": "rage", "sessions": 1, "count": 1, "points": 15 },
+                    { "kind": "vital_poor", "sessions": 1, "count": 1, "points": 10 },
+                    { "kind": "dead", "sessions": 1, "count": 1, "points": 5 },
+                    { "kind": "error", "sessions": 1, "count": 1, "points": 5 }
+                ]
+            },
+            "funnel": { "goal": 0, "steps": [{ "index": 0, "name": "cart", "reached": 1, "dropouts": 0 }] },
+            "vitals": [{ "name": "LCP", "good": 1, "needs_improvement": 0, "poor": 1 }]
+        });
+        assert_eq!(answer, expected);
+        assert_eq!(valid(&answer), Ok(()));
+
+        let (status, s1) = get_json(&app, "/v1/stats?site=shop&session=s1").await;
+        assert_eq!(status, StatusCode::OK);
+        let expected = json!({
+            "site": "shop", "session": "s1", "events": 6, "first_ms": t, "last_ms": t + 5, "closed": false,
+            "score": 65,
+            "reasons": [
+                { "kind": "rage", "count": 1, "points": 15 },
+                { "kind": "vital_poor", "count": 1, "points": 10 },
+                { "kind": "dead", "count": 1, "points": 5 },
+                { "kind": "error", "count": 1, "points": 5 }
+            ],
+            "furthest": 0, "goal": false, "dropout": false
+        });
+        assert_eq!(s1, expected);
+        assert_eq!(valid(&s1), Ok(()));
+
+        let (status, empty) = get_json(&app, "/v1/stats?site=elsewhere").await;
+        assert_eq!(
+            (status, &empty["score"]["mean"], &empty["sessions"]["count"]),
+            (StatusCode::OK, &json!(null), &json!(0))
+        );
+        assert_eq!(valid(&empty), Ok(()));
+        let (status, _) = get_json(&app, "/v1/stats?site=shop&session=nobody").await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, _) = get_json(&app, "/v1/stats?site=elsewhere&session=s1").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "a sid of another site");
+
+        // The checker's positive controls: one member too many, one missing, one out of range.
+        let mut extra = expected.clone();
+        extra["summary"] = json!(100);
+        assert_eq!(valid(&extra), Err("$: not exactly one of oneOf".to_owned()));
+        let mut missing = answer.clone();
+        missing["sessions"].as_object_mut().unwrap().remove("closed");
+        assert!(valid(&missing).is_err());
+        let mut high = answer.clone();
+        high["score"]["mean"] = json!(100.5);
+        assert!(valid(&high).is_err());
+        let mut kind = answer.clone();
+        kind["score"]["reasons"][0]["kind"] = json!("Rage");
+        assert!(valid(&kind).is_err());
+    }
+
+    #[tokio::test]
+    async fn the_test_clock_closes_sessions() {
+        let app = test_app();
+        let t = now_ms() - 10_000;
+        app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &two_sessions(t)), 500, 0).unwrap();
+        let set_clock = |offset_ms: i64| {
+            let body = json!({ "offsetMs": offset_ms }).to_string();
+            let request = Request::post("/v1/test/clock").header(header::CONTENT_TYPE, "application/json");
+            router(Arc::clone(&app)).oneshot(request.body(Body::from(body)).unwrap())
+        };
+        assert_eq!(set_clock(30 * 60 * 1_000).await.unwrap().status(), StatusCode::NO_CONTENT);
+        let (_, answer) = get_json(&app, "/v1/stats?site=shop").await;
+        assert_eq!(answer["sessions"], json!({ "count": 2, "closed": 2, "dropouts": 1 }), "10 s + 30 min of silence");
+        assert_eq!(answer["funnel"]["steps"][0]["dropouts"], json!(1));
+        let (_, s1) = get_json(&app, "/v1/stats?site=shop&session=s1").await;
+        // 65 − dropout 20 = 45.
+        assert_eq!((&s1["score"], &s1["dropout"], &s1["closed"]), (&json!(45), &json!(true), &json!(true)));
+        assert_eq!(s1["reasons"][0], json!({ "kind": "dropout", "count": 1, "points": 20 }));
+
+        set_clock(0).await.unwrap();
+        let (_, answer) = get_json(&app, "/v1/stats?site=shop").await;
+        assert_eq!(answer["sessions"]["closed"], json!(0), "back on the wall clock");
+        // Without --test-control there is no clock to move: only the static files' GET answers.
+        let plain =
+            Arc::new(App { store: Mutex::new(Store::in_memory().unwrap()), www: None, dist: None, control: None });
+        let request = Request::post("/v1/test/clock").body(Body::from("{\"offsetMs\":1}")).unwrap();
+        assert_eq!(router(plain).oneshot(request).await.unwrap().status(), StatusCode::METHOD_NOT_ALLOWED);
     }
 }

@@ -6,8 +6,11 @@
 use std::path::Path;
 
 use cxkit_domain::batch::Batch;
+use cxkit_domain::capture::vitals::Rating;
 use cxkit_domain::score::nps::NpsTally;
 use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::sessions::{rating_of, Observed};
 
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
@@ -56,6 +59,24 @@ pub struct SiteStats {
     pub bytes: u64,
     /// NPS answers by bucket.
     pub nps: NpsTally,
+    /// `$pageview` events.
+    pub pageviews: u64,
+    /// `$vital` events by vital name (sorted), by rating.
+    pub vitals: Vec<VitalTally>,
+}
+
+/// `$vital` events of one vital name by their `rating`. Other ratings are not counted, and a
+/// name none of whose events has a rating is not listed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VitalTally {
+    /// The vital's `name` (`LCP`, `INP`, …).
+    pub name: String,
+    /// Rated `good`.
+    pub good: u64,
+    /// Rated `needs-improvement`.
+    pub needs_improvement: u64,
+    /// Rated `poor`.
+    pub poor: u64,
 }
 
 /// An open store.
@@ -140,13 +161,75 @@ impl Store {
             .query_map([site], |row| row.get::<_, Option<i64>>(0))?
             .filter_map(|score| score.ok().flatten().and_then(|s| u8::try_from(s).ok()))
             .collect::<Vec<_>>();
+        let pageviews: i64 = self.connection.query_row(
+            "SELECT COUNT(*) FROM events WHERE site = ?1 AND name = '$pageview'",
+            [site],
+            |r| r.get(0),
+        )?;
         Ok(SiteStats {
             events: events as u64,
             redeliveries: redeliveries.unwrap_or(0) as u64,
             requests: requests as u64,
             bytes: bytes as u64,
             nps: NpsTally::from_scores(scores),
+            pageviews: pageviews as u64,
+            vitals: self.vitals(site)?,
         })
+    }
+
+    fn vitals(&self, site: &str) -> rusqlite::Result<Vec<VitalTally>> {
+        let mut counts = self.connection.prepare_cached(
+            "SELECT json_extract(props, '$.name'), json_extract(props, '$.rating'), COUNT(*) FROM events
+             WHERE site = ?1 AND name = '$vital'
+               AND json_type(props, '$.name') = 'text' AND json_type(props, '$.rating') = 'text'
+             GROUP BY 1, 2 ORDER BY 1",
+        )?;
+        let mut vitals: Vec<VitalTally> = Vec::new();
+        let rows =
+            counts.query_map([site], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+        for row in rows {
+            let (name, rating, count) = row?;
+            let Some(rating) = rating_of(&rating) else { continue };
+            if vitals.last().map(|v| v.name.as_str()) != Some(name.as_str()) {
+                vitals.push(VitalTally { name, ..VitalTally::default() });
+            }
+            let Some(tally) = vitals.last_mut() else { continue };
+            match rating {
+                Rating::Good => tally.good += count as u64,
+                Rating::NeedsImprovement => tally.needs_improvement += count as u64,
+                Rating::Poor => tally.poor += count as u64,
+            }
+        }
+        Ok(vitals)
+    }
+
+    /// Every event of `site` with a string `sid`, in time order, as the session recomputation
+    /// reads it (crate::sessions).
+    pub fn session_events(&self, site: &str) -> rusqlite::Result<Vec<Observed>> {
+        let mut events = self.connection.prepare_cached(
+            "SELECT json_extract(props, '$.sid'), time_ms, name,
+                    json_type(props, '$.click') IS 'true',
+                    CASE WHEN json_type(props, '$.rating') = 'text' THEN json_extract(props, '$.rating') END,
+                    CASE WHEN json_type(props, '$.index') = 'integer' AND json_extract(props, '$.index') >= 0
+                         THEN json_extract(props, '$.index') END,
+                    json_type(props, '$.goal') IS 'true',
+                    CASE WHEN json_type(props, '$.step') = 'text' THEN json_extract(props, '$.step') END
+             FROM events WHERE site = ?1 AND json_type(props, '$.sid') = 'text'
+             ORDER BY time_ms, stream, seq",
+        )?;
+        let rows = events.query_map([site], |r| {
+            Ok(Observed {
+                sid: r.get(0)?,
+                time_ms: r.get(1)?,
+                name: r.get(2)?,
+                click: r.get(3)?,
+                rating: r.get(4)?,
+                index: r.get::<_, Option<i64>>(5)?.map(|i| i as u64),
+                goal: r.get(6)?,
+                step: r.get(7)?,
+            })
+        })?;
+        rows.collect()
     }
 }
 
@@ -183,6 +266,38 @@ mod tests {
         assert_eq!((stats.events, stats.redeliveries), (4, 4));
         assert_eq!((stats.requests, stats.bytes), (2, 600), "every accepted request is counted as received");
         assert_eq!(stats.nps.score(), Some(Tenths(250)), "10, 9, 7, 3 → NPS 25");
+    }
+
+    #[test]
+    fn page_views_and_vitals_are_counted_by_name_and_rating() {
+        use crate::testing::batch;
+        use serde_json::json;
+        let vital =
+            |name: &str, rating: &str| ("$vital", 1, json!({ "sid": "s", "name": name, "value": 1, "rating": rating }));
+        let events = [
+            ("$pageview", 1, json!({ "sid": "s", "path": "/" })),
+            ("$pageview", 2, json!({ "sid": "s", "path": "/cart" })),
+            ("$pageview", 3, json!({ "path": "/no-sid" })),
+            ("pageview", 4, json!({ "path": "/not-ours" })),
+            vital("LCP", "good"),
+            vital("LCP", "good"),
+            vital("LCP", "poor"),
+            vital("INP", "needs-improvement"),
+            vital("CLS", "good"),
+            ("$vital", 5, json!({ "name": "TTFB", "value": 90, "rating": "good" })), // no sid: still a vital
+            vital("FCP", "meh"),                                                     // not a rating
+            ("$vital", 6, json!({ "sid": "s", "name": 7, "rating": "poor" })),       // not a name
+        ];
+        let mut store = Store::in_memory().unwrap();
+        store.insert(&batch("shop", 0, &events), 100, 0).unwrap();
+        store.insert(&batch("blog", 0, &events[..1]), 100, 0).unwrap();
+        let stats = store.stats("shop").unwrap();
+        assert_eq!(stats.pageviews, 3);
+        let vitals: Vec<_> =
+            stats.vitals.iter().map(|v| (v.name.as_str(), v.good, v.needs_improvement, v.poor)).collect();
+        assert_eq!(vitals, [("CLS", 1, 0, 0), ("INP", 0, 1, 0), ("LCP", 2, 0, 1), ("TTFB", 1, 0, 0)]);
+        let blog = store.stats("blog").unwrap();
+        assert_eq!((blog.pageviews, blog.vitals.len()), (1, 0));
     }
 
     #[test]
