@@ -6,13 +6,13 @@ import { after, before, describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
 import { startHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
-import { batchOf, validateBatch } from "./lib/schema.mjs";
+import { batchOf, validateBatch, validateStats } from "./lib/schema.mjs";
 import { query } from "./lib/sqlite.mjs";
 
 let harness, collector, pages, browser;
 
 before(async () => {
-  harness = await startHarness();
+  harness = await startHarness(["--test-control"]);
   ({ collector, pages, browser } = harness);
 });
 
@@ -36,12 +36,12 @@ async function openTracker(siteId, { path = "/test/tracker.html", options = {} }
   return page;
 }
 
-/** Every stored event of `site`, in the order the page made them, props parsed. */
+/** Every stored event of `site`, in the order the page made them: its props, and its name as `event`. */
 function events(site) {
-  return query(collector.db, `SELECT name, props FROM events WHERE site = '${site}' ORDER BY time_ms, stream, seq`).map((row) => ({ name: row.name, ...JSON.parse(row.props) }));
+  return query(collector.db, `SELECT name, props FROM events WHERE site = '${site}' ORDER BY time_ms, stream, seq`).map((row) => ({ ...JSON.parse(row.props), event: row.name }));
 }
 
-const named = (site, name) => events(site).filter((event) => event.name === name);
+const named = (site, name) => events(site).filter((event) => event.event === name);
 
 /** Sends what is queued and checks it arrived. */
 async function flush(page) {
@@ -57,11 +57,107 @@ async function assertStillDelivers(page, site) {
   const before = events(site).length;
   await page.evaluate(() => window.cx.track("still_alive", {}));
   await flush(page);
-  assert.ok(events(site).some((event) => event.name === "still_alive"), "the last event arrived");
+  assert.ok(events(site).some((event) => event.event === "still_alive"), "the last event arrived");
   assert.ok(events(site).length > before);
 }
 
+/** A session's score and reasons, comparable whichever side ordered them. */
+const scored = ({ score, reasons }) => ({ score, reasons: reasons.map(({ kind, count, points }) => ({ kind, count, points })).sort((a, b) => a.kind.localeCompare(b.kind)) });
+
+/** A batch that names `sid` in a forged `$session_summary` claiming a perfect score. */
+function forgedSummary(site, sid) {
+  const now = Date.now();
+  return JSON.stringify({
+    v: 1, site, reason: "flush", sent: now, t: now, streams: ["FFFFFFFFFFFFFFFFFFFFFF"], names: ["$session_summary"],
+    keys: [["sid", "score", "reasons", "pages", "goal"]], events: [[0, 0, 0, 0, 0, sid, 100, [], 1, true]],
+  });
+}
+
 describe("tracker", () => {
+  scenario("the session score and reasons in the browser equal the collector's recomputation from raw events; a forged summary changes nothing; the drop-out is reported", async () => {
+    const site = "scored";
+    const page = await openTracker(site);
+    for (let i = 0; i < 3; i++) await page.click({ css: "#rage" });
+    await pause(page, 1200);
+    await page.click({ css: "#dead" });
+    await pause(page, 1200);
+    await page.click({ css: "#throws" });
+    await pause(page, 1200);
+    await page.click({ css: "#to-cart" });
+    await pause(page, 300);
+    await flush(page);
+
+    const browser = await page.evaluate(() => window.cx.scores());
+    assert.ok(browser.session.reasons.length >= 3, `at least three kinds of signal: ${JSON.stringify(browser)}`);
+    assert.ok(browser.session.score < 80, `a score below 80: ${browser.session.score}`);
+    const sid = named(site, "$pageview")[0].sid;
+    const recomputed = await collector.session(site, sid);
+    assert.deepEqual(scored(recomputed), scored(browser.session), "the collector's figure from the raw signal events is the browser's");
+    assert.equal(recomputed.closed, false);
+
+    const forged = await fetch(collector.endpoint, { method: "POST", body: forgedSummary(site, sid) });
+    assert.equal(forged.status, 200);
+    assert.ok(named(site, "$session_summary").some((summary) => summary.score === 100), "the forged summary is stored");
+    assert.deepEqual(scored(await collector.session(site, sid)), scored(browser.session), "and changes nothing");
+
+    // The visitor leaves at the cart: the summary says how far they got.
+    await page.evaluate(() => dispatchEvent(new PageTransitionEvent("pagehide")));
+    await eventually(() => named(site, "$session_summary").some((summary) => summary.sid === sid && summary.furthest === "cart"), "the browser's summary");
+    const summary = named(site, "$session_summary").find((event) => event.furthest === "cart");
+    assert.equal(summary.goal, false);
+    assert.equal(summary.score, browser.session.score);
+
+    await collector.clock(30 * 60 * 1000 + 1000);
+    const closed = await collector.session(site, sid);
+    assert.equal(closed.closed, true, "closed after 30 minutes of silence");
+    assert.equal(closed.dropout, true, "a drop-out");
+    assert.ok(closed.reasons.some((reason) => reason.kind === "dropout"), JSON.stringify(closed));
+    const stats = await collector.stats(site);
+    assert.ok(validateStats(stats), JSON.stringify(validateStats.errors));
+    const cart = stats.funnel.steps.find((step) => step.name === "cart");
+    assert.equal(cart.dropouts, 1, JSON.stringify(stats.funnel));
+    assert.equal(stats.sessions.dropouts, 1);
+    await collector.clock(0);
+    await page.close();
+  });
+
+  scenario("web vitals arrive once, rated, with attribution: LCP, FCP, TTFB at load, CLS and INP at hide; a vital the engine cannot measure is absent, never 0", async () => {
+    const site = "vitals";
+    const page = await openTracker(site);
+    const supported = await page.evaluate(() => PerformanceObserver.supportedEntryTypes);
+    await page.evaluate(() => window.shiftLayout());
+    await page.click({ css: "#slow" });
+    await pause(page, 500);
+    await page.evaluate(() => dispatchEvent(new PageTransitionEvent("pagehide")));
+    await eventually(() => named(site, "$session_summary").length > 0, "the hide batch");
+    const vitals = Object.fromEntries(named(site, "$vital").map((vital) => [vital.name, vital]));
+    assert.equal(named(site, "$vital").length, Object.keys(vitals).length, "each vital once");
+    const expected = { LCP: "largest-contentful-paint", FCP: "paint", TTFB: "navigation", CLS: "layout-shift", INP: "event" };
+    for (const [name, type] of Object.entries(expected)) {
+      if (!supported.includes(type)) {
+        assert.equal(vitals[name], undefined, `${name}: absent where the engine has no ${type} entries`);
+        continue;
+      }
+      const vital = vitals[name];
+      assert.ok(vital, `${name} arrived (${type} is supported)`);
+      assert.ok(["good", "needs-improvement", "poor"].includes(vital.rating), JSON.stringify(vital));
+      assert.equal(typeof vital.value, "number");
+    }
+    if (vitals.INP) {
+      assert.ok(vitals.INP.value >= 300, `the slow handler makes the INP: ${JSON.stringify(vitals.INP)}`);
+      assert.notEqual(vitals.INP.rating, "good");
+      assert.match(vitals.INP.target, /slow/, "attributed to the slow button");
+      assert.ok(vitals.INP.processing >= 290, "its time is processing");
+      assert.equal(typeof vitals.INP.type, "string");
+    }
+    if (vitals.CLS) {
+      assert.ok(vitals.CLS.value > 0, JSON.stringify(vitals.CLS));
+      assert.ok(vitals.CLS.target, "the largest shift's target is named");
+    }
+    if (vitals.LCP) assert.ok(vitals.LCP.element, "the LCP element is named");
+    await page.close();
+  });
+
   scenario("SPA navigation: one page view per route change; a redirect within 100 ms, a repeated URL and a hash change make none", async () => {
     const site = "spa";
     const page = await openTracker(site);

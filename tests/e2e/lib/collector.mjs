@@ -30,6 +30,16 @@ export async function startCollector(flags = []) {
       const response = await fetch(`${origin}/v1/stats?site=${encodeURIComponent(site)}`);
       return response.json();
     },
+    /** One session as the collector recomputes it from raw events (`null`: none stored). */
+    async session(site, sid) {
+      const response = await fetch(`${origin}/v1/stats?site=${encodeURIComponent(site)}&session=${encodeURIComponent(sid)}`);
+      return response.status === 404 ? null : response.json();
+    },
+    /** With `--test-control`: moves the clock that closes sessions `offsetMs` ahead of the wall clock. */
+    async clock(offsetMs) {
+      const response = await fetch(`${origin}/v1/test/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ offsetMs }) });
+      if (!response.ok) throw new Error(`clock refused: ${response.status}`);
+    },
     /** With `--test-control`: scripts the next answers (see collector/src/control.rs). */
     async script(script) {
       const response = await fetch(`${origin}/v1/test/script`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(script) });

@@ -10,8 +10,20 @@ on("mutates", () => {
 on("throws", () => {
   throw new Error("handler failed");
 });
+on("slow", () => {
+  const until = performance.now() + 300;
+  while (performance.now() < until);
+});
 on("to-cart", () => history.pushState({}, "", "/test/cart"));
 for (const form of document.forms) form.addEventListener("submit", (event) => event.preventDefault());
+
+/** Shifts the content down without an input before it: a layout shift that counts in CLS. */
+window.shiftLayout = () => {
+  const banner = document.createElement("div");
+  banner.style.height = "200px";
+  banner.textContent = "A late banner";
+  document.body.prepend(banner);
+};
 
 window.cxkitInit = init;
 document.dispatchEvent(new Event("cxkit-test:loaded"));
