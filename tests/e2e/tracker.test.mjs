@@ -239,6 +239,41 @@ describe("tracker", () => {
     await page.close();
   });
 
+  scenario("an automated browser is kept out unless countBots; under pending consent no session or visitor id is stored; a bad step name is refused", async () => {
+    const bot = await openTracker("bots", { options: { countBots: false } });
+    await bot.click({ css: "#dead" });
+    await bot.evaluate(() => history.pushState({}, "", "/test/elsewhere"));
+    await pause(bot, 300);
+    await flush(bot);
+    assert.deepEqual(events("bots"), [], "navigator.webdriver: nothing captured");
+    await assertStillDelivers(bot, "bots");
+    await bot.close();
+
+    const site = "pending";
+    const page = await openTracker(site, { options: { consent: "pending" } });
+    await page.click({ css: "#mutates" });
+    await page.evaluate(() => history.pushState({}, "", "/test/cart"));
+    await pause(page, 300);
+    const refused = await page.evaluate(() => window.cx.step("bad\u0000name"));
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error.field, "name", JSON.stringify(refused));
+    assert.equal((await page.errors()).consoleErrors.length, 1, "one console error for the bad call");
+    const stored = await page.evaluate((site) => Object.keys(localStorage).filter((key) => key.startsWith(`cxkit:${site}:`)), site);
+    assert.deepEqual(stored, [], "pending: nothing stored, no session, no visitor id");
+    const scores = await page.evaluate(() => window.cx.scores());
+    assert.deepEqual(scores.journey, { furthest: "cart", goal: false }, "the session lives in memory");
+    await page.evaluate(() => window.cx.consent("granted"));
+    await page.evaluate(() => window.cx.step("purchase"));
+    await flush(page);
+    const views = named(site, "$pageview");
+    assert.equal(views.length, 2, "the held views are sent once granted");
+    assert.equal(views[0].vid, undefined, "no visitor id on what was captured under pending");
+    assert.deepEqual(named(site, "$step").map((step) => [step.step, step.goal ?? false]), [["landing", false], ["cart", false], ["purchase", true]]);
+    const keys = await page.evaluate((site) => Object.keys(localStorage).filter((key) => key.startsWith(`cxkit:${site}:`)), site);
+    assert.ok(keys.includes(`cxkit:${site}:visitor`) && keys.includes(`cxkit:${site}:session`), JSON.stringify(keys));
+    await page.close();
+  });
+
   scenario("a form started and left is abandoned, by field name only; one submitted is not", async () => {
     const site = "forms";
     const page = await openTracker(site);

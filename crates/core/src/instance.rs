@@ -208,11 +208,13 @@ impl Instance {
         Ok(events.map(|text| self.step(|delivery, store| delivery.take(&text, store, now))).unwrap_or_default())
     }
 
-    /// Runs the tracker on the session state the site's storage holds (when consent keeps
-    /// it), then stores what changed: the session spans tabs and page loads.
+    /// Runs the tracker on the session state the site's storage holds (when consent allows
+    /// storing), then stores what changed: the session spans tabs and page loads.
     fn track(&self, run: impl FnOnce(&mut Tracker, FreshId<'_>) -> Option<String>) -> Option<String> {
         let shared = &self.shared;
-        let keeps = self.consent().keeps_events();
+        // Only granted consent stores anything (decisions.md §18): pending keeps the session
+        // in memory, and no visitor id exists.
+        let keeps = self.consent().may_send();
         let key = shared.delivery.borrow().layout().session();
         let mut tracker = shared.tracker.borrow_mut();
         if keeps {
