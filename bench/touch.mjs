@@ -1,8 +1,10 @@
 // The touchpoint tracker's figures (issue 15), for bench/run.mjs: what autocaptured events cost
 // the main thread, delivery included, and what the tracker costs a page where nothing happens.
-// Each is a difference of CDP `TaskDuration` (the renderer main thread's busy time) between
-// the same page with cxkit and without it, doing the same things in the same way: what is left
-// is cxkit's, not the page's handlers', the browser's input handling or the driver's.
+// Each is a difference of CDP `TaskDuration` (the renderer main thread's busy time, wall clock)
+// between the same page with cxkit and without it, doing the same things in the same way: what
+// is left is cxkit's, not the page's handlers', the browser's input handling or the driver's.
+// `ThreadTime` (the main thread's CPU time) is read beside it: on a machine shared with other
+// work, a task's wall time stretches while it waits for a core, and its CPU time does not.
 import { setTimeout as sleep } from "node:timers/promises";
 import { launch, open } from "../tests/e2e/lib/browser.mjs";
 import { startCollector } from "../tests/e2e/lib/collector.mjs";
@@ -20,11 +22,16 @@ const WINDOWS_MS = 1200;
 /** The idle figure's minute. */
 export const IDLE_MS = 60_000;
 
-/** The renderer main thread's busy time so far (`TaskDuration`), or `metric`, in seconds. */
-async function taskSeconds(cdp, metric = "TaskDuration") {
+/** The renderer main thread's time so far, in seconds: busy (`task`), on a CPU (`thread`), and
+ * running script (`script`). */
+async function clock(cdp) {
   const { metrics } = await cdp.send("Performance.getMetrics");
-  return metrics.find((m) => m.name === metric).value;
+  const value = (name) => metrics.find((m) => m.name === name).value;
+  return { task: value("TaskDuration"), thread: value("ThreadTime"), script: value("ScriptDuration") };
 }
+
+/** `after − before`, each of {@link clock}'s times. */
+const since = (before, after) => Object.fromEntries(Object.keys(after).map((key) => [key, after[key] - before[key]]));
 
 /** Opens `file` in `browser` and waits until it has loaded, cxkit (if on the page) is ready and
  * has delivered what the load made, and the page has been idle a moment. */
@@ -61,7 +68,7 @@ const total = (counts) => Object.values(counts).reduce((sum, n) => sum + n, 0);
  * One page in a fresh profile: CLICKS real clicks (CDP `Input.dispatchMouseEvent`, through
  * Playwright's mouse) on the grid, then ERRORS uncaught errors, each phase ended when its
  * events are delivered (cxkit) or after the same waits (no cxkit). Returns the main-thread
- * seconds of each phase, and what the collector stored in it.
+ * times of each phase, and what the collector stored in it.
  */
 async function touchPhases(collector, file) {
   const browser = await launch();
@@ -82,7 +89,7 @@ async function touchPhases(collector, file) {
     };
     const counts0 = stored(collector);
     const requests0 = (await collector.stats("bench")).requests;
-    const task0 = await taskSeconds(cdp);
+    const time0 = await clock(cdp);
     // Consecutive targets are 160 px or more apart: no two clicks make a rage burst.
     const start = performance.now();
     for (let i = 0; i < CLICKS; i++) {
@@ -92,13 +99,13 @@ async function touchPhases(collector, file) {
     }
     await sleep(WINDOWS_MS);
     await deliver();
-    const task1 = await taskSeconds(cdp);
+    const time1 = await clock(cdp);
     const counts1 = stored(collector);
     const requests1 = (await collector.stats("bench")).requests;
     await page.evaluate((n) => window.benchErrors(n, 0), ERRORS);
     await sleep(100);
     await deliver();
-    const task2 = await taskSeconds(cdp);
+    const time2 = await clock(cdp);
     const counts2 = stored(collector);
     const requests2 = (await collector.stats("bench")).requests;
     const own = /bench error \d+/;
@@ -108,8 +115,8 @@ async function touchPhases(collector, file) {
       throw new Error(`${file}: not every click reached the page`);
     }
     return {
-      clickSeconds: task1 - task0,
-      errorSeconds: task2 - task1,
+      clicks: since(time0, time1),
+      errors: since(time1, time2),
       clickEvents: added(counts0, counts1),
       errorEvents: added(counts1, counts2),
       clickRequests: requests1 - requests0,
@@ -120,12 +127,16 @@ async function touchPhases(collector, file) {
   }
 }
 
-/** The autocaptured events of one run, their mix, and what they cost cxkit's main thread. */
-export async function autocaptureOnce() {
+/** The autocaptured events of one run, their mix, and what they cost cxkit's main thread. Run
+ * `run` (0, 1, …) loads the page with cxkit first when even, last when odd: neither page is
+ * always the one that meets the machine as the previous run left it. */
+export async function autocaptureOnce(run) {
   const collector = await startCollector(["--www", "bench", "--dist", "npm/dist"]);
   try {
-    const on = await touchPhases(collector, "touch.html");
-    const bare = await touchPhases(collector, "touch-bare.html");
+    const order = run % 2 === 0 ? ["touch.html", "touch-bare.html"] : ["touch-bare.html", "touch.html"];
+    const phases = {};
+    for (const file of order) phases[file] = await touchPhases(collector, file);
+    const { "touch.html": on, "touch-bare.html": bare } = phases;
     if (total(bare.clickEvents) + total(bare.errorEvents) !== 0) throw new Error("the page without cxkit sent events");
     // Every click and error became its events, none early or merged (the mix in results.md).
     const { $click = 0, $dead = 0, $rage = 0 } = on.clickEvents;
@@ -133,13 +144,16 @@ export async function autocaptureOnce() {
     if ((on.errorEvents.$error ?? 0) !== ERRORS || total(on.errorEvents) !== ERRORS) throw new Error(`errors: ${JSON.stringify(on.errorEvents)}`);
     const clickEvents = total(on.clickEvents);
     const events = clickEvents + ERRORS;
-    const clickCost = on.clickSeconds - bare.clickSeconds;
-    const errorCost = on.errorSeconds - bare.errorSeconds;
+    const clickCost = on.clicks.task - bare.clicks.task;
+    const errorCost = on.errors.task - bare.errors.task;
+    const us = (seconds, count) => (seconds * 1e6) / count;
     return {
-      autocapture_us_per_event: ((clickCost + errorCost) * 1e6) / events,
-      autocapture_clicks_us: (clickCost * 1e6) / clickEvents,
-      autocapture_errors_us: (errorCost * 1e6) / ERRORS,
-      autocapture_page_us: ((bare.clickSeconds + bare.errorSeconds) * 1e6) / events,
+      autocapture_us_per_event: us(clickCost + errorCost, events),
+      autocapture_clicks_us: us(clickCost, clickEvents),
+      autocapture_errors_us: us(errorCost, ERRORS),
+      autocapture_cpu_us_per_event: us(on.clicks.thread + on.errors.thread - bare.clicks.thread - bare.errors.thread, events),
+      autocapture_script_us_per_event: us(on.clicks.script + on.errors.script - bare.clicks.script - bare.errors.script, events),
+      autocapture_page_us: us(bare.clicks.task + bare.errors.task, events),
       autocapture_events: events,
       autocapture_events_per_request: events / (on.clickRequests + on.errorRequests),
       autocapture_mix: { ...on.clickEvents, ...on.errorEvents },
@@ -166,16 +180,20 @@ export async function idleOnce() {
       return openSettled(browser, collector, file);
     }));
     const requests0 = (await collector.stats("bench")).requests;
-    const before = await Promise.all(pages.map(({ cdp }) => taskSeconds(cdp)));
-    const scriptBefore = await taskSeconds(pages[2].cdp, "ScriptDuration");
+    const before = await Promise.all(pages.map(({ cdp }) => clock(cdp)));
     await sleep(IDLE_MS);
-    const after = await Promise.all(pages.map(({ cdp }) => taskSeconds(cdp)));
-    const script = await taskSeconds(pages[2].cdp, "ScriptDuration") - scriptBefore;
+    const after = await Promise.all(pages.map(({ cdp }) => clock(cdp)));
     const requests = (await collector.stats("bench")).requests - requests0;
     if (requests !== 0) throw new Error(`${requests} requests in the idle minute`);
     const perMinute = (seconds) => (seconds * 1000 * 60_000) / IDLE_MS;
-    const [bare, off, on] = after.map((value, i) => perMinute(value - before[i]));
-    return { idle_ms_per_min: on - bare, idle_tracker_ms_per_min: on - off, idle_script_ms_per_min: perMinute(script), idle_page_ms_per_min: bare };
+    const [bare, off, on] = after.map((time, i) => since(before[i], time));
+    return {
+      idle_ms_per_min: perMinute(on.task - bare.task),
+      idle_tracker_ms_per_min: perMinute(on.task - off.task),
+      idle_cpu_ms_per_min: perMinute(on.thread - bare.thread),
+      idle_script_ms_per_min: perMinute(on.script),
+      idle_page_ms_per_min: perMinute(bare.task),
+    };
   } finally {
     await Promise.all(browsers.map((browser) => browser.close()));
     await collector.stop();
