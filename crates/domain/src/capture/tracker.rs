@@ -537,10 +537,15 @@ fn descriptor(props: &Value) -> String {
 }
 
 /// What makes a page view: the path and query (and the fragment with `trackHash`) of `url`.
+/// (Byte scans: `str::find("://")` would bring the generic string searcher into the module.)
 fn view_key(url: &str, hash: bool) -> String {
-    let after_scheme = url.find("://").map_or(url, |i| url.get(i + 3..).unwrap_or(""));
-    let path = after_scheme.find('/').map_or("/", |i| after_scheme.get(i..).unwrap_or("/"));
-    let path = if hash { path } else { path.split('#').next().unwrap_or("") };
+    let after_scheme =
+        url.as_bytes().windows(3).position(|w| w == b"://").map_or(url, |i| url.get(i + 3..).unwrap_or(""));
+    let path = after_scheme.bytes().position(|b| b == b'/').map_or("/", |i| after_scheme.get(i..).unwrap_or("/"));
+    let path = match path.bytes().position(|b| b == b'#') {
+        Some(i) if !hash => path.get(..i).unwrap_or(""),
+        _ => path,
+    };
     path.into()
 }
 
