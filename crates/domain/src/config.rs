@@ -283,21 +283,20 @@ impl Config {
         };
         boolean("strict")?;
         let mut capture = Capture::default();
-        let tree = |field: &str| raw(field).map(|text| json::parse(text).unwrap_or(json::Value::Null));
-        if let Some(value) = tree("capture") {
-            capture.read_switches(&value)?;
+        if let Some(value) = raw("capture") {
+            capture.read_switches(value)?;
         }
-        if let Some(value) = tree("queryParams") {
-            capture.read_query_params(&value)?;
+        if let Some(value) = raw("queryParams") {
+            capture.read_query_params(value)?;
         }
-        if let Some(value) = tree("frustration") {
-            capture.read_thresholds(&value)?;
+        if let Some(value) = raw("frustration") {
+            capture.read_thresholds(value)?;
         }
-        if let Some(value) = tree("journey") {
-            capture.corridor = Corridor::parse(&value)?;
+        if let Some(value) = raw("journey") {
+            capture.corridor = Corridor::parse(value)?;
         }
-        if let Some(value) = tree("score") {
-            capture.read_penalties(&value)?;
+        if let Some(value) = raw("score") {
+            capture.read_penalties(value)?;
         }
         capture.count_bots = boolean("countBots")?.unwrap_or(false);
         Ok(Config { endpoint, site_id, survey, trigger, max_batch_age_ms, consent, capture })

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use super::clicks::{ThresholdField, Thresholds};
 use super::journey::Corridor;
 use crate::config::{ConfigError, ConfigProblem};
-use crate::json::Value;
+use crate::json;
 use crate::score::session::{penalty_field, Penalties, PenaltyPart, SignalKind};
 
 /// One touchpoint switch of `capture: { … }`.
@@ -123,28 +123,30 @@ impl Capture {
         self.query_params.iter().map(String::as_str)
     }
 
-    /// Reads `capture: { clicks: false, … }`.
-    pub fn read_switches(&mut self, value: &Value) -> Result<(), ConfigError> {
+    /// Reads `capture: { clicks: false, … }` (the option's JSON text).
+    pub fn read_switches(&mut self, value: &str) -> Result<(), ConfigError> {
         for (key, value) in object("capture", value)? {
-            let field = || dotted("capture.", key);
+            let field = || dotted("capture.", &key);
             let switch = Switch::ALL
                 .into_iter()
                 .find(|s| s.key() == key)
                 .ok_or_else(|| ConfigError { field: field(), problem: ConfigProblem::UnknownOption })?;
-            let Value::Bool(on) = value else {
-                return Err(ConfigError { field: field(), problem: ConfigProblem::NotABoolean });
+            let on = match value {
+                "true" => true,
+                "false" => false,
+                _ => return Err(ConfigError { field: field(), problem: ConfigProblem::NotABoolean }),
             };
-            self.switches = if *on { self.switches | switch.bit() } else { self.switches & !switch.bit() };
+            self.switches = if on { self.switches | switch.bit() } else { self.switches & !switch.bit() };
         }
         Ok(())
     }
 
     /// Reads `frustration: { rageClicks: 4, … }`: each threshold a whole number in its range.
-    pub fn read_thresholds(&mut self, value: &Value) -> Result<(), ConfigError> {
+    pub fn read_thresholds(&mut self, value: &str) -> Result<(), ConfigError> {
         let members = object("frustration", value)?;
         for (key, value) in members {
             let field = ThresholdField::ALL.into_iter().find(|f| f.key() == key).ok_or_else(|| ConfigError {
-                field: dotted("frustration.", key),
+                field: dotted("frustration.", &key),
                 problem: ConfigProblem::UnknownOption,
             })?;
             let (min, max) = field.range();
@@ -158,19 +160,19 @@ impl Capture {
     }
 
     /// Reads `score: { rage: { points: 20, cap: 40 }, … }`, keyed by signal kind id.
-    pub fn read_penalties(&mut self, value: &Value) -> Result<(), ConfigError> {
+    pub fn read_penalties(&mut self, value: &str) -> Result<(), ConfigError> {
         for (key, value) in object("score", value)? {
-            let kind = SignalKind::from_id(key)
-                .ok_or_else(|| ConfigError { field: dotted("score.", key), problem: ConfigProblem::UnknownOption })?;
+            let kind = SignalKind::from_id(&key)
+                .ok_or_else(|| ConfigError { field: dotted("score.", &key), problem: ConfigProblem::UnknownOption })?;
             let mut penalty = self.penalties.get(kind);
-            for (part, value) in object(&dotted("score.", key), value)? {
+            for (part, value) in object(&dotted("score.", &key), value)? {
                 let which = match part.as_str() {
                     "points" => PenaltyPart::Points,
                     "cap" => PenaltyPart::Cap,
                     _ => {
-                        let mut field = dotted("score.", key);
+                        let mut field = dotted("score.", &key);
                         field.push('.');
-                        field.push_str(part);
+                        field.push_str(&part);
                         return Err(ConfigError { field, problem: ConfigProblem::UnknownOption });
                     }
                 };
@@ -192,38 +194,39 @@ impl Capture {
     }
 
     /// Reads `queryParams: ["plan", …]`, which replaces the default list.
-    pub fn read_query_params(&mut self, value: &Value) -> Result<(), ConfigError> {
+    pub fn read_query_params(&mut self, value: &str) -> Result<(), ConfigError> {
         const FIELD: &str = "queryParams";
-        let items = value.as_array().ok_or(ConfigError::new(FIELD, ConfigProblem::NotAnArray))?;
+        let items = json::array_items(value).ok_or(ConfigError::new(FIELD, ConfigProblem::NotAnArray))?;
         if items.len() > MAX_QUERY_PARAMS {
             return Err(ConfigError::new(FIELD, ConfigProblem::TooMany));
         }
         self.query_params.clear();
         for item in items {
-            let name = item.as_str().ok_or(ConfigError::new(FIELD, ConfigProblem::NotAString))?;
+            let name = json::string_of(item).ok_or(ConfigError::new(FIELD, ConfigProblem::NotAString))?;
             if name.is_empty() {
                 return Err(ConfigError::new(FIELD, ConfigProblem::Empty));
             }
-            if crate::json::char_count(name) > MAX_QUERY_PARAM_CHARS {
+            if json::char_count(&name) > MAX_QUERY_PARAM_CHARS {
                 return Err(ConfigError::new(FIELD, ConfigProblem::TooLong));
             }
-            self.query_params.push(name.into());
+            self.query_params.push(name);
         }
         Ok(())
     }
 }
 
-/// The members of an object option, or the error naming `field`.
-fn object<'a>(field: &str, value: &'a Value) -> Result<&'a [(String, Value)], ConfigError> {
-    match value {
-        Value::Object(members) => Ok(members),
+/// The members of an object option (its JSON text), each value as its JSON text, or the error
+/// naming `field`.
+fn object<'a>(field: &str, value: &'a str) -> Result<Vec<(String, &'a str)>, ConfigError> {
+    match json::object_members(value) {
+        Ok(Some(members)) => Ok(members),
         _ => Err(ConfigError::new(field, ConfigProblem::NotAnObject)),
     }
 }
 
-/// A whole number, or the error naming `field`.
-fn whole(value: &Value, field: &str) -> Result<i64, ConfigError> {
-    value.as_i64().ok_or_else(|| ConfigError::new(field, ConfigProblem::NotAnInteger))
+/// A whole number (its JSON text), or the error naming `field`.
+fn whole(value: &str, field: &str) -> Result<i64, ConfigError> {
+    json::parse_integer(value).ok_or_else(|| ConfigError::new(field, ConfigProblem::NotAnInteger))
 }
 
 /// `prefix` + `key`, e.g. `capture.clicks`.

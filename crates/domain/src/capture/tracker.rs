@@ -18,7 +18,7 @@ use super::state::SessionState;
 use super::vitals::{Rating, Vital};
 use crate::delivery::Now;
 use crate::event::check_name;
-use crate::json::{self, write_integer, write_string, Value};
+use crate::json::{self, write_integer, write_string};
 use crate::redact::{clean_referrer, clean_url};
 use crate::score::session::{session_score, SessionScore, SignalKind};
 
@@ -143,14 +143,13 @@ impl Tracker {
     /// `now`. Returns the events they make, as buffer text; malformed entries are skipped
     /// (the shell writes them, a page cannot).
     pub fn take(&mut self, raw: &str, now: Now, fresh: FreshId<'_>) -> Option<String> {
-        let entries = json::parse(raw).ok();
-        for entry in entries.as_ref().and_then(Value::as_array).unwrap_or_default() {
-            let Some([Value::String(kind), props, mono]) = entry.as_array() else { continue };
-            let Some(mono) = mono.as_i64() else { continue };
+        for entry in json::array_items(raw).unwrap_or_default() {
+            let Some(&[kind, props, mono]) = json::array_items(entry).as_deref() else { continue };
+            let (Some(kind), Some(mono)) = (json::string_of(kind), json::parse_integer(mono)) else { continue };
             let wall = now.wall - (now.mono as i64 - mono);
             self.decide(mono, wall);
             self.touch(wall, fresh);
-            self.entry(kind, props, mono, wall);
+            self.entry(&kind, &Fields::read(props), mono, wall);
         }
         self.settle(now)
     }
@@ -243,8 +242,8 @@ impl Tracker {
         event.end(wall);
     }
 
-    fn entry(&mut self, kind: &str, props: &Value, mono: i64, wall: i64) {
-        let int = |key: &str| props.get(key).and_then(Value::as_i64);
+    fn entry(&mut self, kind: &str, props: &Fields<'_>, mono: i64, wall: i64) {
+        let int = |key: &str| props.int(key);
         match kind {
             "view" if self.capture.on(Switch::PageViews) => self.view(props, mono, wall),
             "click" if self.capture.on(Switch::Clicks) => {
@@ -292,19 +291,18 @@ impl Tracker {
         }
     }
 
-    fn view(&mut self, props: &Value, mono: i64, wall: i64) {
-        let text = |key: &str| props.get(key).and_then(Value::as_str).unwrap_or("");
-        let url = text("url");
-        let key = view_key(url, self.capture.on(Switch::TrackHash));
-        let nav = text("nav");
-        let fresh_document = matches!(nav, "load" | "activate" | "restore");
+    fn view(&mut self, props: &Fields<'_>, mono: i64, wall: i64) {
+        let url = props.text("url");
+        let key = view_key(&url, self.capture.on(Switch::TrackHash));
+        let nav = props.text("nav");
+        let fresh_document = matches!(nav.as_str(), "load" | "activate" | "restore");
         if let Some(pending) = self.pending.as_mut() {
             if mono - pending.mono <= REDIRECT_MS {
                 // A redirect: one view, at the URL it ended on, as the first change named it.
                 if pending.key != key {
                     pending.key = key;
-                    pending.url = url.into();
-                    pending.title = text("title").into();
+                    pending.url = url;
+                    pending.title = props.text("title");
                 }
                 return;
             }
@@ -313,15 +311,8 @@ impl Tracker {
         if !fresh_document && self.view.as_ref().is_some_and(|v| v.key == key) {
             return;
         }
-        self.pending = Some(PendingView {
-            key,
-            url: url.into(),
-            title: text("title").into(),
-            referrer: text("ref").into(),
-            nav: nav.into(),
-            mono,
-            wall,
-        });
+        self.pending =
+            Some(PendingView { key, url, title: props.text("title"), referrer: props.text("ref"), nav, mono, wall });
     }
 
     /// The pending page view becomes the one on screen, and an event.
@@ -387,11 +378,11 @@ impl Tracker {
         event.end(wall);
     }
 
-    fn error(&mut self, props: &Value, mono: i64, wall: i64) {
-        let text = |key: &str| props.get(key).and_then(Value::as_str).unwrap_or("");
-        let line = props.get("line").and_then(Value::as_i64).unwrap_or(0);
+    fn error(&mut self, props: &Fields<'_>, mono: i64, wall: i64) {
+        let (message, source) = (props.text("message"), props.text("source"));
+        let line = props.int("line").unwrap_or(0);
         let clicked = self.clicks.error(mono);
-        let hash = fingerprint(&[text("message"), text("source")], line);
+        let hash = fingerprint(&[&message, &source], line);
         let seen = &mut self.state().errors;
         if seen.contains(&hash) {
             return;
@@ -406,42 +397,40 @@ impl Tracker {
         self.dirty = true;
         let sid = String::from(self.sid());
         let mut event = self.emit.event("$error", &sid);
-        event.text("message", text("message")).text("source", text("source")).int("line", line);
-        event.known("kind", if text("kind") == "rejection" { "rejection" } else { "error" });
+        event.text("message", &message).text("source", &source).int("line", line);
+        event.known("kind", if props.text("kind") == "rejection" { "rejection" } else { "error" });
         if clicked {
             event.json("click", "true");
         }
         event.end(wall);
     }
 
-    fn form(&mut self, props: &Value, wall: i64) {
-        let text = |key: &str| props.get(key).and_then(Value::as_str).unwrap_or("");
-        let name = text("form");
-        let fields = props.get("fields").and_then(Value::as_i64).unwrap_or(0);
+    fn form(&mut self, props: &Fields<'_>, wall: i64) {
+        let (name, last) = (props.text("form"), props.text("last"));
+        let fields = props.int("fields").unwrap_or(0);
         let index = self.forms.iter().position(|f| f.name == name);
-        match (text("phase"), index) {
+        match (props.text("phase").as_str(), index) {
             ("start", None) => {
-                self.forms.push(Form { name: name.into(), fields, last: text("last").into(), submitted: false });
                 let sid = String::from(self.sid());
-                self.emit.event("$form_start", &sid).text("form", name).int("fields", fields).end(wall);
+                self.emit.event("$form_start", &sid).text("form", &name).int("fields", fields).end(wall);
+                self.forms.push(Form { name, fields, last, submitted: false });
             }
             ("field", Some(i)) => {
                 if let Some(form) = self.forms.get_mut(i) {
-                    form.last = text("last").into();
+                    form.last = last;
                 }
             }
             ("submit", _) => {
-                let last = text("last");
                 let sid = String::from(self.sid());
                 self.emit
                     .event("$form_submit", &sid)
-                    .text("form", name)
+                    .text("form", &name)
                     .int("fields", fields)
-                    .text("last", last)
+                    .text("last", &last)
                     .end(wall);
                 match index.and_then(|i| self.forms.get_mut(i)) {
                     Some(form) => form.submitted = true,
-                    None => self.forms.push(Form { name: name.into(), fields, last: last.into(), submitted: true }),
+                    None => self.forms.push(Form { name, fields, last, submitted: true }),
                 }
             }
             _ => {}
@@ -465,10 +454,9 @@ impl Tracker {
         }
     }
 
-    fn vital(&mut self, props: &Value, wall: i64) {
-        let text = |key: &str| props.get(key).and_then(Value::as_str).unwrap_or("");
-        let Some(vital) = Vital::from_name(text("name")) else { return };
-        let Some(Value::Number(value)) = props.get("value") else { return };
+    fn vital(&mut self, props: &Fields<'_>, wall: i64) {
+        let Some(vital) = Vital::from_name(&props.text("name")) else { return };
+        let Some(value) = props.number("value") else { return };
         let Some(rating) = vital.rate(value) else { return };
         let bit = 1 << vital as u8;
         if self.vitals & bit != 0 {
@@ -481,18 +469,20 @@ impl Tracker {
             Rating::Good => {}
         }
         let mut resource = String::new();
-        if !text("url").is_empty() {
-            clean_referrer(text("url"), &mut resource);
+        let url = props.text("url");
+        if !url.is_empty() {
+            clean_referrer(&url, &mut resource);
         }
         let sid = String::from(self.sid());
         let mut event = self.emit.event("$vital", &sid);
         event.known("name", vital.name()).json("value", value).known("rating", rating.id());
-        event.text("target", text("target")).text("type", text("type")).text("element", text("element"));
+        event.text("target", &props.text("target")).text("type", &props.text("type"));
+        event.text("element", &props.text("element"));
         if !resource.is_empty() {
             event.known("url", &resource);
         }
         for key in ["delay", "processing", "presentation"] {
-            if let Some(Value::Number(ms)) = props.get(key) {
+            if let Some(ms) = props.number(key) {
                 event.json(key, ms);
             }
         }
@@ -527,11 +517,36 @@ impl Tracker {
     }
 }
 
+/// A raw entry's props: the members of an object, each value as its JSON text (anything but
+/// an object has none). Read with the streaming reader, so no value tree is built.
+struct Fields<'a>(Vec<(String, &'a str)>);
+
+impl<'a> Fields<'a> {
+    fn read(props: &'a str) -> Fields<'a> {
+        Fields(json::object_members(props).ok().flatten().unwrap_or_default())
+    }
+
+    /// The string member `key`, or `""` when it is missing or not a string.
+    fn text(&self, key: &str) -> String {
+        json::member(&self.0, key).and_then(json::string_of).unwrap_or_default()
+    }
+
+    /// The member `key` if it is a number written as an integer.
+    fn int(&self, key: &str) -> Option<i64> {
+        json::member(&self.0, key).and_then(json::parse_integer)
+    }
+
+    /// The member `key` if it is a number, as its JSON text.
+    fn number(&self, key: &str) -> Option<&'a str> {
+        json::member(&self.0, key).filter(|value| json::is_number(value))
+    }
+}
+
 /// An element descriptor (`tag`, `id`, `cx`, `text`), redacted, as `,"key":value` members.
-fn descriptor(props: &Value) -> String {
+fn descriptor(props: &Fields<'_>) -> String {
     let (mut members, mut scratch) = (String::new(), String::new());
     for key in ["tag", "id", "cx", "text"] {
-        write_text(key, props.get(key).and_then(Value::as_str).unwrap_or(""), &mut members, &mut scratch);
+        write_text(key, &props.text(key), &mut members, &mut scratch);
     }
     members
 }
@@ -562,6 +577,7 @@ fn fingerprint(parts: &[&str], line: i64) -> u32 {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::json::Value;
 
     /// Wall-clock time at `performance.now()` 0.
     const EPOCH: i64 = 1_795_000_000_000;
