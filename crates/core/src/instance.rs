@@ -118,9 +118,9 @@ impl Instance {
         automated: bool,
         store: StoreIo,
     ) -> Result<Instance, CallError> {
-        let config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
-        let tracker = Tracker::new(config.capture().clone());
-        let captures = !automated || config.capture().count_bots;
+        let mut config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
+        let tracker = Tracker::new(config.take_capture());
+        let captures = !automated || tracker.capture().count_bots;
         let trigger = config.trigger();
         let consent = Consent::at_start(config.consent(), browser_opt_out);
         let delivery = Delivery::new(config.site_id(), random_stream_id()?, config.max_batch_age_ms(), consent);

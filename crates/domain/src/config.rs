@@ -62,6 +62,11 @@ impl Config {
     pub fn capture(&self) -> &Capture {
         &self.capture
     }
+    /// Moves the tracker's options out, for the tracker that owns them from then on; the
+    /// config keeps the defaults in their place. (A clone would cost the module its code.)
+    pub fn take_capture(&mut self) -> Capture {
+        core::mem::take(&mut self.capture)
+    }
 }
 
 /// A configuration that cannot be used, naming the field and the rule.
