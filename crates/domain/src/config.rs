@@ -351,7 +351,9 @@ pub fn validate_endpoint(url: &str) -> Result<(), ConfigProblem> {
     } else {
         return Err(ConfigProblem::NotAbsoluteUrl);
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    // A byte scan: `split(['/', '?', '#'])` would bring a searcher of its own into the module.
+    let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or("");
     if authority.contains('@') {
         return Err(ConfigProblem::Credentials);
     }

@@ -484,7 +484,7 @@ fn split_at_byte(s: &str, delimiter: u8) -> (&str, Option<&str>) {
 /// `["plan"]` gives `/users/[email]/orders?plan=pro`. The fragment is always dropped; a URL
 /// with an empty path gives `/`. Never panics; a text that is not `scheme://…` is kept as a
 /// path, redacted.
-pub fn clean_url(url: &str, allowed_query: &[&str], out: &mut String) -> Redactions {
+pub fn clean_url<Q: AsRef<str>>(url: &str, allowed_query: &[Q], out: &mut String) -> Redactions {
     let url = Url::cut(url);
     let path = url.host_path.get(url.path_at..).unwrap_or("");
     let mut found = Redactions::default();
@@ -497,7 +497,8 @@ pub fn clean_url(url: &str, allowed_query: &[&str], out: &mut String) -> Redacti
     while let Some(query) = rest {
         let (param, next) = split_at_byte(query, b'&');
         rest = next;
-        if allowed_query.contains(&split_at_byte(param, b'=').0) {
+        let name = split_at_byte(param, b'=').0;
+        if allowed_query.iter().any(|allowed| allowed.as_ref() == name) {
             out.push(sep);
             sep = '&';
             // A query or path cannot join a span across `?`, `&` or `=`: each piece is redacted

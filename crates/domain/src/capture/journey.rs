@@ -96,7 +96,8 @@ impl Corridor {
     /// The first step, in corridor order, whose glob matches `path`. Only the path is
     /// matched: anything from a `?` or `#` on is ignored.
     pub fn step_for_path(&self, path: &str) -> Option<usize> {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let end = path.bytes().position(|b| b == b'?' || b == b'#').unwrap_or(path.len());
+        let path = path.get(..end).unwrap_or_default();
         self.steps.iter().position(|step| step.url.as_deref().is_some_and(|glob| path_glob_matches(glob, path)))
     }
 }

@@ -123,6 +123,11 @@ impl Capture {
         self.query_params.iter().map(String::as_str)
     }
 
+    /// The same, as the list `redact::clean_url` takes.
+    pub fn allowed_query(&self) -> &[String] {
+        &self.query_params
+    }
+
     /// Reads `capture: { clicks: false, … }` (the option's JSON text).
     pub fn read_switches(&mut self, value: &str) -> Result<(), ConfigError> {
         for (key, value) in object("capture", value)? {

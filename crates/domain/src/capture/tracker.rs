@@ -322,7 +322,7 @@ impl Tracker {
         self.depths = 0;
         let previous = self.view.replace(View { key: view.key, wall: view.wall, visible_ms: None });
         let mut path = String::new();
-        clean_url(&view.url, &self.capture.query_params().collect::<Vec<_>>(), &mut path);
+        clean_url(&view.url, self.capture.allowed_query(), &mut path);
         let mut referrer = String::new();
         if !view.referrer.is_empty() {
             clean_referrer(&view.referrer, &mut referrer);
@@ -347,8 +347,7 @@ impl Tracker {
         }
         event.end(view.wall);
         self.dirty = true;
-        let bare = path.split('?').next().unwrap_or("");
-        if let Some(index) = self.capture.corridor.step_for_path(bare) {
+        if let Some(index) = self.capture.corridor.step_for_path(&path) {
             if let Some(name) = self.capture.corridor.name(index).map(String::from) {
                 self.reach(&name, view.wall);
             }
