@@ -354,7 +354,7 @@ pub fn validate_endpoint(url: &str) -> Result<(), ConfigProblem> {
     // A byte scan: `split(['/', '?', '#'])` would bring a searcher of its own into the module.
     let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or("");
-    if authority.contains('@') {
+    if authority.as_bytes().contains(&b'@') {
         return Err(ConfigProblem::Credentials);
     }
     let host = host_of(authority).ok_or(ConfigProblem::NotAbsoluteUrl)?;

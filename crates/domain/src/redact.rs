@@ -34,6 +34,8 @@
 use alloc::string::String;
 use core::ops::{Add, AddAssign};
 
+use crate::scan::split_at_byte;
+
 /// A kind of personal data the pass replaces. Declared in order of precedence.
 // A later kind (an IBAN with its checksum, a site's own pattern) is one variant, its two
 // names, its place in `ALL` and `SCAN`, and one arm in `find` with its matcher.
@@ -466,15 +468,6 @@ impl<'a> Url<'a> {
         let host_start = rest.as_bytes().get(..host_end).and_then(|host| host.iter().rposition(|&b| b == b'@'));
         let host_start = host_start.map_or(0, |at| at + 1);
         Url { scheme, host_path: rest.get(host_start..).unwrap_or(""), path_at: host_end - host_start, query }
-    }
-}
-
-/// `s` cut at its first `delimiter` (ASCII): what is before, and what is after if it is there.
-/// (Byte scans: `str::find` would bring the generic string searchers into the module.)
-fn split_at_byte(s: &str, delimiter: u8) -> (&str, Option<&str>) {
-    match s.bytes().position(|b| b == delimiter) {
-        Some(i) => (s.get(..i).unwrap_or(""), s.get(i + 1..)),
-        None => (s, None),
     }
 }
 

@@ -223,7 +223,7 @@ impl Progress {
         if text == "-" {
             return Some(Progress::default());
         }
-        let (furthest, goal) = text.split_once('.')?;
+        let (furthest, goal) = crate::scan::split_once(text, b'.')?;
         let goal = match goal {
             "0" => false,
             "1" => true,

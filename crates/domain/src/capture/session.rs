@@ -12,6 +12,7 @@
 use alloc::string::String;
 
 use crate::json;
+use crate::scan::split;
 use crate::time;
 
 /// Longest gap between two activities of one session: 30 min, inclusive.
@@ -66,7 +67,7 @@ impl Session {
     /// Reads [`encode`](Session::encode)'s text; `None` for anything else: a bad id, times
     /// that are not event times (`time::is_event_time`), or `last` before `started`.
     pub fn decode(text: &str) -> Option<Session> {
-        let mut parts = text.split('.');
+        let mut parts = split(text, b'.');
         let (id, started, last) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() || !is_session_id(id) {
             return None;

@@ -118,7 +118,7 @@ pub fn thousandths(text: &str) -> Option<u64> {
         Some((mantissa, exponent)) => (mantissa, parse_exponent(exponent)?),
         None => (text, 0),
     };
-    let (int, frac) = match mantissa.split_once('.') {
+    let (int, frac) = match crate::scan::split_once(mantissa, b'.') {
         Some((int, frac)) if !frac.is_empty() => (int, frac),
         Some(_) => return None,
         None => (mantissa, ""),

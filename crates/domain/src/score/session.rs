@@ -211,7 +211,7 @@ impl Counts {
     /// missing kinds as 0, and extra numbers (a newer version) are checked, then ignored.
     pub fn decode(text: &str) -> Option<Counts> {
         let mut counts = Counts::default();
-        let mut fields = text.split('.');
+        let mut fields = crate::scan::split(text, b'.');
         for (count, field) in counts.0.iter_mut().zip(fields.by_ref()) {
             *count = parse_u32(field)?;
         }
