@@ -11,7 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::clicks::{Classifier, Signal};
-use super::emit::{write_text, Emit};
+use super::emit::{write_text, Emit, Props};
 use super::options::{Capture, Switch};
 use super::session::{self, Session};
 use super::state::SessionState;
@@ -186,8 +186,15 @@ impl Tracker {
         (progress.furthest().and_then(|i| self.capture.corridor.name(i)), progress.goal_reached())
     }
 
+    #[cfg(test)]
     fn sid(&self) -> &str {
         self.state.as_ref().map_or("", |s| s.session.id.as_str())
+    }
+
+    /// Starts event `name`, with the session id as its first property.
+    fn event(&mut self, name: &str) -> Props<'_> {
+        let sid = self.state.as_ref().map_or("", |s| s.session.id.as_str());
+        self.emit.event(name, sid)
     }
 
     /// Continues the session at `wall`, or starts a new one (decisions.md §26).
@@ -236,8 +243,7 @@ impl Tracker {
             Signal::Plain { .. } => return,
         };
         self.count(kind);
-        let sid = String::from(self.sid());
-        let mut event = self.emit.event(name, &sid);
+        let mut event = self.event(name);
         event.members(&target);
         event.end(wall);
     }
@@ -249,8 +255,7 @@ impl Tracker {
             "click" if self.capture.on(Switch::Clicks) => {
                 let target = descriptor(props);
                 if int("track") == Some(1) {
-                    let sid = String::from(self.sid());
-                    let mut event = self.emit.event("$click", &sid);
+                    let mut event = self.event("$click");
                     event.members(&target);
                     event.end(wall);
                 }
@@ -265,8 +270,7 @@ impl Tracker {
                 let bit = 1 << (depth / 25);
                 if self.depths & bit == 0 {
                     self.depths |= bit;
-                    let sid = String::from(self.sid());
-                    self.emit.event("$scroll", &sid).int("depth", depth).end(wall);
+                    self.event("$scroll").int("depth", depth).end(wall);
                 }
             }
             "visible" => {
@@ -327,11 +331,10 @@ impl Tracker {
         if !view.referrer.is_empty() {
             clean_referrer(&view.referrer, &mut referrer);
         }
-        let state = self.state();
-        state.pages += 1;
-        let sid = state.session.id.clone();
-        let visitor = self.visitor.clone();
-        let mut event = self.emit.event("$pageview", &sid);
+        self.state().pages += 1;
+        // Out while the event is written (it borrows the tracker), back after.
+        let visitor = self.visitor.take();
+        let mut event = self.event("$pageview");
         event.known("path", &path).text("title", &view.title).known("nav", &view.nav);
         if !referrer.is_empty() {
             event.known("ref", &referrer);
@@ -346,6 +349,7 @@ impl Tracker {
             event.known("vid", visitor);
         }
         event.end(view.wall);
+        self.visitor = visitor;
         self.dirty = true;
         if let Some(index) = self.capture.corridor.step_for_path(&path) {
             if let Some(name) = self.capture.corridor.name(index).map(String::from) {
@@ -365,8 +369,7 @@ impl Tracker {
             self.dirty = true;
         }
         let goal = self.capture.corridor.goal();
-        let sid = String::from(self.sid());
-        let mut event = self.emit.event("$step", &sid);
+        let mut event = self.event("$step");
         event.known("step", name);
         if let Some(index) = index {
             event.int("index", index as i64);
@@ -394,8 +397,7 @@ impl Tracker {
             self.count(SignalKind::Error);
         }
         self.dirty = true;
-        let sid = String::from(self.sid());
-        let mut event = self.emit.event("$error", &sid);
+        let mut event = self.event("$error");
         event.text("message", &message).text("source", &source).int("line", line);
         event.known("kind", if props.text("kind") == "rejection" { "rejection" } else { "error" });
         if clicked {
@@ -410,8 +412,7 @@ impl Tracker {
         let index = self.forms.iter().position(|f| f.name == name);
         match (props.text("phase").as_str(), index) {
             ("start", None) => {
-                let sid = String::from(self.sid());
-                self.emit.event("$form_start", &sid).text("form", &name).int("fields", fields).end(wall);
+                self.event("$form_start").text("form", &name).int("fields", fields).end(wall);
                 self.forms.push(Form { name, fields, last, submitted: false });
             }
             ("field", Some(i)) => {
@@ -420,13 +421,7 @@ impl Tracker {
                 }
             }
             ("submit", _) => {
-                let sid = String::from(self.sid());
-                self.emit
-                    .event("$form_submit", &sid)
-                    .text("form", &name)
-                    .int("fields", fields)
-                    .text("last", &last)
-                    .end(wall);
+                self.event("$form_submit").text("form", &name).int("fields", fields).text("last", &last).end(wall);
                 match index.and_then(|i| self.forms.get_mut(i)) {
                     Some(form) => form.submitted = true,
                     None => self.forms.push(Form { name, fields, last, submitted: true }),
@@ -443,9 +438,7 @@ impl Tracker {
                 continue;
             }
             self.count(SignalKind::FormAbandon);
-            let sid = String::from(self.sid());
-            self.emit
-                .event("$form_abandon", &sid)
+            self.event("$form_abandon")
                 .text("form", &form.name)
                 .int("fields", form.fields)
                 .text("last", &form.last)
@@ -472,8 +465,7 @@ impl Tracker {
         if !url.is_empty() {
             clean_referrer(&url, &mut resource);
         }
-        let sid = String::from(self.sid());
-        let mut event = self.emit.event("$vital", &sid);
+        let mut event = self.event("$vital");
         event.known("name", vital.name()).json("value", value).known("rating", rating.id());
         event.text("target", &props.text("target")).text("type", &props.text("type"));
         event.text("element", &props.text("element"));
@@ -493,8 +485,7 @@ impl Tracker {
         let score = self.score();
         let (furthest, goal) = self.journey();
         let furthest = furthest.map(String::from);
-        let state = self.state();
-        let (sid, pages) = (state.session.id.clone(), i64::from(state.pages));
+        let pages = i64::from(self.state().pages);
         let mut reasons = String::from("[");
         for (i, reason) in score.reasons.iter().enumerate() {
             reasons.push_str(if i == 0 { "[" } else { ",[" });
@@ -506,7 +497,7 @@ impl Tracker {
             reasons.push(']');
         }
         reasons.push(']');
-        let mut event = self.emit.event("$session_summary", &sid);
+        let mut event = self.event("$session_summary");
         event.int("score", i64::from(score.score)).json("reasons", &reasons).int("pages", pages);
         if let Some(furthest) = &furthest {
             event.known("furthest", furthest);
