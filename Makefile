@@ -30,6 +30,12 @@ WASM_RUSTFLAGS = target.$(WASM_TARGET).rustflags = [$(foreach map,$(WASM_REMAP),
 # MiniBrowser, which has no headless mode, under xvfb's virtual display (xvfb-run needs xauth,
 # a recommended package). With recommends, as the engines were seen working (toolchain.md).
 APT_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
+# wasm-opt for the shipped modules. --low-memory-unused: rustc puts the 1 MiB stack first, so the
+# low 1 KiB is the stack's far end, which only an overflow reaches; binaryen then folds constant
+# address offsets into loads and stores (an overflowed stack traps instead of wrapping into it).
+# --converge repeats the passes while they still shrink the module. (docs/architecture.md, "Where
+# the core's bytes go")
+WASM_OPT := -Oz --low-memory-unused --converge
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
@@ -68,8 +74,8 @@ build: setup
 	wasm-bindgen --target web --out-dir npm/pkg/core --out-name cxkit $(WASM_DIR)/cxkit_core.wasm
 	wasm-bindgen --target web --out-dir npm/pkg/survey --out-name cxkit-survey $(WASM_DIR)/cxkit_survey.wasm
 	@mkdir -p npm/dist
-	$(BIN)/wasm-opt -Oz npm/pkg/core/cxkit_bg.wasm -o npm/dist/cxkit.wasm
-	$(BIN)/wasm-opt -Oz npm/pkg/survey/cxkit-survey_bg.wasm -o npm/dist/cxkit-survey.wasm
+	$(BIN)/wasm-opt $(WASM_OPT) npm/pkg/core/cxkit_bg.wasm -o npm/dist/cxkit.wasm
+	$(BIN)/wasm-opt $(WASM_OPT) npm/pkg/survey/cxkit-survey_bg.wasm -o npm/dist/cxkit-survey.wasm
 	cd npm && node build.mjs && ../$(BIN)/tsc -p tsconfig.json
 	cargo build --release -p cxkit-collector
 	@echo "build: $$(( $$(date +%s) - start )) s"
