@@ -63,12 +63,12 @@ impl SessionState {
         let counts = Counts::decode(parts.next()?)?;
         let progress = Progress::decode(parts.next()?)?;
         let pages = u32::try_from(parse_integer(parts.next()?)?).ok()?;
-        let errors = match parts.next()? {
-            "" => Vec::new(),
-            list => split(list, b',')
-                .map(|n| parse_integer(n).and_then(|n| u32::try_from(n).ok()))
-                .collect::<Option<_>>()?,
-        };
+        let (list, mut errors) = (parts.next()?, Vec::new());
+        if !list.is_empty() {
+            for n in split(list, b',') {
+                errors.push(u32::try_from(parse_integer(n)?).ok()?);
+            }
+        }
         parts.next().is_none().then_some(SessionState { session, counts, progress, pages, errors })
     }
 }
