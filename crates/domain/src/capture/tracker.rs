@@ -472,7 +472,7 @@ impl Tracker {
         if !resource.is_empty() {
             event.known("url", &resource);
         }
-        for key in ["delay", "processing", "presentation"] {
+        for &key in ["delay", "processing", "presentation"].iter() {
             if let Some(ms) = props.number(key) {
                 event.json(key, ms);
             }
@@ -490,9 +490,9 @@ impl Tracker {
         for (i, reason) in score.reasons.iter().enumerate() {
             reasons.push_str(if i == 0 { "[" } else { ",[" });
             write_string(reason.kind.id(), &mut reasons);
-            for n in [reason.count, reason.points] {
+            for n in [reason.count, reason.points].iter() {
                 reasons.push(',');
-                write_integer(i64::from(n), &mut reasons);
+                write_integer(i64::from(*n), &mut reasons);
             }
             reasons.push(']');
         }
@@ -535,7 +535,7 @@ impl<'a> Fields<'a> {
 /// An element descriptor (`tag`, `id`, `cx`, `text`), redacted, as `,"key":value` members.
 fn descriptor(props: &Fields<'_>) -> String {
     let (mut members, mut scratch) = (String::new(), String::new());
-    for key in ["tag", "id", "cx", "text"] {
+    for &key in ["tag", "id", "cx", "text"].iter() {
         write_text(key, &props.text(key), &mut members, &mut scratch);
     }
     members
