@@ -345,7 +345,7 @@ impl Core {
         let status = self.instance.status();
         let fields = Fields::new();
         fields.set(CONSENT_KEY, JsValue::from_str(self.instance.consent().id()));
-        for count in Count::ALL {
+        for &count in Count::ALL.iter() {
             fields.set(count.key(), JsValue::from(status.count(count) as f64));
         }
         fields.done()

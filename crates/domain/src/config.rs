@@ -170,7 +170,7 @@ impl ConfigProblem {
             out.push_str(" steps");
         }
         if self == ConfigProblem::UnknownSurvey {
-            for (i, kind) in SurveyKind::ALL.into_iter().filter(|kind| kind.shows()).enumerate() {
+            for (i, kind) in SurveyKind::ALL.iter().filter(|kind| kind.shows()).enumerate() {
                 out.push_str(if i == 0 { " " } else { ", " });
                 out.push_str(kind.id());
             }

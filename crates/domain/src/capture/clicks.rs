@@ -156,13 +156,13 @@ impl Thresholds {
             let (min, max) = field.range();
             !(min..=max).contains(&self.get(*field))
         };
-        ThresholdField::ALL.into_iter().find(out_of_range).map_or(Ok(()), Err)
+        ThresholdField::ALL.iter().copied().find(out_of_range).map_or(Ok(()), Err)
     }
 
     /// Each threshold clamped into its range: the classifier's memory bound rests on
     /// `rage_clicks ≤ 10`, so it never trusts an unchecked value.
     fn clamped(mut self) -> Thresholds {
-        for field in ThresholdField::ALL {
+        for &field in ThresholdField::ALL.iter() {
             let (min, max) = field.range();
             self.set(field, self.get(field).clamp(min, max));
         }

@@ -97,7 +97,7 @@ pub struct Capture {
 impl Default for Capture {
     fn default() -> Capture {
         Capture {
-            switches: Switch::ALL.into_iter().filter(|s| s.default_on()).fold(0, |bits, s| bits | s.bit()),
+            switches: Switch::ALL.iter().filter(|s| s.default_on()).fold(0, |bits, s| bits | s.bit()),
             query_params: DEFAULT_QUERY_PARAMS.into_iter().map(String::from).collect(),
             thresholds: Thresholds::default(),
             corridor: Corridor::default(),
@@ -133,7 +133,8 @@ impl Capture {
         for (key, value) in object("capture", value)? {
             let field = || dotted("capture.", &key);
             let switch = Switch::ALL
-                .into_iter()
+                .iter()
+                .copied()
                 .find(|s| s.key() == key)
                 .ok_or_else(|| ConfigError { field: field(), problem: ConfigProblem::UnknownOption })?;
             let on = match value {
@@ -150,7 +151,7 @@ impl Capture {
     pub fn read_thresholds(&mut self, value: &str) -> Result<(), ConfigError> {
         let members = object("frustration", value)?;
         for (key, value) in members {
-            let field = ThresholdField::ALL.into_iter().find(|f| f.key() == key).ok_or_else(|| ConfigError {
+            let field = ThresholdField::ALL.iter().copied().find(|f| f.key() == key).ok_or_else(|| ConfigError {
                 field: dotted("frustration.", &key),
                 problem: ConfigProblem::UnknownOption,
             })?;

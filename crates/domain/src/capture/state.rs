@@ -39,10 +39,10 @@ impl SessionState {
     /// The text stored: `session|counts|progress|pages|errors`.
     pub fn encode(&self) -> String {
         let mut out = self.session.encode();
-        for part in [self.counts.encode(), self.progress.encode()] {
-            out.push(SEPARATOR as char);
-            out.push_str(&part);
-        }
+        out.push(SEPARATOR as char);
+        out.push_str(&self.counts.encode());
+        out.push(SEPARATOR as char);
+        out.push_str(&self.progress.encode());
         out.push(SEPARATOR as char);
         write_integer(i64::from(self.pages), &mut out);
         out.push(SEPARATOR as char);

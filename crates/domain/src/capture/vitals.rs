@@ -48,7 +48,7 @@ impl Vital {
 
     /// The vital named as web-vitals names it (`LCP`); exact, upper case.
     pub fn from_name(name: &str) -> Option<Vital> {
-        Vital::ALL.into_iter().find(|vital| vital.name() == name)
+        Vital::ALL.iter().copied().find(|vital| vital.name() == name)
     }
 
     /// The name, as on the wire.

@@ -65,7 +65,7 @@ impl SignalKind {
 
     /// The kind with this id.
     pub fn from_id(id: &str) -> Option<SignalKind> {
-        SignalKind::ALL.into_iter().find(|kind| kind.id() == id)
+        SignalKind::ALL.iter().copied().find(|kind| kind.id() == id)
     }
 }
 
@@ -255,7 +255,7 @@ pub struct SessionScore {
 pub fn session_score(counts: &Counts, penalties: &Penalties) -> SessionScore {
     let mut reasons: Vec<Reason> = Vec::new();
     let mut lost: u32 = 0;
-    for kind in SignalKind::ALL {
+    for &kind in SignalKind::ALL.iter() {
         let count = counts.get(kind);
         if count == 0 {
             continue;
