@@ -354,7 +354,7 @@ pub fn validate_endpoint(url: &str) -> Result<(), ConfigProblem> {
     // A byte scan: `split(['/', '?', '#'])` would bring a searcher of its own into the module.
     let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
     let authority = rest.get(..end).unwrap_or("");
-    if authority.as_bytes().contains(&b'@') {
+    if authority.bytes().any(|b| b == b'@') {
         return Err(ConfigProblem::Credentials);
     }
     let host = host_of(authority).ok_or(ConfigProblem::NotAbsoluteUrl)?;
@@ -385,8 +385,10 @@ fn host_of(authority: &str) -> Option<&str> {
         || port
             .strip_prefix(':')
             .is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
-    let host_ok =
-        !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:_%".contains(&b) || b >= 0x80);
+    let host_ok = !host.is_empty()
+        && host.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'[' | b']' | b':' | b'_' | b'%') || b >= 0x80
+        });
     (port_ok && host_ok).then_some(host)
 }
 
