@@ -199,15 +199,10 @@ impl Tracker {
 
     /// Continues the session at `wall`, or starts a new one (decisions.md §26).
     fn touch(&mut self, wall: i64, fresh: FreshId<'_>) {
-        let stored = self.state.take();
-        let (session, new) = session::resume(stored.as_ref().map(|s| s.session.clone()), wall, fresh);
-        self.state = Some(match stored {
-            Some(mut state) if !new => {
-                state.session = session;
-                state
-            }
-            _ => SessionState::new(session),
-        });
+        let continued = self.state.as_mut().is_some_and(|state| session::resume_in_place(&mut state.session, wall));
+        if !continued {
+            self.state = Some(SessionState::new(Session { id: fresh(), started: wall, last: wall }));
+        }
         self.dirty = true;
     }
 
