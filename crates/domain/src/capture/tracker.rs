@@ -226,19 +226,17 @@ impl Tracker {
     }
 
     fn signal(&mut self, signal: Signal<String>, wall: i64) {
-        let (name, kind, target) = match signal {
-            Signal::Rage { clicks, payload } => {
-                let mut props = String::from(",\"clicks\":");
-                write_integer(i64::from(clicks), &mut props);
-                props.push_str(&payload);
-                ("$rage", SignalKind::Rage, props)
-            }
-            Signal::Dead { payload } => ("$dead", SignalKind::Dead, payload),
-            Signal::ErrorClick { payload } => ("$error_click", SignalKind::ErrorClick, payload),
+        let (name, kind, clicks, target) = match signal {
+            Signal::Rage { clicks, payload } => ("$rage", SignalKind::Rage, Some(clicks), payload),
+            Signal::Dead { payload } => ("$dead", SignalKind::Dead, None, payload),
+            Signal::ErrorClick { payload } => ("$error_click", SignalKind::ErrorClick, None, payload),
             Signal::Plain { .. } => return,
         };
         self.count(kind);
         let mut event = self.event(name);
+        if let Some(clicks) = clicks {
+            event.int("clicks", i64::from(clicks));
+        }
         event.members(&target);
         event.end(wall);
     }
