@@ -347,7 +347,8 @@ export class Cx {
   /** The live local scores: the session experience score with its reasons, and the journey
    * so far. `null` until the core is running. */
   scores(): Scores | null {
-    return (this.#core?.scores() as Scores | undefined) ?? null;
+    const core = this.#core;
+    return core ? (JSON.parse(core.scores()) as Scores) : null;
   }
 
   /** Calls `listener` with each scored survey answer. Returns a function that unsubscribes. */
