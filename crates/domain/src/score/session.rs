@@ -211,12 +211,11 @@ impl Counts {
     /// missing kinds as 0, and extra numbers (a newer version) are checked, then ignored.
     pub fn decode(text: &str) -> Option<Counts> {
         let mut counts = Counts::default();
-        let mut fields = crate::scan::split(text, b'.');
-        for (count, field) in counts.0.iter_mut().zip(fields.by_ref()) {
-            *count = parse_u32(field)?;
-        }
-        for field in fields {
-            parse_u32(field)?;
+        for (i, field) in crate::scan::split(text, b'.').enumerate() {
+            let n = parse_u32(field)?;
+            if let Some(count) = counts.0.get_mut(i) {
+                *count = n;
+            }
         }
         Some(counts)
     }
