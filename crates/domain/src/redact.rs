@@ -105,8 +105,8 @@ impl Redactions {
 
 impl AddAssign for Redactions {
     fn add_assign(&mut self, other: Redactions) {
-        for (mine, theirs) in self.0.iter_mut().zip(other.0) {
-            *mine = mine.saturating_add(theirs);
+        for (mine, theirs) in self.0.iter_mut().zip(other.0.iter()) {
+            *mine = mine.saturating_add(*theirs);
         }
     }
 }
@@ -242,8 +242,11 @@ fn local_start(text: &str, at: usize) -> Option<usize> {
 fn domain_end(text: &str, from: usize) -> Option<usize> {
     let rest = text.get(from..)?;
     let (mut end, mut labels, mut len, mut letters, mut letters_end) = (None, 0, 0, 0, 0);
-    // A NUL after the last char closes the last label like any other separator.
-    for (i, c) in rest.char_indices().chain(Some((rest.len(), '\0'))) {
+    // A NUL after the last char closes the last label like any other separator (and ends the
+    // loop: it is neither part of a label nor a dot). Not `chain`: its adapter would ship.
+    let mut chars = rest.char_indices();
+    loop {
+        let (i, c) = chars.next().unwrap_or((rest.len(), '\0'));
         if is_word(c) || c == '-' {
             if len == letters && c != '-' && !c.is_ascii_digit() {
                 (letters, letters_end) = (letters + 1, i + c.len_utf8());
