@@ -210,11 +210,16 @@ impl Progress {
     /// The progress as text for localStorage: `-` before the corridor was entered, else
     /// `furthest.goal` (`2.0`, `3.1`).
     pub fn encode(&self) -> String {
-        let Some(furthest) = self.furthest else { return String::from("-") };
         let mut out = String::new();
-        json::write_integer(furthest as i64, &mut out);
-        out.push_str(if self.goal { ".1" } else { ".0" });
+        self.write(&mut out);
         out
+    }
+
+    /// Appends [`encode`](Progress::encode)'s text to `out`.
+    pub fn write(&self, out: &mut String) {
+        let Some(furthest) = self.furthest else { return out.push('-') };
+        json::write_integer(furthest as i64, out);
+        out.push_str(if self.goal { ".1" } else { ".0" });
     }
 
     /// Reads [`encode`](Progress::encode)'s text; `None` for anything else, or a step beyond

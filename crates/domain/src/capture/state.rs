@@ -40,9 +40,9 @@ impl SessionState {
     pub fn encode(&self) -> String {
         let mut out = self.session.encode();
         out.push(SEPARATOR as char);
-        out.push_str(&self.counts.encode());
+        self.counts.write(&mut out);
         out.push(SEPARATOR as char);
-        out.push_str(&self.progress.encode());
+        self.progress.write(&mut out);
         out.push(SEPARATOR as char);
         write_integer(i64::from(self.pages), &mut out);
         out.push(SEPARATOR as char);

@@ -197,13 +197,18 @@ impl Counts {
     /// joined by `.` (`1.0.2.0.0.0.0.0`).
     pub fn encode(&self) -> String {
         let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    /// Appends [`encode`](Counts::encode)'s text to `out`.
+    pub fn write(&self, out: &mut String) {
         for (i, count) in self.0.iter().enumerate() {
             if i > 0 {
                 out.push('.');
             }
-            json::write_integer(i64::from(*count), &mut out);
+            json::write_integer(i64::from(*count), out);
         }
-        out
     }
 
     /// Reads [`encode`](Counts::encode)'s text; `None` for anything else. Across versions:
