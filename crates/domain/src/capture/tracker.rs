@@ -479,19 +479,22 @@ impl Tracker {
         let (furthest, goal) = self.journey();
         let furthest = furthest.map(String::from);
         let pages = i64::from(self.state().pages);
-        let mut reasons = String::from("[");
+        let mut event = self.event("$session_summary");
+        event.int("score", i64::from(score.score));
+        // Written in place: `[[kind, count, points], …]`.
+        let reasons = event.key("reasons");
+        reasons.push('[');
         for (i, reason) in score.reasons.iter().enumerate() {
             reasons.push_str(if i == 0 { "[" } else { ",[" });
-            write_string(reason.kind.id(), &mut reasons);
+            write_string(reason.kind.id(), reasons);
             for n in [reason.count, reason.points].iter() {
                 reasons.push(',');
-                write_integer(i64::from(*n), &mut reasons);
+                write_integer(i64::from(*n), reasons);
             }
             reasons.push(']');
         }
         reasons.push(']');
-        let mut event = self.event("$session_summary");
-        event.int("score", i64::from(score.score)).json("reasons", &reasons).int("pages", pages);
+        event.int("pages", pages);
         if let Some(furthest) = &furthest {
             event.known("furthest", furthest);
         }
