@@ -33,9 +33,11 @@ APT_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
 # wasm-opt for the shipped modules. --low-memory-unused: rustc puts the 1 MiB stack first, so the
 # low 1 KiB is the stack's far end, which only an overflow reaches; binaryen then folds constant
 # address offsets into loads and stores (an overflowed stack traps instead of wrapping into it).
-# --converge repeats the passes while they still shrink the module. (docs/architecture.md, "Where
-# the core's bytes go")
-WASM_OPT := -Oz --low-memory-unused --converge
+# --converge repeats the passes while they still shrink the module. The `producers` and
+# `target_features` custom sections (the toolchain's names and versions, the features the module
+# was built with) are for tools, not browsers: stripped. (docs/architecture.md, "Where the core's
+# bytes go")
+WASM_OPT := -Oz --low-memory-unused --converge --strip-producers --strip-target-features
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
