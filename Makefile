@@ -34,13 +34,15 @@ APT_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
 # go"). WASM_OPT optimises into npm/pkg: --low-memory-unused, since rustc puts the 1 MiB stack
 # first, so the low 1 KiB is the stack's far end, which only an overflow reaches (binaryen then
 # folds constant address offsets into loads and stores; an overflowed stack traps instead of
-# wrapping into it); --converge repeats the passes while they still shrink the module.
+# wrapping into it); --merge-similar-functions first merges functions that differ only in
+# constants (one copy, the constants as arguments); --converge repeats the passes while they
+# still shrink the module.
 # WASM_SHIP writes npm/dist: every import, export and import module gets a one- or two-letter
 # name (it prints the map, unused: npm/build.mjs pairs the two modules' names by position and
 # renames them in the glue), and the `producers` and `target_features` custom sections (the
 # toolchain's names and versions, the features the module was built with), which are for tools,
 # not browsers, go. Apart, because --converge would run the renaming again on its own output.
-WASM_OPT := -Oz --low-memory-unused --converge
+WASM_OPT := --merge-similar-functions -Oz --low-memory-unused --converge
 WASM_SHIP := --minify-imports-and-exports-and-modules --strip-producers --strip-target-features
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
