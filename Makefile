@@ -30,6 +30,20 @@ WASM_RUSTFLAGS = target.$(WASM_TARGET).rustflags = [$(foreach map,$(WASM_REMAP),
 # MiniBrowser, which has no headless mode, under xvfb's virtual display (xvfb-run needs xauth,
 # a recommended package). With recommends, as the engines were seen working (toolchain.md).
 APT_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
+# wasm-opt for the shipped modules, in two passes (docs/architecture.md, "Where the core's bytes
+# go"). WASM_OPT optimises into npm/pkg: --low-memory-unused, since rustc puts the 1 MiB stack
+# first, so the low 1 KiB is the stack's far end, which only an overflow reaches (binaryen then
+# folds constant address offsets into loads and stores; an overflowed stack traps instead of
+# wrapping into it); --merge-similar-functions first merges functions that differ only in
+# constants (one copy, the constants as arguments); --converge repeats the passes while they
+# still shrink the module.
+# WASM_SHIP writes npm/dist: every import, export and import module gets a one- or two-letter
+# name (it prints the map, unused: npm/build.mjs pairs the two modules' names by position and
+# renames them in the glue), and the `producers` and `target_features` custom sections (the
+# toolchain's names and versions, the features the module was built with), which are for tools,
+# not browsers, go. Apart, because --converge would run the renaming again on its own output.
+WASM_OPT := --merge-similar-functions -Oz --low-memory-unused --converge
+WASM_SHIP := --minify-imports-and-exports-and-modules --strip-producers --strip-target-features
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
@@ -68,8 +82,10 @@ build: setup
 	wasm-bindgen --target web --out-dir npm/pkg/core --out-name cxkit $(WASM_DIR)/cxkit_core.wasm
 	wasm-bindgen --target web --out-dir npm/pkg/survey --out-name cxkit-survey $(WASM_DIR)/cxkit_survey.wasm
 	@mkdir -p npm/dist
-	$(BIN)/wasm-opt -Oz npm/pkg/core/cxkit_bg.wasm -o npm/dist/cxkit.wasm
-	$(BIN)/wasm-opt -Oz npm/pkg/survey/cxkit-survey_bg.wasm -o npm/dist/cxkit-survey.wasm
+	$(BIN)/wasm-opt $(WASM_OPT) npm/pkg/core/cxkit_bg.wasm -o npm/pkg/core/cxkit_opt.wasm
+	$(BIN)/wasm-opt $(WASM_OPT) npm/pkg/survey/cxkit-survey_bg.wasm -o npm/pkg/survey/cxkit-survey_opt.wasm
+	$(BIN)/wasm-opt $(WASM_SHIP) npm/pkg/core/cxkit_opt.wasm -o npm/dist/cxkit.wasm >/dev/null
+	$(BIN)/wasm-opt $(WASM_SHIP) npm/pkg/survey/cxkit-survey_opt.wasm -o npm/dist/cxkit-survey.wasm >/dev/null
 	cd npm && node build.mjs && ../$(BIN)/tsc -p tsconfig.json
 	cargo build --release -p cxkit-collector
 	@echo "build: $$(( $$(date +%s) - start )) s"

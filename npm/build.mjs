@@ -20,19 +20,63 @@ async function sri(path) {
 // The glue falls back to `new URL('<name>_bg.wasm', import.meta.url)` when no URL is passed.
 // We always pass one, and bundlers (webpack, Vite) would try to resolve that unused fallback as
 // an asset: take it out, and fail loudly if wasm-bindgen ever changes its shape.
-const dropGlueFallback = {
-  name: "drop-glue-fallback",
+const FALLBACK = /new URL\('[\w-]+_bg\.wasm', import\.meta\.url\)/;
+
+/** Each module's glue, the optimised wasm the Makefile writes beside it, and the shipped wasm. */
+const WASM = {
+  core: { optimised: "pkg/core/cxkit_opt.wasm", shipped: "dist/cxkit.wasm" },
+  survey: { optimised: "pkg/survey/cxkit-survey_opt.wasm", shipped: "dist/cxkit-survey.wasm" },
+};
+
+/**
+ * The shipped wasm's imports and exports have one- or two-letter names (the Makefile's second
+ * wasm-opt pass renames them; wasm-bindgen's are 20–50 characters, many with a 16-digit hash
+ * that no compressor can shrink): the glue must use the same. The renaming keeps every import and
+ * export in its place, so the optimised module (names as wasm-bindgen wrote them) and the shipped
+ * one pair up by position. Every name the glue uses is renamed where the glue defines or calls
+ * it, exactly once per definition; anything else fails the build.
+ */
+async function renameToShipped(text, dir, path) {
+  const { optimised, shipped } = WASM[dir];
+  const [before, after] = await Promise.all([optimised, shipped].map(async (file) => new WebAssembly.Module(await readFile(here + file))));
+  const pairs = (list) => {
+    const [from, to] = [list(before), list(after)];
+    if (from.length !== to.length || from.some((item, i) => item.kind !== to[i].kind)) throw new Error(`${shipped} does not pair up with ${optimised}`);
+    return from.map((item, i) => [item, to[i]]);
+  };
+  const exported = new Map(pairs(WebAssembly.Module.exports).map(([from, to]) => [from.name, to.name]));
+  text = text.replace(/\bwasm\.([\w$]+)/g, (_, name) => {
+    if (!exported.has(name)) throw new Error(`${path}: wasm.${name} is no export of ${optimised}`);
+    return `wasm.${exported.get(name)}`;
+  });
+  const modules = new Map();
+  for (const [from, to] of pairs(WebAssembly.Module.imports)) {
+    modules.set(from.module, to.module);
+    const key = `\n        ${from.name}: function`;
+    if (text.split(key).length !== 2) throw new Error(`${path}: the import ${from.name} is not defined once in the glue`);
+    text = text.replace(key, `\n        ${to.name}: function`);
+  }
+  for (const [from, to] of modules) {
+    const key = `"${from}": import0`;
+    if (text.split(key).length !== 2) throw new Error(`${path}: the import module ${from} is not named once in the glue`);
+    text = text.replace(key, `${JSON.stringify(to)}: import0`);
+  }
+  return text;
+}
+
+const glue = {
+  name: "glue",
   setup(b) {
     b.onLoad({ filter: /pkg[\\/](core|survey)[\\/][\w-]+\.js$/ }, async (args) => {
       const text = await readFile(args.path, "utf8");
-      const fallback = /new URL\('[\w-]+_bg\.wasm', import\.meta\.url\)/;
-      if (!fallback.test(text)) throw new Error(`wasm-bindgen glue ${args.path} no longer has its wasm fallback URL`);
-      return { contents: text.replace(fallback, "undefined"), loader: "js" };
+      if (!FALLBACK.test(text)) throw new Error(`wasm-bindgen glue ${args.path} no longer has its wasm fallback URL`);
+      const dir = /pkg[\\/](core|survey)[\\/]/.exec(args.path)[1];
+      return { contents: await renameToShipped(text.replace(FALLBACK, "undefined"), dir, args.path), loader: "js" };
     });
   },
 };
 
-const common = { bundle: true, target: "es2022", plugins: [dropGlueFallback], absWorkingDir: here, logLevel: "warning" };
+const common = { bundle: true, target: "es2022", plugins: [glue], absWorkingDir: here, logLevel: "warning" };
 // The survey chunk stays a separate file in both builds.
 const external = ["./cxkit-survey.js"];
 await build({

@@ -12,7 +12,7 @@
  * fetched at idle, so the dialog does not wait on the network when the trigger fires.
  */
 import initWasm, { Core, type CoreError } from "../pkg/core/cxkit.js";
-import { type RawEntry, startCapture } from "./capture/index.js";
+import { type CaptureOptions, type RawEntry, startCapture } from "./capture/index.js";
 import { checkEvent } from "./check.js";
 import { CAPTURE_SWITCHES, type CoreStatus, type ErrorCode } from "./contract.js";
 import type { Survey, SurveyModule } from "./cxkit-survey.js";
@@ -192,9 +192,9 @@ export class Cx {
   #capture(core: Core): (() => void) | undefined {
     const switches = core.captureSwitches();
     if (switches === 0) return undefined;
-    const on = (i: number): boolean => (switches & (1 << i)) !== 0;
-    const [pageViews, clicks, allClicks, forms, scroll, errors, vitals, trackHash] = CAPTURE_SWITCHES.map((_, i) => on(i));
-    const options = { pageViews, clicks, allClicks, forms, scroll, errors, vitals, trackHash, isOwnNode, effectMs: core.effectMs() } as Parameters<typeof startCapture>[0];
+    const options = { isOwnNode, effectMs: core.effectMs() } as CaptureOptions;
+    // Switch n is bit 1 << n, named as CaptureOptions names it.
+    CAPTURE_SWITCHES.forEach((name, i) => (options[name] = (switches & (1 << i)) !== 0));
     return startCapture(options, (entry) => {
       if (this.#captured.push(entry) === 1) queueMicrotask(() => this.#delivery?.intake());
     });
@@ -347,7 +347,8 @@ export class Cx {
   /** The live local scores: the session experience score with its reasons, and the journey
    * so far. `null` until the core is running. */
   scores(): Scores | null {
-    return (this.#core?.scores() as Scores | undefined) ?? null;
+    const core = this.#core;
+    return core ? (JSON.parse(core.scores()) as Scores) : null;
   }
 
   /** Calls `listener` with each scored survey answer. Returns a function that unsubscribes. */

@@ -13,6 +13,7 @@ use cxkit_domain::delivery::deadline::Timer;
 use cxkit_domain::delivery::lease::RENEW_MS;
 use cxkit_domain::delivery::{self, Now};
 use cxkit_domain::error::CallError;
+use cxkit_domain::json::{write_integer, write_string};
 use cxkit_domain::status::{Count, CONSENT_KEY};
 use cxkit_domain::survey::PROTOCOL;
 
@@ -60,10 +61,6 @@ extern "C" {
     /// by key (the shell's `CoreStatus`, generated from the same list).
     #[wasm_bindgen(typescript_type = "Record<string, string | number>")]
     pub type JsStatus;
-
-    /// `cx.scores()`: the public `Scores` of `npm/src/types.ts`, which documents it.
-    #[wasm_bindgen(typescript_type = "object")]
-    pub type JsScores;
 
     /// What a refused call throws (the interface `CoreError` below).
     #[wasm_bindgen(typescript_type = "CoreError")]
@@ -236,27 +233,30 @@ impl Core {
         Ok(step_due(done, self.instance.capture_due(now)))
     }
 
-    /// The live session score with its reasons, and the journey so far.
-    pub fn scores(&self) -> JsScores {
+    /// The live session score with its reasons, and the journey so far: the JSON text of the
+    /// public `Scores` of `npm/src/types.ts`, which documents it (the shell parses it; written
+    /// with the JSON writer the module has anyway, it costs less than building the objects).
+    pub fn scores(&self) -> String {
         let (score, furthest, goal) = self.instance.scores();
-        let reasons = js_sys::Array::new();
-        for reason in &score.reasons {
-            let fields = Fields::new();
-            fields.set("kind", JsValue::from_str(reason.kind.id()));
-            fields.set("count", JsValue::from(reason.count));
-            fields.set("points", JsValue::from(reason.points));
-            reasons.push(&fields.0);
+        let mut out = String::from("{\"session\":{\"score\":");
+        write_integer(i64::from(score.score), &mut out);
+        out.push_str(",\"reasons\":[");
+        for (i, reason) in score.reasons.iter().enumerate() {
+            out.push_str(if i == 0 { "{\"kind\":" } else { ",{\"kind\":" });
+            write_string(reason.kind.id(), &mut out);
+            out.push_str(",\"count\":");
+            write_integer(i64::from(reason.count), &mut out);
+            out.push_str(",\"points\":");
+            write_integer(i64::from(reason.points), &mut out);
+            out.push('}');
         }
-        let session = Fields::new();
-        session.set("score", JsValue::from(score.score));
-        session.set("reasons", reasons.into());
-        let journey = Fields::new();
-        journey.set("furthest", furthest.map_or(JsValue::NULL, |name| JsValue::from_str(&name)));
-        journey.set("goal", JsValue::from_bool(goal));
-        let scores = Fields::new();
-        scores.set("session", session.0.into());
-        scores.set("journey", journey.0.into());
-        scores.done()
+        out.push_str("]},\"journey\":{\"furthest\":");
+        match furthest {
+            Some(name) => write_string(&name, &mut out),
+            None => out.push_str("null"),
+        }
+        out.push_str(if goal { ",\"goal\":true}}" } else { ",\"goal\":false}}" });
+        out
     }
 
     /// The version of the contract with the survey module: the shell shows nothing from a
@@ -345,7 +345,7 @@ impl Core {
         let status = self.instance.status();
         let fields = Fields::new();
         fields.set(CONSENT_KEY, JsValue::from_str(self.instance.consent().id()));
-        for count in Count::ALL {
+        for &count in Count::ALL.iter() {
             fields.set(count.key(), JsValue::from(status.count(count) as f64));
         }
         fields.done()

@@ -12,7 +12,7 @@
 use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cell::RefCell;
+use core::cell::{RefCell, RefMut};
 
 use cxkit_runtime::Timeout;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -118,9 +118,9 @@ impl Instance {
         automated: bool,
         store: StoreIo,
     ) -> Result<Instance, CallError> {
-        let config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
-        let tracker = Tracker::new(config.capture().clone());
-        let captures = !automated || config.capture().count_bots;
+        let mut config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
+        let tracker = Tracker::new(config.take_capture());
+        let captures = !automated || tracker.capture().count_bots;
         let trigger = config.trigger();
         let consent = Consent::at_start(config.consent(), browser_opt_out);
         let delivery = Delivery::new(config.site_id(), random_stream_id()?, config.max_batch_age_ms(), consent);
@@ -211,6 +211,17 @@ impl Instance {
     /// Runs the tracker on the session state the site's storage holds (when consent allows
     /// storing), then stores what changed: the session spans tabs and page loads.
     fn track(&self, run: impl FnOnce(&mut Tracker, FreshId<'_>) -> Option<String>) -> Option<String> {
+        let (mut tracker, key) = self.open_tracker();
+        let events = run(&mut tracker, &mut || random_stream_id().unwrap_or_default());
+        self.save_tracker(&mut tracker, key);
+        events
+    }
+
+    /// The tracker, with the stored session state taken in, and the storage key to save it
+    /// under (`None`: consent keeps nothing). Apart from [`Instance::track`], which each caller
+    /// instantiates, so that one copy of it serves both.
+    #[inline(never)]
+    fn open_tracker(&self) -> (RefMut<'_, Tracker>, Option<String>) {
         let shared = &self.shared;
         // Only granted consent stores anything (decisions.md §18): pending keeps the session
         // in memory, and no visitor id exists.
@@ -225,11 +236,15 @@ impl Instance {
         } else {
             tracker.set_visitor(None);
         }
-        let events = run(&mut tracker, &mut || random_stream_id().unwrap_or_default());
-        if let (Some(saved), true) = (tracker.saved(), keeps) {
-            shared.store.set(&key, &saved);
+        (tracker, keeps.then_some(key))
+    }
+
+    /// Stores the session state if it changed and consent keeps it.
+    #[inline(never)]
+    fn save_tracker(&self, tracker: &mut Tracker, key: Option<String>) {
+        if let (Some(saved), Some(key)) = (tracker.saved(), key) {
+            self.shared.store.set(&key, &saved);
         }
-        events
     }
 
     /// The visitor id the site's storage holds, made and stored on first use.

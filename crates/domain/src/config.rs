@@ -62,6 +62,11 @@ impl Config {
     pub fn capture(&self) -> &Capture {
         &self.capture
     }
+    /// Moves the tracker's options out, for the tracker that owns them from then on; the
+    /// config keeps the defaults in their place. (A clone would cost the module its code.)
+    pub fn take_capture(&mut self) -> Capture {
+        core::mem::take(&mut self.capture)
+    }
 }
 
 /// A configuration that cannot be used, naming the field and the rule.
@@ -165,7 +170,7 @@ impl ConfigProblem {
             out.push_str(" steps");
         }
         if self == ConfigProblem::UnknownSurvey {
-            for (i, kind) in SurveyKind::ALL.into_iter().filter(|kind| kind.shows()).enumerate() {
+            for (i, kind) in SurveyKind::ALL.iter().filter(|kind| kind.shows()).enumerate() {
                 out.push_str(if i == 0 { " " } else { ", " });
                 out.push_str(kind.id());
             }
@@ -283,21 +288,20 @@ impl Config {
         };
         boolean("strict")?;
         let mut capture = Capture::default();
-        let tree = |field: &str| raw(field).map(|text| json::parse(text).unwrap_or(json::Value::Null));
-        if let Some(value) = tree("capture") {
-            capture.read_switches(&value)?;
+        if let Some(value) = raw("capture") {
+            capture.read_switches(value)?;
         }
-        if let Some(value) = tree("queryParams") {
-            capture.read_query_params(&value)?;
+        if let Some(value) = raw("queryParams") {
+            capture.read_query_params(value)?;
         }
-        if let Some(value) = tree("frustration") {
-            capture.read_thresholds(&value)?;
+        if let Some(value) = raw("frustration") {
+            capture.read_thresholds(value)?;
         }
-        if let Some(value) = tree("journey") {
-            capture.corridor = Corridor::parse(&value)?;
+        if let Some(value) = raw("journey") {
+            capture.corridor = Corridor::parse(value)?;
         }
-        if let Some(value) = tree("score") {
-            capture.read_penalties(&value)?;
+        if let Some(value) = raw("score") {
+            capture.read_penalties(value)?;
         }
         capture.count_bots = boolean("countBots")?.unwrap_or(false);
         Ok(Config { endpoint, site_id, survey, trigger, max_batch_age_ms, consent, capture })
@@ -347,8 +351,10 @@ pub fn validate_endpoint(url: &str) -> Result<(), ConfigProblem> {
     } else {
         return Err(ConfigProblem::NotAbsoluteUrl);
     };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') {
+    // A byte scan: `split(['/', '?', '#'])` would bring a searcher of its own into the module.
+    let end = rest.bytes().position(|b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or("");
+    if authority.bytes().any(|b| b == b'@') {
         return Err(ConfigProblem::Credentials);
     }
     let host = host_of(authority).ok_or(ConfigProblem::NotAbsoluteUrl)?;
@@ -379,8 +385,10 @@ fn host_of(authority: &str) -> Option<&str> {
         || port
             .strip_prefix(':')
             .is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
-    let host_ok =
-        !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:_%".contains(&b) || b >= 0x80);
+    let host_ok = !host.is_empty()
+        && host.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'[' | b']' | b':' | b'_' | b'%') || b >= 0x80
+        });
     (port_ok && host_ok).then_some(host)
 }
 

@@ -29,7 +29,8 @@ pub fn stream_id(random: [u8; 16]) -> String {
 
 /// Whether `id` has the shape of a stream id.
 pub fn is_stream_id(id: &str) -> bool {
-    id.len() == STREAM_ID_LEN && id.bytes().all(|b| ALPHABET.contains(&b))
+    // The alphabet's ranges, not `ALPHABET.contains`: a slice search is 0.3 KB of wasm.
+    id.len() == STREAM_ID_LEN && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

@@ -216,6 +216,42 @@ pub fn object_members(text: &str) -> Result<Option<Vec<(String, &str)>>, JsonErr
     Ok(Some(members))
 }
 
+/// Reads a JSON array as its items, each left as its JSON text, checking the whole text as
+/// [`parse`] does (nesting counted from the array): for readers that walk a known shape (the
+/// tracker's raw entries, list options) without building a [`Value`] tree. `None` when the
+/// text is not JSON or not an array.
+pub fn array_items(text: &str) -> Option<Vec<&str>> {
+    let mut reader = Reader::new(text);
+    if reader.peek().ok()? != b'[' {
+        return None;
+    }
+    let mut items = Vec::new();
+    let _: Skipped = reader
+        .container(1, b']', |reader| loop {
+            reader.skip_space();
+            let start = reader.pos;
+            reader.skip(1)?;
+            items.push(reader.text_from(start));
+            if !reader.more(b']')? {
+                return Ok(Skipped);
+            }
+        })
+        .ok()?;
+    reader.end().ok()?;
+    Some(items)
+}
+
+/// The value of member `key` (the first, if repeated) among an object's members as
+/// [`object_members`] gives them.
+pub fn member<'t>(members: &[(String, &'t str)], key: &str) -> Option<&'t str> {
+    members.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+}
+
+/// Whether `text`, a JSON value's text, is a number.
+pub fn is_number(text: &str) -> bool {
+    matches!(text.as_bytes().first(), Some(b'-' | b'0'..=b'9'))
+}
+
 /// The string a JSON string literal holds, or `None` for any other JSON text.
 pub fn string_of(text: &str) -> Option<String> {
     let mut reader = Reader::new(text);
@@ -348,13 +384,24 @@ impl<'a> Reader<'a> {
     }
 
     fn literal(&mut self) -> Result<Value, JsonError> {
-        let (text, value) = match self.peek()? {
-            b't' => ("true", Value::Bool(true)),
-            b'f' => ("false", Value::Bool(false)),
-            b'n' => ("null", Value::Null),
+        Ok(match self.skip_literal()? {
+            b't' => Value::Bool(true),
+            b'f' => Value::Bool(false),
+            _ => Value::Null,
+        })
+    }
+
+    /// Reads `true`, `false` or `null`, and returns its first byte. (No [`Value`]: skipping
+    /// one would carry the drop of a whole tree into readers that build none.)
+    fn skip_literal(&mut self) -> Result<u8, JsonError> {
+        let first = self.peek()?;
+        let text = match first {
+            b't' => "true",
+            b'f' => "false",
+            b'n' => "null",
             _ => return Err(self.error(JsonErrorKind::UnexpectedCharacter)),
         };
-        self.expect_literal(text).map(|()| value)
+        self.expect_literal(text).map(|()| first)
     }
 
     /// Opens a container, returns its empty form at once, or reads its items with `items`.
@@ -411,7 +458,7 @@ impl<'a> Reader<'a> {
             }
             b'"' => self.raw_string().map(|(_, chars)| Measure::string(chars)),
             b'-' | b'0'..=b'9' => self.number().map(|_| Measure::default()),
-            _ => self.literal().map(|_| Measure::default()),
+            _ => self.skip_literal().map(|_| Measure::default()),
         }
     }
 
@@ -792,6 +839,25 @@ mod tests {
         assert!(object_members(r#"{"a":1} x"#).is_err());
         assert_eq!(string_of(r#""x\"y""#).as_deref(), Some("x\"y"));
         assert_eq!(string_of("7"), None);
+    }
+
+    #[test]
+    fn array_items_keep_their_text_and_check_the_whole_array_as_parse_does() {
+        assert_eq!(
+            array_items(r#" [1, ["a", {"b": null}] ,"c\"d", true] "#),
+            Some(vec!["1", r#"["a", {"b": null}]"#, r#""c\"d""#, "true"])
+        );
+        assert_eq!(array_items("[]"), Some(vec![]));
+        for text in ["{}", "1", "[1,]", "[1] x", "[1", ""] {
+            assert_eq!(array_items(text), None, "{text}");
+        }
+        for depth in [MAX_PARSE_DEPTH, MAX_PARSE_DEPTH + 1] {
+            let text = "[".repeat(depth) + &"]".repeat(depth);
+            assert_eq!(array_items(&text).is_some(), parse(&text).is_ok(), "depth {depth}");
+        }
+        let members = object_members(r#"{"a":1,"a":2,"b":"x"}"#).unwrap().unwrap();
+        assert_eq!((member(&members, "a"), member(&members, "c")), (Some("1"), None), "the first of a repeated key");
+        assert!(is_number("-1.5e3") && is_number("0") && !is_number(r#""1""#) && !is_number("true"));
     }
 
     #[test]

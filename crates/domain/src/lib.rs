@@ -36,6 +36,7 @@ pub mod json;
 pub mod queue;
 pub mod redact;
 pub mod retry;
+pub mod scan;
 pub mod score;
 pub mod status;
 pub mod survey;

@@ -34,6 +34,8 @@
 use alloc::string::String;
 use core::ops::{Add, AddAssign};
 
+use crate::scan::split_at_byte;
+
 /// A kind of personal data the pass replaces. Declared in order of precedence.
 // A later kind (an IBAN with its checksum, a site's own pattern) is one variant, its two
 // names, its place in `ALL` and `SCAN`, and one arm in `find` with its matcher.
@@ -103,8 +105,8 @@ impl Redactions {
 
 impl AddAssign for Redactions {
     fn add_assign(&mut self, other: Redactions) {
-        for (mine, theirs) in self.0.iter_mut().zip(other.0) {
-            *mine = mine.saturating_add(theirs);
+        for (mine, theirs) in self.0.iter_mut().zip(other.0.iter()) {
+            *mine = mine.saturating_add(*theirs);
         }
     }
 }
@@ -240,8 +242,11 @@ fn local_start(text: &str, at: usize) -> Option<usize> {
 fn domain_end(text: &str, from: usize) -> Option<usize> {
     let rest = text.get(from..)?;
     let (mut end, mut labels, mut len, mut letters, mut letters_end) = (None, 0, 0, 0, 0);
-    // A NUL after the last char closes the last label like any other separator.
-    for (i, c) in rest.char_indices().chain(Some((rest.len(), '\0'))) {
+    // A NUL after the last char closes the last label like any other separator (and ends the
+    // loop: it is neither part of a label nor a dot). Not `chain`: its adapter would ship.
+    let mut chars = rest.char_indices();
+    loop {
+        let (i, c) = chars.next().unwrap_or((rest.len(), '\0'));
         if is_word(c) || c == '-' {
             if len == letters && c != '-' && !c.is_ascii_digit() {
                 (letters, letters_end) = (letters + 1, i + c.len_utf8());
@@ -469,22 +474,13 @@ impl<'a> Url<'a> {
     }
 }
 
-/// `s` cut at its first `delimiter` (ASCII): what is before, and what is after if it is there.
-/// (Byte scans: `str::find` would bring the generic string searchers into the module.)
-fn split_at_byte(s: &str, delimiter: u8) -> (&str, Option<&str>) {
-    match s.bytes().position(|b| b == delimiter) {
-        Some(i) => (s.get(..i).unwrap_or(""), s.get(i + 1..)),
-        None => (s, None),
-    }
-}
-
 /// Appends what a page view keeps of `url` (`location.href`): the path and the query
 /// parameters named in `allowed_query` (exact, case-sensitive names, in their original order),
 /// redacted: `https://shop.example/users/jane@example.com/orders?plan=pro&token=x#top` with
 /// `["plan"]` gives `/users/[email]/orders?plan=pro`. The fragment is always dropped; a URL
 /// with an empty path gives `/`. Never panics; a text that is not `scheme://…` is kept as a
 /// path, redacted.
-pub fn clean_url(url: &str, allowed_query: &[&str], out: &mut String) -> Redactions {
+pub fn clean_url<Q: AsRef<str>>(url: &str, allowed_query: &[Q], out: &mut String) -> Redactions {
     let url = Url::cut(url);
     let path = url.host_path.get(url.path_at..).unwrap_or("");
     let mut found = Redactions::default();
@@ -497,7 +493,8 @@ pub fn clean_url(url: &str, allowed_query: &[&str], out: &mut String) -> Redacti
     while let Some(query) = rest {
         let (param, next) = split_at_byte(query, b'&');
         rest = next;
-        if allowed_query.contains(&split_at_byte(param, b'=').0) {
+        let name = split_at_byte(param, b'=').0;
+        if allowed_query.iter().any(|allowed| allowed.as_ref() == name) {
             out.push(sep);
             sep = '&';
             // A query or path cannot join a span across `?`, `&` or `=`: each piece is redacted

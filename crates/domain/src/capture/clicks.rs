@@ -156,13 +156,13 @@ impl Thresholds {
             let (min, max) = field.range();
             !(min..=max).contains(&self.get(*field))
         };
-        ThresholdField::ALL.into_iter().find(out_of_range).map_or(Ok(()), Err)
+        ThresholdField::ALL.iter().copied().find(out_of_range).map_or(Ok(()), Err)
     }
 
     /// Each threshold clamped into its range: the classifier's memory bound rests on
     /// `rage_clicks ≤ 10`, so it never trusts an unchecked value.
     fn clamped(mut self) -> Thresholds {
-        for field in ThresholdField::ALL {
+        for &field in ThresholdField::ALL.iter() {
             let (min, max) = field.range();
             self.set(field, self.get(field).clamp(min, max));
         }
@@ -284,7 +284,8 @@ impl<T> Classifier<T> {
     /// stamped before the previous one is taken as at its time (clicks arrive in order).
     pub fn click(&mut self, t_mono: i64, x: i32, y: i32, actionable: bool, selection: bool, payload: T) {
         let th = self.thresholds;
-        let t = [self.newest(), self.burst.map(|b| b.t)].into_iter().flatten().fold(t_mono, i64::max);
+        let newest = self.newest().unwrap_or(i64::MIN).max(self.burst.map_or(i64::MIN, |b| b.t));
+        let t = t_mono.max(newest);
         let mut burst = match self.burst {
             Some(b) if chains(b, t, x, y, &th) => b,
             _ => Burst { t, x, y, clicks: 0, state: BurstState::Building },

@@ -59,7 +59,8 @@ impl Emit {
 }
 
 impl Props<'_> {
-    fn key(&mut self, key: &str) -> &mut String {
+    /// Starts member `key`; its value is the caller's to write, as JSON, into what is returned.
+    pub fn key(&mut self, key: &str) -> &mut String {
         let text = &mut self.emit.text;
         text.push(',');
         write_string(key, text);

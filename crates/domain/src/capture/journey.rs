@@ -14,7 +14,7 @@ use alloc::vec::Vec;
 
 use crate::config::{ConfigError, ConfigProblem};
 use crate::event::{check_name, EventProblem};
-use crate::json::{self, Value};
+use crate::json;
 
 /// Fewest steps: an entry and a goal. One step would be its own goal and never drop out.
 pub const MIN_STEPS: usize = 2;
@@ -39,37 +39,41 @@ pub struct Corridor {
 
 impl Corridor {
     /// Reads the `journey` option: an array of `{ step, url? }` objects. An error names the
-    /// field (`journey[1].url: must be a path like /p/*`) and leaves nothing half-read.
-    pub fn parse(value: &Value) -> Result<Corridor, ConfigError> {
-        let items = value.as_array().ok_or(ConfigError::new("journey", ConfigProblem::NotAnArray))?;
+    /// field (`journey[1].url: must be a path like /p/*`) and leaves nothing half-read. Takes
+    /// the option's JSON text.
+    pub fn parse(value: &str) -> Result<Corridor, ConfigError> {
+        let items = json::array_items(value).ok_or(ConfigError::new("journey", ConfigProblem::NotAnArray))?;
         if !(MIN_STEPS..=MAX_STEPS).contains(&items.len()) {
             return Err(ConfigError::new("journey", ConfigProblem::StepCount));
         }
         let mut steps: Vec<Step> = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
-            let Value::Object(members) = item else {
+        for (index, item) in items.into_iter().enumerate() {
+            let Ok(Some(members)) = json::object_members(item) else {
                 return Err(error_at(index, None, ConfigProblem::NotAnObject));
             };
             if let Some((key, _)) = members.iter().find(|(key, _)| key != "step" && key != "url") {
                 return Err(error_at(index, Some(key), ConfigProblem::UnknownOption));
             }
-            let name = match item.get("step") {
+            let name = match json::member(&members, "step") {
                 None => return Err(error_at(index, Some("step"), ConfigProblem::Missing)),
-                Some(step) => step.as_str().ok_or_else(|| error_at(index, Some("step"), ConfigProblem::NotAString))?,
+                Some(step) => {
+                    json::string_of(step).ok_or_else(|| error_at(index, Some("step"), ConfigProblem::NotAString))?
+                }
             };
-            check_step_name(name).map_err(|problem| error_at(index, Some("step"), problem))?;
+            check_step_name(&name).map_err(|problem| error_at(index, Some("step"), problem))?;
             if steps.iter().any(|step| step.name == name) {
                 return Err(error_at(index, Some("step"), ConfigProblem::DuplicateStep));
             }
-            let url = match item.get("url") {
+            let url = match json::member(&members, "url") {
                 None => None,
                 Some(url) => {
-                    let glob = url.as_str().ok_or_else(|| error_at(index, Some("url"), ConfigProblem::NotAString))?;
-                    check_path_glob(glob).map_err(|problem| error_at(index, Some("url"), problem))?;
-                    Some(glob.into())
+                    let glob =
+                        json::string_of(url).ok_or_else(|| error_at(index, Some("url"), ConfigProblem::NotAString))?;
+                    check_path_glob(&glob).map_err(|problem| error_at(index, Some("url"), problem))?;
+                    Some(glob)
                 }
             };
-            steps.push(Step { name: name.into(), url });
+            steps.push(Step { name, url });
         }
         Ok(Corridor { steps })
     }
@@ -92,7 +96,8 @@ impl Corridor {
     /// The first step, in corridor order, whose glob matches `path`. Only the path is
     /// matched: anything from a `?` or `#` on is ignored.
     pub fn step_for_path(&self, path: &str) -> Option<usize> {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let end = path.bytes().position(|b| b == b'?' || b == b'#').unwrap_or(path.len());
+        let path = path.get(..end).unwrap_or_default();
         self.steps.iter().position(|step| step.url.as_deref().is_some_and(|glob| path_glob_matches(glob, path)))
     }
 }
@@ -205,11 +210,16 @@ impl Progress {
     /// The progress as text for localStorage: `-` before the corridor was entered, else
     /// `furthest.goal` (`2.0`, `3.1`).
     pub fn encode(&self) -> String {
-        let Some(furthest) = self.furthest else { return String::from("-") };
         let mut out = String::new();
-        json::write_integer(furthest as i64, &mut out);
-        out.push_str(if self.goal { ".1" } else { ".0" });
+        self.write(&mut out);
         out
+    }
+
+    /// Appends [`encode`](Progress::encode)'s text to `out`.
+    pub fn write(&self, out: &mut String) {
+        let Some(furthest) = self.furthest else { return out.push('-') };
+        json::write_integer(furthest as i64, out);
+        out.push_str(if self.goal { ".1" } else { ".0" });
     }
 
     /// Reads [`encode`](Progress::encode)'s text; `None` for anything else, or a step beyond
@@ -218,7 +228,7 @@ impl Progress {
         if text == "-" {
             return Some(Progress::default());
         }
-        let (furthest, goal) = text.split_once('.')?;
+        let (furthest, goal) = crate::scan::split_once(text, b'.')?;
         let goal = match goal {
             "0" => false,
             "1" => true,
@@ -243,7 +253,7 @@ mod tests {
     use super::*;
 
     fn corridor(text: &str) -> Result<Corridor, String> {
-        Corridor::parse(&json::parse(text).unwrap()).map_err(|error| error.message())
+        Corridor::parse(text).map_err(|error| error.message())
     }
 
     const SHOP: &str = r#"[{"step":"product","url":"/p/*"},{"step":"cart","url":"/cart"},{"step":"purchase"}]"#;

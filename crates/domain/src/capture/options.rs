@@ -9,8 +9,8 @@ use alloc::vec::Vec;
 use super::clicks::{ThresholdField, Thresholds};
 use super::journey::Corridor;
 use crate::config::{ConfigError, ConfigProblem};
-use crate::json::Value;
-use crate::score::session::{penalty_field, Penalties, PenaltyPart, SignalKind};
+use crate::json;
+use crate::score::session::{penalty_field, Penalties, SignalKind};
 
 /// One touchpoint switch of `capture: { … }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +97,7 @@ pub struct Capture {
 impl Default for Capture {
     fn default() -> Capture {
         Capture {
-            switches: Switch::ALL.into_iter().filter(|s| s.default_on()).fold(0, |bits, s| bits | s.bit()),
+            switches: Switch::ALL.iter().filter(|s| s.default_on()).fold(0, |bits, s| bits | s.bit()),
             query_params: DEFAULT_QUERY_PARAMS.into_iter().map(String::from).collect(),
             thresholds: Thresholds::default(),
             corridor: Corridor::default(),
@@ -123,112 +123,108 @@ impl Capture {
         self.query_params.iter().map(String::as_str)
     }
 
-    /// Reads `capture: { clicks: false, … }`.
-    pub fn read_switches(&mut self, value: &Value) -> Result<(), ConfigError> {
-        for (key, value) in object("capture", value)? {
-            let field = || dotted("capture.", key);
-            let switch = Switch::ALL
-                .into_iter()
-                .find(|s| s.key() == key)
-                .ok_or_else(|| ConfigError { field: field(), problem: ConfigProblem::UnknownOption })?;
-            let Value::Bool(on) = value else {
-                return Err(ConfigError { field: field(), problem: ConfigProblem::NotABoolean });
+    /// The same, as the list `redact::clean_url` takes.
+    pub fn allowed_query(&self) -> &[String] {
+        &self.query_params
+    }
+
+    /// Reads `capture: { clicks: false, … }` (the option's JSON text).
+    pub fn read_switches(&mut self, value: &str) -> Result<(), ConfigError> {
+        each_member("capture", value, &Switch::ALL.map(Switch::key), &mut |index, field, value| {
+            let bit = 1 << index;
+            self.switches = match value {
+                "true" => self.switches | bit,
+                "false" => self.switches & !bit,
+                _ => return Err(ConfigError::new(field, ConfigProblem::NotABoolean)),
             };
-            self.switches = if *on { self.switches | switch.bit() } else { self.switches & !switch.bit() };
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Reads `frustration: { rageClicks: 4, … }`: each threshold a whole number in its range.
-    pub fn read_thresholds(&mut self, value: &Value) -> Result<(), ConfigError> {
-        let members = object("frustration", value)?;
-        for (key, value) in members {
-            let field = ThresholdField::ALL.into_iter().find(|f| f.key() == key).ok_or_else(|| ConfigError {
-                field: dotted("frustration.", key),
-                problem: ConfigProblem::UnknownOption,
-            })?;
-            let (min, max) = field.range();
-            let n = whole(value, field.field())?;
+    pub fn read_thresholds(&mut self, value: &str) -> Result<(), ConfigError> {
+        each_member("frustration", value, &ThresholdField::ALL.map(ThresholdField::key), &mut |index, field, value| {
+            let Some(&threshold) = ThresholdField::ALL.get(index) else { return Ok(()) };
+            let (min, max) = threshold.range();
+            let n = whole(value, field)?;
             if n < i64::from(min) || n > i64::from(max) {
-                return Err(ConfigError::new(field.field(), ConfigProblem::OutOfRange));
+                return Err(ConfigError::new(field, ConfigProblem::OutOfRange));
             }
-            self.thresholds.set(field, n as u32);
-        }
-        Ok(())
+            self.thresholds.set(threshold, n as u32);
+            Ok(())
+        })
     }
 
     /// Reads `score: { rage: { points: 20, cap: 40 }, … }`, keyed by signal kind id.
-    pub fn read_penalties(&mut self, value: &Value) -> Result<(), ConfigError> {
-        for (key, value) in object("score", value)? {
-            let kind = SignalKind::from_id(key)
-                .ok_or_else(|| ConfigError { field: dotted("score.", key), problem: ConfigProblem::UnknownOption })?;
+    pub fn read_penalties(&mut self, value: &str) -> Result<(), ConfigError> {
+        each_member("score", value, &SignalKind::ALL.map(SignalKind::id), &mut |index, field, value| {
+            let Some(&kind) = SignalKind::ALL.get(index) else { return Ok(()) };
             let mut penalty = self.penalties.get(kind);
-            for (part, value) in object(&dotted("score.", key), value)? {
-                let which = match part.as_str() {
-                    "points" => PenaltyPart::Points,
-                    "cap" => PenaltyPart::Cap,
-                    _ => {
-                        let mut field = dotted("score.", key);
-                        field.push('.');
-                        field.push_str(part);
-                        return Err(ConfigError { field, problem: ConfigProblem::UnknownOption });
-                    }
-                };
-                let n = whole(value, &penalty_field(kind, which))?;
-                let n = u32::try_from(n).map_err(|_| ConfigError {
-                    field: penalty_field(kind, which),
-                    problem: ConfigProblem::OutOfRange,
-                })?;
-                match which {
-                    PenaltyPart::Points => penalty.points = n,
-                    PenaltyPart::Cap => penalty.cap = n,
+            // `score.<kind>.points` and `.cap`, as `penalty_field` spells them.
+            each_member(field, value, &["points", "cap"], &mut |part, field, value| {
+                let n = whole(value, field)?;
+                let n = u32::try_from(n).map_err(|_| ConfigError::new(field, ConfigProblem::OutOfRange))?;
+                if part == 0 {
+                    penalty.points = n;
+                } else {
+                    penalty.cap = n;
                 }
-            }
+                Ok(())
+            })?;
             self.penalties
                 .set(kind, penalty)
-                .map_err(|part| ConfigError { field: penalty_field(kind, part), problem: ConfigProblem::OutOfRange })?;
-        }
-        Ok(())
+                .map_err(|part| ConfigError { field: penalty_field(kind, part), problem: ConfigProblem::OutOfRange })
+        })
     }
 
     /// Reads `queryParams: ["plan", …]`, which replaces the default list.
-    pub fn read_query_params(&mut self, value: &Value) -> Result<(), ConfigError> {
+    pub fn read_query_params(&mut self, value: &str) -> Result<(), ConfigError> {
         const FIELD: &str = "queryParams";
-        let items = value.as_array().ok_or(ConfigError::new(FIELD, ConfigProblem::NotAnArray))?;
+        let items = json::array_items(value).ok_or(ConfigError::new(FIELD, ConfigProblem::NotAnArray))?;
         if items.len() > MAX_QUERY_PARAMS {
             return Err(ConfigError::new(FIELD, ConfigProblem::TooMany));
         }
         self.query_params.clear();
         for item in items {
-            let name = item.as_str().ok_or(ConfigError::new(FIELD, ConfigProblem::NotAString))?;
+            let name = json::string_of(item).ok_or(ConfigError::new(FIELD, ConfigProblem::NotAString))?;
             if name.is_empty() {
                 return Err(ConfigError::new(FIELD, ConfigProblem::Empty));
             }
-            if crate::json::char_count(name) > MAX_QUERY_PARAM_CHARS {
+            if json::char_count(&name) > MAX_QUERY_PARAM_CHARS {
                 return Err(ConfigError::new(FIELD, ConfigProblem::TooLong));
             }
-            self.query_params.push(name.into());
+            self.query_params.push(name);
         }
         Ok(())
     }
 }
 
-/// The members of an object option, or the error naming `field`.
-fn object<'a>(field: &str, value: &'a Value) -> Result<&'a [(String, Value)], ConfigError> {
-    match value {
-        Value::Object(members) => Ok(members),
-        _ => Err(ConfigError::new(field, ConfigProblem::NotAnObject)),
+/// Calls `each(index, field, value)` for each member of the object option `field` (its JSON
+/// text), in order: the index of its key in `keys`, its own field name (`capture.clicks`), its
+/// value's JSON text. A key not in `keys` is `field.key: unknown option`; anything but an object
+/// is `field: must be an object`. (`dyn`: one copy serves every object option.)
+fn each_member(
+    field: &str,
+    value: &str,
+    keys: &[&str],
+    each: &mut dyn FnMut(usize, &str, &str) -> Result<(), ConfigError>,
+) -> Result<(), ConfigError> {
+    let Ok(Some(members)) = json::object_members(value) else {
+        return Err(ConfigError::new(field, ConfigProblem::NotAnObject));
+    };
+    for (key, value) in members {
+        let mut dotted = String::from(field);
+        dotted.push('.');
+        dotted.push_str(&key);
+        let Some(index) = keys.iter().position(|known| *known == key) else {
+            return Err(ConfigError { field: dotted, problem: ConfigProblem::UnknownOption });
+        };
+        each(index, &dotted, value)?;
     }
+    Ok(())
 }
 
-/// A whole number, or the error naming `field`.
-fn whole(value: &Value, field: &str) -> Result<i64, ConfigError> {
-    value.as_i64().ok_or_else(|| ConfigError::new(field, ConfigProblem::NotAnInteger))
-}
-
-/// `prefix` + `key`, e.g. `capture.clicks`.
-fn dotted(prefix: &str, key: &str) -> String {
-    let mut field = String::from(prefix);
-    field.push_str(key);
-    field
+/// A whole number (its JSON text), or the error naming `field`.
+fn whole(value: &str, field: &str) -> Result<i64, ConfigError> {
+    json::parse_integer(value).ok_or_else(|| ConfigError::new(field, ConfigProblem::NotAnInteger))
 }

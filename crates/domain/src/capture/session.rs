@@ -12,6 +12,7 @@
 use alloc::string::String;
 
 use crate::json;
+use crate::scan::split;
 use crate::time;
 
 /// Longest gap between two activities of one session: 30 min, inclusive.
@@ -66,7 +67,7 @@ impl Session {
     /// Reads [`encode`](Session::encode)'s text; `None` for anything else: a bad id, times
     /// that are not event times (`time::is_event_time`), or `last` before `started`.
     pub fn decode(text: &str) -> Option<Session> {
-        let mut parts = text.split('.');
+        let mut parts = split(text, b'.');
         let (id, started, last) = (parts.next()?, parts.next()?, parts.next()?);
         if parts.next().is_some() || !is_session_id(id) {
             return None;
@@ -87,13 +88,23 @@ fn is_session_id(id: &str) -> bool {
 /// [continues](Session::continues_at); else a new one with `new_id()`, started now. The
 /// `bool` is true for a new session (the caller resets its per-session counts and progress).
 pub fn resume(stored: Option<Session>, now_wall: i64, new_id: impl FnOnce() -> String) -> (Session, bool) {
-    match stored {
-        Some(mut session) if session.continues_at(now_wall) => {
-            session.touch(now_wall);
-            (session, false)
+    if let Some(mut session) = stored {
+        if resume_in_place(&mut session, now_wall) {
+            return (session, false);
         }
-        _ => (Session { id: new_id(), started: now_wall, last: now_wall }, true),
     }
+    (Session { id: new_id(), started: now_wall, last: now_wall }, true)
+}
+
+/// [`resume`] for a session that stays where it is stored (the tracker's, inside its state,
+/// so it is not copied at each activity): touches it if it continues at `now_wall`. `false`:
+/// it does not, and the caller starts a new one.
+pub fn resume_in_place(session: &mut Session, now_wall: i64) -> bool {
+    let continues = session.continues_at(now_wall);
+    if continues {
+        session.touch(now_wall);
+    }
+    continues
 }
 
 #[cfg(test)]

@@ -9,10 +9,11 @@ use alloc::vec::Vec;
 use super::journey::Progress;
 use super::session::Session;
 use crate::json::{parse_integer, write_integer};
+use crate::scan::split;
 use crate::score::session::Counts;
 
 /// Separates the parts of the stored text; none of them contains it.
-const SEPARATOR: char = '|';
+const SEPARATOR: u8 = b'|';
 
 /// A session's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,13 +39,13 @@ impl SessionState {
     /// The text stored: `session|counts|progress|pages|errors`.
     pub fn encode(&self) -> String {
         let mut out = self.session.encode();
-        for part in [self.counts.encode(), self.progress.encode()] {
-            out.push(SEPARATOR);
-            out.push_str(&part);
-        }
-        out.push(SEPARATOR);
+        out.push(SEPARATOR as char);
+        self.counts.write(&mut out);
+        out.push(SEPARATOR as char);
+        self.progress.write(&mut out);
+        out.push(SEPARATOR as char);
         write_integer(i64::from(self.pages), &mut out);
-        out.push(SEPARATOR);
+        out.push(SEPARATOR as char);
         for (i, error) in self.errors.iter().enumerate() {
             if i > 0 {
                 out.push(',');
@@ -57,17 +58,17 @@ impl SessionState {
     /// Reads [`SessionState::encode`]'s text; `None` for anything else (a value another
     /// release or a page wrote): the session then starts afresh.
     pub fn decode(text: &str) -> Option<SessionState> {
-        let mut parts = text.split(SEPARATOR);
+        let mut parts = split(text, SEPARATOR);
         let session = Session::decode(parts.next()?)?;
         let counts = Counts::decode(parts.next()?)?;
         let progress = Progress::decode(parts.next()?)?;
         let pages = u32::try_from(parse_integer(parts.next()?)?).ok()?;
-        let errors = match parts.next()? {
-            "" => Vec::new(),
-            list => {
-                list.split(',').map(|n| parse_integer(n).and_then(|n| u32::try_from(n).ok())).collect::<Option<_>>()?
+        let (list, mut errors) = (parts.next()?, Vec::new());
+        if !list.is_empty() {
+            for n in split(list, b',') {
+                errors.push(u32::try_from(parse_integer(n)?).ok()?);
             }
-        };
+        }
         parts.next().is_none().then_some(SessionState { session, counts, progress, pages, errors })
     }
 }

@@ -48,7 +48,7 @@ impl Vital {
 
     /// The vital named as web-vitals names it (`LCP`); exact, upper case.
     pub fn from_name(name: &str) -> Option<Vital> {
-        Vital::ALL.into_iter().find(|vital| vital.name() == name)
+        Vital::ALL.iter().copied().find(|vital| vital.name() == name)
     }
 
     /// The name, as on the wire.
@@ -112,11 +112,13 @@ impl Rating {
 /// for other text, a minus sign (`JSON.stringify` never writes `-0`), or above
 /// [`MAX_THOUSANDTHS`].
 pub fn thousandths(text: &str) -> Option<u64> {
-    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+    // A byte scan: `split_once(['e', 'E'])` would bring a searcher of its own into the module.
+    let at_e = text.bytes().position(|b| b == b'e' || b == b'E');
+    let (mantissa, exponent) = match at_e.and_then(|i| Some((text.get(..i)?, text.get(i + 1..)?))) {
         Some((mantissa, exponent)) => (mantissa, parse_exponent(exponent)?),
         None => (text, 0),
     };
-    let (int, frac) = match mantissa.split_once('.') {
+    let (int, frac) = match crate::scan::split_once(mantissa, b'.') {
         Some((int, frac)) if !frac.is_empty() => (int, frac),
         Some(_) => return None,
         None => (mantissa, ""),

@@ -95,7 +95,7 @@ impl Layout {
     /// Splits the key of a chunk of this site; `None` for any other key (a lease, the wait,
     /// another site's, one cxkit never writes).
     pub fn chunk_of<'a>(&self, key: &'a str) -> Option<ChunkKey<'a>> {
-        let mut parts = key.strip_prefix(self.prefix.as_str())?.split(':');
+        let mut parts = crate::scan::split(key.strip_prefix(self.prefix.as_str())?, b':');
         let (stream, first, end) = (parts.next()?, seq(parts.next()?)?, seq(parts.next()?)?);
         (parts.next().is_none() && first <= end).then_some(ChunkKey { stream, first, end })
     }

@@ -39,7 +39,7 @@ pub fn value(now: i64, ms: u64, status: u16) -> String {
 
 /// The wait left at wall-clock `now` of a stored value; `None` when it is over or unreadable.
 pub fn read(stored: &str, now: i64) -> Option<Wait> {
-    let (until, status) = stored.split_once(':')?;
+    let (until, status) = crate::scan::split_once(stored, b':')?;
     let left = parse_integer(until)?.checked_sub(now).filter(|ms| *ms > 0)?;
     let status = parse_integer(status).and_then(|s| u16::try_from(s).ok())?;
     Some(Wait { ms: (left as u64).min(MAX_WAIT_MS), status })

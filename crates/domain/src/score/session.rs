@@ -65,7 +65,7 @@ impl SignalKind {
 
     /// The kind with this id.
     pub fn from_id(id: &str) -> Option<SignalKind> {
-        SignalKind::ALL.into_iter().find(|kind| kind.id() == id)
+        SignalKind::ALL.iter().copied().find(|kind| kind.id() == id)
     }
 }
 
@@ -197,13 +197,18 @@ impl Counts {
     /// joined by `.` (`1.0.2.0.0.0.0.0`).
     pub fn encode(&self) -> String {
         let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    /// Appends [`encode`](Counts::encode)'s text to `out`.
+    pub fn write(&self, out: &mut String) {
         for (i, count) in self.0.iter().enumerate() {
             if i > 0 {
                 out.push('.');
             }
-            json::write_integer(i64::from(*count), &mut out);
+            json::write_integer(i64::from(*count), out);
         }
-        out
     }
 
     /// Reads [`encode`](Counts::encode)'s text; `None` for anything else. Across versions:
@@ -211,12 +216,11 @@ impl Counts {
     /// missing kinds as 0, and extra numbers (a newer version) are checked, then ignored.
     pub fn decode(text: &str) -> Option<Counts> {
         let mut counts = Counts::default();
-        let mut fields = text.split('.');
-        for (count, field) in counts.0.iter_mut().zip(fields.by_ref()) {
-            *count = parse_u32(field)?;
-        }
-        for field in fields {
-            parse_u32(field)?;
+        for (i, field) in crate::scan::split(text, b'.').enumerate() {
+            let n = parse_u32(field)?;
+            if let Some(count) = counts.0.get_mut(i) {
+                *count = n;
+            }
         }
         Some(counts)
     }
@@ -255,7 +259,7 @@ pub struct SessionScore {
 pub fn session_score(counts: &Counts, penalties: &Penalties) -> SessionScore {
     let mut reasons: Vec<Reason> = Vec::new();
     let mut lost: u32 = 0;
-    for kind in SignalKind::ALL {
+    for &kind in SignalKind::ALL.iter() {
         let count = counts.get(kind);
         if count == 0 {
             continue;
