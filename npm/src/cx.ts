@@ -40,6 +40,14 @@ export interface Loader {
   loadSurvey: () => Promise<SurveyModule>;
 }
 
+/**
+ * How long the page's raw observations wait in memory before the core takes them (and stores
+ * what they make): a burst of clicks costs one storage write, not one per click, since the
+ * first localStorage write of a task costs 0.2 ms (bench/results.md). A hide, a flush and
+ * `scores()` take them at once; a crash within this window loses them.
+ */
+const CAPTURE_INTAKE_MS = 1000;
+
 /** Calls kept while the wasm loads; beyond this they are refused, not buffered without end. */
 const MAX_WAITING_CALLS = 1000;
 
@@ -196,7 +204,7 @@ export class Cx {
     // Switch n is bit 1 << n, named as CaptureOptions names it.
     CAPTURE_SWITCHES.forEach((name, i) => (options[name] = (switches & (1 << i)) !== 0));
     return startCapture(options, (entry) => {
-      if (this.#captured.push(entry) === 1) queueMicrotask(() => this.#delivery?.intake());
+      if (this.#captured.push(entry) === 1) setTimeout(() => this.#delivery?.intake(), CAPTURE_INTAKE_MS);
     });
   }
 
@@ -348,6 +356,8 @@ export class Cx {
    * so far. `null` until the core is running. */
   scores(): Scores | null {
     const core = this.#core;
+    // What the page did until now counts: the observations waiting for intake go in first.
+    this.#delivery?.intake();
     return core ? (JSON.parse(core.scores()) as Scores) : null;
   }
 

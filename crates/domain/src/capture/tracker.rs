@@ -24,6 +24,10 @@ use crate::score::session::{session_score, SessionScore, SignalKind};
 
 /// URL changes at most this far apart are one page view: a redirect (decisions.md §27).
 pub const REDIRECT_MS: i64 = 100;
+/// How stale the stored session's last activity may get before it is written again, when
+/// nothing else changed: other tabs see the visitor's activity up to this late, which moves an
+/// idle expiry (30 minutes) by as much, and an intake with nothing new costs no storage write.
+pub const SAVE_ACTIVITY_MS: i64 = 10_000;
 /// Distinct errors remembered per session for deduplication; beyond it, the oldest is forgotten.
 const ERRORS_REMEMBERED: usize = 32;
 
@@ -63,6 +67,8 @@ pub struct Tracker {
     state: Option<SessionState>,
     /// The session state changed since [`Tracker::saved`] was last read.
     dirty: bool,
+    /// The session's last activity as last stored (or read back).
+    saved_last: i64,
     visitor: Option<String>,
     view: Option<View>,
     pending: Option<PendingView>,
@@ -83,6 +89,7 @@ impl Tracker {
             capture,
             state: None,
             dirty: false,
+            saved_last: i64::MIN,
             visitor: None,
             view: None,
             pending: None,
@@ -117,16 +124,21 @@ impl Tracker {
             Some(ours) => stored.session.id == ours.session.id || stored.session.last > ours.session.last,
         };
         if newer {
+            self.saved_last = stored.session.last;
             self.state = Some(stored);
         }
     }
 
-    /// The session state to store, when it changed since the last call.
+    /// The session state to store, when it changed since the last call, or when its last
+    /// activity is [`SAVE_ACTIVITY_MS`] newer than what was stored.
     pub fn saved(&mut self) -> Option<String> {
-        if !core::mem::take(&mut self.dirty) {
+        let state = self.state.as_ref()?;
+        let stale = state.session.last.saturating_sub(self.saved_last) >= SAVE_ACTIVITY_MS;
+        if !core::mem::take(&mut self.dirty) && !stale {
             return None;
         }
-        self.state.as_ref().map(SessionState::encode)
+        self.saved_last = state.session.last;
+        Some(state.encode())
     }
 
     /// When [`Tracker::settle`] is next due (`performance.now()` time): a redirect window or a
@@ -202,8 +214,8 @@ impl Tracker {
         let continued = self.state.as_mut().is_some_and(|state| session::resume_in_place(&mut state.session, wall));
         if !continued {
             self.state = Some(SessionState::new(Session { id: fresh(), started: wall, last: wall }));
+            self.dirty = true;
         }
-        self.dirty = true;
     }
 
     fn state(&mut self) -> &mut SessionState {
@@ -803,6 +815,10 @@ mod tests {
         first.settle(2_000);
         let stored = first.tracker.saved().expect("the session changed");
         assert_eq!(first.tracker.saved(), None, "saved once per change");
+        first.take(&click("x", 900, 0, 5_000), 5_000);
+        assert_eq!(first.tracker.saved(), None, "activity alone is not written at once");
+        first.take(&click("x", 900, 0, 12_000), 12_000);
+        assert!(first.tracker.saved().is_some(), "but once it is 10 s newer than what was stored");
 
         let mut second = Run::new("");
         second.ids = Ids(10);
