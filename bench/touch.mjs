@@ -5,7 +5,9 @@
 // is left is cxkit's, not the page's handlers', the browser's input handling or the driver's.
 // `ThreadTime` (the main thread's CPU time) is read beside it: on a machine shared with other
 // work, a task's wall time stretches while it waits for a core, and its CPU time does not.
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 import { launch, open } from "../tests/e2e/lib/browser.mjs";
 import { startCollector } from "../tests/e2e/lib/collector.mjs";
 import { query } from "../tests/e2e/lib/sqlite.mjs";
@@ -21,6 +23,25 @@ export const ERRORS = 250;
 const WINDOWS_MS = 1200;
 /** The idle figure's minute. */
 export const IDLE_MS = 60_000;
+
+const BENCH = fileURLToPath(new URL("./", import.meta.url));
+/** The script tag of bench/touch.html, the page with the tracker on. */
+const TAG = /\n *<script src="\/dist\/cxkit\.js"[^>]*><\/script>/;
+
+/**
+ * bench/touch.html and its two variants, written to bench/out/ from it so the three stay the
+ * same page: `off` without `data-count-bots` (an automated browser: the tracker stays off) and
+ * `bare` without cxkit. Returns the paths the collector serves them at (`--www bench`).
+ */
+function writeVariants() {
+  const page = readFileSync(`${BENCH}touch.html`, "utf8");
+  if (!TAG.test(page) || !page.includes(' data-count-bots="true"')) throw new Error("bench/touch.html: no script tag with data-count-bots");
+  mkdirSync(`${BENCH}out`, { recursive: true });
+  writeFileSync(`${BENCH}out/touch-off.html`, page.replace(' data-count-bots="true"', "").replace("tracker on", "tracker off (an automated browser, no data-count-bots)"));
+  writeFileSync(`${BENCH}out/touch-bare.html`, page.replace(TAG, "").replace("tracker on", "no cxkit"));
+  return { on: "touch.html", off: "out/touch-off.html", bare: "out/touch-bare.html" };
+}
+const PAGES = writeVariants();
 
 /** The renderer main thread's time so far, in seconds: busy (`task`), on a CPU (`thread`), and
  * running script (`script`). */
@@ -133,10 +154,10 @@ async function touchPhases(collector, file) {
 export async function autocaptureOnce(run) {
   const collector = await startCollector(["--www", "bench", "--dist", "npm/dist"]);
   try {
-    const order = run % 2 === 0 ? ["touch.html", "touch-bare.html"] : ["touch-bare.html", "touch.html"];
+    const order = run % 2 === 0 ? [PAGES.on, PAGES.bare] : [PAGES.bare, PAGES.on];
     const phases = {};
     for (const file of order) phases[file] = await touchPhases(collector, file);
-    const { "touch.html": on, "touch-bare.html": bare } = phases;
+    const { [PAGES.on]: on, [PAGES.bare]: bare } = phases;
     if (total(bare.clickEvents) + total(bare.errorEvents) !== 0) throw new Error("the page without cxkit sent events");
     // Every click and error became its events, none early or merged (the mix in results.md).
     const { $click = 0, $dead = 0, $rage = 0 } = on.clickEvents;
@@ -173,7 +194,7 @@ export async function idleOnce() {
   const collector = await startCollector(["--www", "bench", "--dist", "npm/dist"]);
   const browsers = [];
   try {
-    const files = ["touch-bare.html", "touch-off.html", "touch.html"];
+    const files = [PAGES.bare, PAGES.off, PAGES.on];
     const pages = await Promise.all(files.map(async (file) => {
       const browser = await launch();
       browsers.push(browser);
