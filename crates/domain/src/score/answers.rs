@@ -44,13 +44,19 @@ impl Answers {
         }
     }
 
-    /// Adds another tally, count by count: answers not stored yet to the stored ones.
+    /// Adds another tally, count by count: answers not stored yet to the stored ones. (No
+    /// sum can overflow: a stored count is at most 2⁴⁰, and a page load adds a handful.)
     pub fn merge(&mut self, other: &Answers) {
-        let mut fields = self.fields();
-        for (field, more) in fields.iter_mut().zip(other.fields()) {
-            *field = field.saturating_add(more);
-        }
-        *self = Answers::from_fields(fields);
+        let (nps, csat, ces) = (&mut self.nps, &mut self.csat, &mut self.ces);
+        nps.promoters += other.nps.promoters;
+        nps.passives += other.nps.passives;
+        nps.detractors += other.nps.detractors;
+        csat.responses += other.csat.responses;
+        csat.satisfied += other.csat.satisfied;
+        csat.total += other.csat.total;
+        ces.responses += other.ces.responses;
+        ces.agree += other.ces.agree;
+        ces.total += other.ces.total;
     }
 
     fn fields(&self) -> [u64; FIELDS] {
