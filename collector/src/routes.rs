@@ -302,6 +302,18 @@ fn site_json(site: &str, stats: &SiteStats, summary: &Summary) -> serde_json::Va
             "detractors": nps.detractors,
             "score": nps.score().map(Tenths::as_f64),
         },
+        "csat": {
+            "responses": stats.csat.responses,
+            "satisfied": stats.csat.satisfied,
+            "percent": stats.csat.percent().map(Tenths::as_f64),
+            "mean": stats.csat.mean().map(Tenths::as_f64),
+        },
+        "ces": {
+            "responses": stats.ces.responses,
+            "agree": stats.ces.agree,
+            "percent_agree": stats.ces.percent_agree().map(Tenths::as_f64),
+            "mean": stats.ces.mean().map(Tenths::as_f64),
+        },
         "pageviews": stats.pageviews,
         "sessions": { "count": summary.sessions, "closed": summary.closed, "dropouts": summary.dropouts },
         "score": { "mean": summary.mean.map(Tenths::as_f64), "bands": bands, "reasons": reasons },
@@ -519,6 +531,8 @@ mod tests {
         let expected = json!({
             "site": "shop", "events": 9, "redeliveries": 0, "requests": 1, "bytes": 500,
             "nps": { "responses": 0, "promoters": 0, "passives": 0, "detractors": 0, "score": null },
+            "csat": { "responses": 0, "satisfied": 0, "percent": null, "mean": null },
+            "ces": { "responses": 0, "agree": 0, "percent_agree": null, "mean": null },
             "pageviews": 2,
             "sessions": { "count": 2, "closed": 0, "dropouts": 0 },
             "score": {
@@ -581,6 +595,50 @@ mod tests {
         let mut kind = answer.clone();
         kind["score"]["reasons"][0]["kind"] = json!("Rage");
         assert!(valid(&kind).is_err());
+    }
+
+    #[tokio::test]
+    async fn stats_score_nps_csat_and_ces_answers_with_one_decimal() {
+        let app = test_app();
+        let response = |survey: &str, value: u8| ("$response", 1, json!({ "survey": survey, "value": value }));
+        let events: Vec<_> = [
+            ("nps", 10),
+            ("nps", 9),
+            ("nps", 7),
+            ("nps", 3),
+            ("csat", 5),
+            ("csat", 4),
+            ("csat", 2),
+            ("ces", 7),
+            ("ces", 3),
+        ]
+        .into_iter()
+        .map(|(survey, value)| response(survey, value))
+        .collect();
+        app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &events), 500, 0).unwrap();
+        let (status, answer) = get_json(&app, "/v1/stats?site=shop").await;
+        assert_eq!(status, StatusCode::OK);
+        // NPS: (2 promoters − 1 detractor) / 4 = 25.0. CSAT: 2 of 3 are 4–5 = 66.67 → 66.7 %,
+        // mean 11 / 3 = 3.67 → 3.7. CES: 1 of 2 is 5–7 = 50.0 %, mean 10 / 2 = 5.0.
+        assert_eq!(
+            answer["nps"],
+            json!({ "responses": 4, "promoters": 2, "passives": 1, "detractors": 1, "score": 25.0 })
+        );
+        assert_eq!(answer["csat"], json!({ "responses": 3, "satisfied": 2, "percent": 66.7, "mean": 3.7 }));
+        assert_eq!(answer["ces"], json!({ "responses": 2, "agree": 1, "percent_agree": 50.0, "mean": 5.0 }));
+        let schema = crate::testing::stats_schema();
+        let valid = |answer: &serde_json::Value| crate::testing::check(&schema, &schema, answer, "$");
+        assert_eq!(valid(&answer), Ok(()));
+        // The schema's positive controls: a mean off the CSAT scale, a percent above 100, a missing block.
+        let mut high = answer.clone();
+        high["csat"]["mean"] = json!(5.1);
+        assert!(valid(&high).is_err());
+        let mut over = answer.clone();
+        over["ces"]["percent_agree"] = json!(100.1);
+        assert!(valid(&over).is_err());
+        let mut missing = answer.clone();
+        missing.as_object_mut().unwrap().remove("ces");
+        assert!(valid(&missing).is_err());
     }
 
     #[tokio::test]

@@ -7,7 +7,11 @@ use std::path::Path;
 
 use cxkit_domain::batch::Batch;
 use cxkit_domain::capture::vitals::Rating;
+use cxkit_domain::score::answers::Answers;
+use cxkit_domain::score::ces::CesTally;
+use cxkit_domain::score::csat::CsatTally;
 use cxkit_domain::score::nps::NpsTally;
+use cxkit_domain::survey::SurveyKind;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::sessions::{rating_of, Observed};
@@ -59,6 +63,10 @@ pub struct SiteStats {
     pub bytes: u64,
     /// NPS answers by bucket.
     pub nps: NpsTally,
+    /// CSAT answers.
+    pub csat: CsatTally,
+    /// CES answers.
+    pub ces: CesTally,
     /// `$pageview` events.
     pub pageviews: u64,
     /// `$vital` events by vital name (sorted), by rating.
@@ -153,14 +161,7 @@ impl Store {
             .connection
             .query_row("SELECT count FROM redeliveries WHERE site = ?1", [site], |r| r.get(0))
             .optional()?;
-        let mut answers = self.connection.prepare_cached(
-            "SELECT json_extract(props, '$.value') FROM events
-             WHERE site = ?1 AND name = '$response' AND json_extract(props, '$.survey') = 'nps'",
-        )?;
-        let scores = answers
-            .query_map([site], |row| row.get::<_, Option<i64>>(0))?
-            .filter_map(|score| score.ok().flatten().and_then(|s| u8::try_from(s).ok()))
-            .collect::<Vec<_>>();
+        let answers = self.answers(site)?;
         let pageviews: i64 = self.connection.query_row(
             "SELECT COUNT(*) FROM events WHERE site = ?1 AND name = '$pageview'",
             [site],
@@ -171,10 +172,31 @@ impl Store {
             redeliveries: redeliveries.unwrap_or(0) as u64,
             requests: requests as u64,
             bytes: bytes as u64,
-            nps: NpsTally::from_scores(scores),
+            nps: answers.nps,
+            csat: answers.csat,
+            ces: answers.ces,
             pageviews: pageviews as u64,
             vitals: self.vitals(site)?,
         })
+    }
+
+    /// The site's `$response` events tallied by `survey` with the domain's scoring code: an
+    /// integer `value` on the kind's scale counts, anything else is not an answer.
+    fn answers(&self, site: &str) -> rusqlite::Result<Answers> {
+        let mut answers = self.connection.prepare_cached(
+            "SELECT json_extract(props, '$.survey'), json_extract(props, '$.value') FROM events
+             WHERE site = ?1 AND name = '$response'
+               AND json_type(props, '$.survey') = 'text' AND json_type(props, '$.value') = 'integer'",
+        )?;
+        let mut tally = Answers::default();
+        let rows = answers.query_map([site], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (survey, value) = row?;
+            if let (Some(kind), Ok(value)) = (SurveyKind::from_id(&survey), u8::try_from(value)) {
+                tally.add(kind, value);
+            }
+        }
+        Ok(tally)
     }
 
     fn vitals(&self, site: &str) -> rusqlite::Result<Vec<VitalTally>> {
@@ -298,6 +320,46 @@ mod tests {
         assert_eq!(vitals, [("CLS", 1, 0, 0), ("INP", 0, 1, 0), ("LCP", 2, 0, 1), ("TTFB", 1, 0, 0)]);
         let blog = store.stats("blog").unwrap();
         assert_eq!((blog.pageviews, blog.vitals.len()), (1, 0));
+    }
+
+    #[test]
+    fn csat_and_ces_answers_are_scored_by_survey_and_only_integers_on_the_scale_count() {
+        use crate::testing::batch;
+        use serde_json::json;
+        let response =
+            |survey: &str, value: serde_json::Value| ("$response", 1, json!({ "survey": survey, "value": value }));
+        let events = [
+            response("csat", json!(5)),
+            response("csat", json!(4)),
+            response("csat", json!(2)),
+            response("ces", json!(7)),
+            response("ces", json!(3)),
+            response("nps", json!(10)),
+            response("csat", json!(6)),  // off the scale
+            response("csat", json!(0)),  // off the scale
+            response("ces", json!(4.5)), // not an integer
+            response("ces", json!("7")), // not a number
+            response("ces", json!(-1)),  // off the scale
+            response("poll", json!(3)),  // no such survey
+            response("text", json!(3)),  // no score
+            ("$dismiss", 2, json!({ "survey": "csat" })),
+            ("csat", 3, json!({ "survey": "csat", "value": 1 })), // a site's own event, not ours
+        ];
+        let mut store = Store::in_memory().unwrap();
+        store.insert(&batch("shop", 0, &events), 100, 0).unwrap();
+        let stats = store.stats("shop").unwrap();
+        // CSAT 5, 4, 2: 2 of 3 satisfied = 66.67 % → 66.7; mean 11 / 3 = 3.67 → 3.7.
+        assert_eq!(stats.csat, CsatTally { responses: 3, satisfied: 2, total: 11 });
+        assert_eq!((stats.csat.percent(), stats.csat.mean()), (Some(Tenths(667)), Some(Tenths(37))));
+        // CES 7, 3: 1 of 2 agrees = 50.0 %; mean 10 / 2 = 5.0.
+        assert_eq!(stats.ces, CesTally { responses: 2, agree: 1, total: 10 });
+        assert_eq!((stats.ces.percent_agree(), stats.ces.mean()), (Some(Tenths(500)), Some(Tenths(50))));
+        assert_eq!((stats.nps.responses(), stats.nps.score()), (1, Some(Tenths(1000))));
+        let other = store.stats("elsewhere").unwrap();
+        assert_eq!(
+            (other.csat.percent(), other.csat.mean(), other.ces.mean(), other.ces.percent_agree()),
+            (None, None, None, None)
+        );
     }
 
     #[test]

@@ -283,6 +283,8 @@ export class Cx {
     this.#delivery?.intake();
     void this.#delivery?.send("flush");
     if (!answered) return;
+    // The core tallies it for scores(), with the formulas /v1/stats uses.
+    this.#core?.answered(response.survey, response.value);
     for (const listener of this.#listeners) {
       try {
         listener(response);
@@ -352,8 +354,9 @@ export class Cx {
     });
   }
 
-  /** The live local scores: the session experience score with its reasons, and the journey
-   * so far. `null` until the core is running. */
+  /** The live local scores: the session experience score with its reasons, the journey so
+   * far, and the NPS, CSAT and CES of the answers this browser gave. `null` until the core is
+   * running. */
   scores(): Scores | null {
     const core = this.#core;
     // What the page did until now counts: the observations waiting for intake go in first.

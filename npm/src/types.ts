@@ -125,6 +125,52 @@ export interface Scores {
   session: { score: number; reasons: ScoreReason[] };
   /** The journey so far: the furthest corridor step reached, and whether it was the goal. */
   journey: { furthest: string | null; goal: boolean };
+  /** The NPS of the answers this browser gave to the site (kept across page loads where
+   * consent is granted). */
+  nps: NpsScore;
+  /** The CSAT of this browser's answers. */
+  csat: CsatScore;
+  /** The CES of this browser's answers. */
+  ces: CesScore;
+}
+
+/**
+ * Net Promoter Score of a set of 0–10 answers: promoters 9–10, passives 7–8, detractors 0–6.
+ * Scores have one decimal, rounded half away from zero, and are `null` without answers
+ * (decisions.md §21); the collector's `/v1/stats` computes them with the same Rust code.
+ */
+export interface NpsScore {
+  /** % promoters − % detractors, −100 to 100; `null` without answers. */
+  score: number | null;
+  /** Answers counted. */
+  responses: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
+/** Customer satisfaction of a set of 1–5 answers (one decimal; `null` without answers). */
+export interface CsatScore {
+  /** % of answers that are 4 or 5 (top-2-box), 0–100. */
+  percent: number | null;
+  /** The mean answer, 1–5. */
+  mean: number | null;
+  /** Answers counted. */
+  responses: number;
+  /** Answers 4 and 5. */
+  satisfied: number;
+}
+
+/** Customer effort of a set of 1–7 answers ("it was easy"; one decimal; `null` without answers). */
+export interface CesScore {
+  /** The mean answer, 1–7. */
+  mean: number | null;
+  /** % of answers that agree, 5–7, 0–100 (`percent_agree` in `/v1/stats`). */
+  percentAgree: number | null;
+  /** Answers counted. */
+  responses: number;
+  /** Answers 5–7. */
+  agree: number;
 }
 
 /** A scored survey answer, as passed to `on("response", …)`. */

@@ -1,6 +1,6 @@
 // Compiled (never run) by `make test` against the published declarations in npm/dist: what a
 // frontend developer's editor and build would accept or refuse.
-import { init, type Batch, type Cx, type ErrorInfo, type Result, type Status } from "../../npm/dist/index.js";
+import { init, type Batch, type Cx, type ErrorInfo, type Result, type Scores, type Status } from "../../npm/dist/index.js";
 
 export async function accepted(): Promise<void> {
   const cx: Cx = await init({
@@ -19,6 +19,9 @@ export async function accepted(): Promise<void> {
   const reasons: Batch["reason"][] = ["size", "age", "flush", "hide", "retry", "load"];
   console.log(reasons);
   cx.on("response", (r) => console.log(r.value, r.bucket));
+  const scores: Scores | null = cx.scores();
+  const nps: number | null | undefined = scores?.nps.score;
+  console.log(nps, scores?.csat.percent, scores?.csat.mean, scores?.ces.mean, scores?.ces.percentAgree, scores?.nps.responses);
   const flushed = await cx.flush();
   if (flushed.ok) console.log(flushed.sent);
 }
@@ -35,6 +38,9 @@ export async function refused(): Promise<void> {
   // @ts-expect-error: an error code is one the core and the shell report
   const code: ErrorInfo["code"] = "oops";
   console.log(code);
+  const scores = (await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop" })).scores();
+  // @ts-expect-error: the browser's CES is camelCase, as the rest of the API (percent_agree is /v1/stats')
+  console.log(scores?.ces.percent_agree);
   // @ts-expect-error: consent has three states
   await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop", consent: "maybe" });
 }

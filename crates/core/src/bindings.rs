@@ -14,6 +14,7 @@ use cxkit_domain::delivery::lease::RENEW_MS;
 use cxkit_domain::delivery::{self, Now};
 use cxkit_domain::error::CallError;
 use cxkit_domain::json::{write_integer, write_string};
+use cxkit_domain::score::Tenths;
 use cxkit_domain::status::{Count, CONSENT_KEY};
 use cxkit_domain::survey::PROTOCOL;
 
@@ -108,6 +109,27 @@ export interface CoreError {
   /** `field: rule`, readable as is. */
   message: string;
 }"#;
+
+/// Appends `,"name":{…}` to a `scores()` text: each score with one decimal (`null` when
+/// empty, decisions.md §21), then each count.
+fn write_tally(out: &mut String, name: &str, scores: &[(&str, Option<Tenths>)], counts: &[(&str, u64)]) {
+    out.push_str(",\"");
+    out.push_str(name);
+    out.push_str("\":{");
+    for (i, (key, score)) in scores.iter().enumerate() {
+        out.push_str(if i == 0 { "\"" } else { ",\"" });
+        out.push_str(key);
+        out.push_str("\":");
+        Tenths::write_or_null(*score, out);
+    }
+    for (key, count) in counts {
+        out.push_str(",\"");
+        out.push_str(key);
+        out.push_str("\":");
+        write_integer(*count as i64, out);
+    }
+    out.push('}');
+}
 
 /// A plain JS object, filled field by field.
 struct Fields(js_sys::Object);
@@ -237,7 +259,7 @@ impl Core {
     /// public `Scores` of `npm/src/types.ts`, which documents it (the shell parses it; written
     /// with the JSON writer the module has anyway, it costs less than building the objects).
     pub fn scores(&self) -> String {
-        let (score, furthest, goal) = self.instance.scores();
+        let (score, furthest, goal, answers) = self.instance.scores();
         let mut out = String::from("{\"session\":{\"score\":");
         write_integer(i64::from(score.score), &mut out);
         out.push_str(",\"reasons\":[");
@@ -255,8 +277,27 @@ impl Core {
             Some(name) => write_string(&name, &mut out),
             None => out.push_str("null"),
         }
-        out.push_str(if goal { ",\"goal\":true}}" } else { ",\"goal\":false}}" });
+        out.push_str(if goal { ",\"goal\":true}" } else { ",\"goal\":false}" });
+        let (nps, csat, ces) = (answers.nps, answers.csat, answers.ces);
+        let nps_counts = [
+            ("responses", nps.responses()),
+            ("promoters", nps.promoters),
+            ("passives", nps.passives),
+            ("detractors", nps.detractors),
+        ];
+        write_tally(&mut out, "nps", &[("score", nps.score())], &nps_counts);
+        let csat_scores = [("percent", csat.percent()), ("mean", csat.mean())];
+        write_tally(&mut out, "csat", &csat_scores, &[("responses", csat.responses), ("satisfied", csat.satisfied)]);
+        let ces_scores = [("mean", ces.mean()), ("percentAgree", ces.percent_agree())];
+        write_tally(&mut out, "ces", &ces_scores, &[("responses", ces.responses), ("agree", ces.agree)]);
+        out.push('}');
         out
+    }
+
+    /// Counts an answer this browser gave: survey `id` (`nps`, `csat`, `ces`) and its value.
+    /// The shell calls it as it queues the `$response`; `scores()` reports the tallies.
+    pub fn answered(&self, id: &str, value: u8) {
+        self.instance.answered(id, value);
     }
 
     /// The version of the contract with the survey module: the shell shows nothing from a

@@ -29,6 +29,7 @@ use cxkit_domain::event;
 use cxkit_domain::id;
 use cxkit_domain::json::write_integer;
 use cxkit_domain::queue::Queue;
+use cxkit_domain::score::answers::Answers;
 use cxkit_domain::score::session::SessionScore;
 use cxkit_domain::survey::{SurveyKind, Trigger};
 
@@ -104,6 +105,9 @@ struct Shared {
     delivery: RefCell<Delivery>,
     store: StoreIo,
     trigger_timer: RefCell<Option<Timeout>>,
+    /// This browser's survey answers not in storage: all of them while consent keeps nothing,
+    /// none once one is stored (the stored tally is the site's, shared by its tabs).
+    unsaved: RefCell<Answers>,
 }
 
 impl Instance {
@@ -132,6 +136,7 @@ impl Instance {
             delivery: RefCell::new(delivery),
             store,
             trigger_timer: RefCell::new(None),
+            unsaved: RefCell::new(Answers::default()),
         });
         if let Some(Trigger::Delay { ms }) = trigger {
             let weak = Rc::downgrade(&shared);
@@ -279,11 +284,46 @@ impl Instance {
         self.shared.tracker.borrow().capture().thresholds.dead_window_ms
     }
 
-    /// The live session score and the journey so far.
-    pub fn scores(&self) -> (SessionScore, Option<String>, bool) {
+    /// The live session score, the journey so far, and this browser's answers.
+    pub fn scores(&self) -> (SessionScore, Option<String>, bool, Answers) {
         let tracker = self.shared.tracker.borrow();
         let (furthest, goal) = tracker.journey();
-        (tracker.score(), furthest.map(String::from), goal)
+        let (mut answers, _) = self.stored_answers();
+        answers.merge(&self.shared.unsaved.borrow());
+        (tracker.score(), furthest.map(String::from), goal, answers)
+    }
+
+    /// Counts an answer this browser gave to survey `id` (the shell hands each answered outcome
+    /// in as it queues its `$response`), and stores it when consent keeps it.
+    pub fn answered(&self, id: &str, value: u8) {
+        let Some(kind) = SurveyKind::from_id(id) else { return };
+        self.shared.unsaved.borrow_mut().add(kind, value);
+        self.save_answers();
+    }
+
+    /// Adds the answers not stored yet to the site's stored tally when consent keeps it: read,
+    /// added to and written at once, so the site's tabs add up rather than overwrite each other.
+    fn save_answers(&self) {
+        let mut unsaved = self.shared.unsaved.borrow_mut();
+        if *unsaved == Answers::default() {
+            return;
+        }
+        let (mut stored, Some(key)) = self.stored_answers() else { return };
+        stored.merge(&unsaved);
+        if self.shared.store.set(&key, &stored.encode()) {
+            *unsaved = Answers::default();
+        }
+    }
+
+    /// The site's stored answer tally (nothing when the text is missing or not cxkit's) and its
+    /// key; no key when consent keeps nothing (decisions.md §18: only granted stores).
+    fn stored_answers(&self) -> (Answers, Option<String>) {
+        if !self.consent().may_send() {
+            return (Answers::default(), None);
+        }
+        let key = self.shared.delivery.borrow().layout().scores();
+        let stored = self.shared.store.get(&key).as_deref().and_then(Answers::decode);
+        (stored.unwrap_or_default(), Some(key))
     }
 
     /// Starts a send round for `reason`, after taking `chunk` (the rest of the buffer) in.
@@ -377,6 +417,12 @@ impl Instance {
         let consent = Consent::from_id(id)
             .ok_or_else(|| refused(ErrorCode::Consent, "consent", ConfigProblem::UnknownConsent))?;
         self.step(|delivery, store| delivery.set_consent(consent, store));
+        if !consent.keeps_events() {
+            // Denied forgets the answers too; the stored tally went with the site's keys.
+            *self.shared.unsaved.borrow_mut() = Answers::default();
+        }
+        // Granted keeps what was answered while consent was pending.
+        self.save_answers();
         Ok(())
     }
 

@@ -3,8 +3,9 @@
 //!
 //! Per site, `cxkit:<site>:<stream>:<first>:<end>` holds a chunk (events `first … end − 1` of
 //! a page load's stream), `cxkit:<site>:<stream>` that stream's lease, and `cxkit:<site>:wait`
-//! the wait the collector asked for, `cxkit:<site>:session` the tracker's session and
-//! `cxkit:<site>:visitor` the visitor id. A chunk's key names its stream and seq range, so removal
+//! the wait the collector asked for, `cxkit:<site>:session` the tracker's session,
+//! `cxkit:<site>:visitor` the visitor id and `cxkit:<site>:scores` the tallies of this browser's
+//! survey answers (`score::answers`). A chunk's key names its stream and seq range, so removal
 //! and counting need no value read.
 
 use crate::json::{parse_integer, write_integer};
@@ -18,6 +19,8 @@ const ADOPT: &str = "adopt";
 const SESSION: &str = "session";
 /// The last part of the visitor id's key.
 const VISITOR: &str = "visitor";
+/// The last part of the key of this browser's answer tallies.
+const SCORES: &str = "scores";
 
 /// A chunk's key, split: events `first … end − 1` of `stream`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +95,12 @@ impl Layout {
         self.key(VISITOR)
     }
 
+    /// The key of this browser's answer tallies (`score::answers::Answers`), kept only where
+    /// consent allows.
+    pub fn scores(&self) -> String {
+        self.key(SCORES)
+    }
+
     /// Splits the key of a chunk of this site; `None` for any other key (a lease, the wait,
     /// another site's, one cxkit never writes).
     pub fn chunk_of<'a>(&self, key: &'a str) -> Option<ChunkKey<'a>> {
@@ -118,6 +127,8 @@ mod tests {
         assert_eq!(layout.adopt_lock(), "cxkit:shop:adopt");
         assert_eq!(layout.session(), "cxkit:shop:session");
         assert_eq!(layout.visitor(), "cxkit:shop:visitor");
+        assert_eq!(layout.scores(), "cxkit:shop:scores");
+        assert_eq!(layout.chunk_of("cxkit:shop:scores"), None);
         assert_eq!(layout.chunk_of("cxkit:shop:session"), None);
         assert_eq!(layout.chunk_of("cxkit:shop:S:0:500"), Some(ChunkKey { stream: "S", first: 0, end: 500 }));
     }

@@ -2,8 +2,16 @@
 //!
 //! Counting is done in integers; a score is reported with one decimal, rounded half away from
 //! zero (decisions.md §21), as [`Tenths`]. An empty set scores `None`, never 0. The session
-//! experience score ([`session`]) is a whole number, 0–100, with its reasons.
+//! experience score ([`session`]) is a whole number, 0–100, with its reasons. [`answers`]
+//! holds one browser's tallies of NPS ([`nps`]), CSAT ([`csat`]) and CES ([`ces`]) answers.
 
+use alloc::string::String;
+
+use crate::json::write_integer;
+
+pub mod answers;
+pub mod ces;
+pub mod csat;
 pub mod nps;
 pub mod session;
 
@@ -29,6 +37,34 @@ impl Tenths {
     pub fn as_f64(self) -> f64 {
         self.0 as f64 / 10.0
     }
+
+    /// Appends the score as a JSON number with one decimal (`25.0`, `-0.5`), without floats:
+    /// the wasm writes it with the integer writer it has anyway.
+    pub fn write(self, out: &mut String) {
+        if self.0 < 0 {
+            out.push('-');
+        }
+        let tenths = self.0.unsigned_abs();
+        write_integer((tenths / 10) as i64, out);
+        out.push('.');
+        out.push(char::from(b'0' + (tenths % 10) as u8));
+    }
+
+    /// Appends `score` as [`write`](Tenths::write) does, or `null` for an empty set.
+    pub fn write_or_null(score: Option<Tenths>, out: &mut String) {
+        match score {
+            Some(score) => score.write(out),
+            None => out.push_str("null"),
+        }
+    }
+}
+
+/// Whether `responses` answers on the scale `low..=high`, `top` of them in its top boxes, can
+/// sum to `total`: a stored tally that breaks this was not written by cxkit.
+fn consistent(responses: u64, top: u64, total: u64, low: u8, high: u8) -> bool {
+    let least = responses.checked_mul(u64::from(low));
+    let most = responses.checked_mul(u64::from(high));
+    top <= responses && least.is_some_and(|least| least <= total) && most.is_some_and(|most| total <= most)
 }
 
 #[cfg(test)]
@@ -44,6 +80,38 @@ mod tests {
         assert_eq!(Tenths::ratio(-1, 4), Some(Tenths(-3))); // −0.25 → −0.3
         assert_eq!(Tenths::ratio(-1, 3), Some(Tenths(-3)));
         assert_eq!(Tenths::ratio(5, 0), None);
+    }
+
+    #[test]
+    fn writes_one_decimal_json_numbers_without_floats() {
+        let written = |tenths: i64| {
+            let mut out = String::new();
+            Tenths(tenths).write(&mut out);
+            out
+        };
+        let cases =
+            [(250, "25.0"), (667, "66.7"), (-333, "-33.3"), (-5, "-0.5"), (5, "0.5"), (0, "0.0"), (-1000, "-100.0")];
+        for (tenths, text) in cases {
+            assert_eq!(written(tenths), text);
+            assert_eq!(
+                text.parse::<f64>().unwrap(),
+                Tenths(tenths).as_f64(),
+                "{text} reads as the number as_f64 gives"
+            );
+        }
+        let mut out = String::new();
+        Tenths::write_or_null(None, &mut out);
+        assert_eq!(out, "null");
+    }
+
+    #[test]
+    fn consistency_bounds_the_total_by_the_scale() {
+        assert!(consistent(0, 0, 0, 1, 5));
+        assert!(consistent(3, 2, 11, 1, 5));
+        assert!(!consistent(3, 4, 11, 1, 5), "more in the top boxes than answers");
+        assert!(!consistent(3, 2, 2, 1, 5), "below 3 × 1");
+        assert!(!consistent(3, 2, 16, 1, 5), "above 3 × 5");
+        assert!(!consistent(u64::MAX, 0, u64::MAX, 2, 7), "a product that overflows");
     }
 
     #[test]
