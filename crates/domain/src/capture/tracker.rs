@@ -21,6 +21,7 @@ use crate::event::check_name;
 use crate::json::{self, write_integer, write_string};
 use crate::redact::{clean_referrer, clean_url};
 use crate::score::session::{session_score, SessionScore, SignalKind};
+use crate::trigger::{Cause, Cue, Trigger, Watch};
 
 /// URL changes at most this far apart are one page view: a redirect (decisions.md §27).
 pub const REDIRECT_MS: i64 = 100;
@@ -76,6 +77,8 @@ pub struct Tracker {
     depths: u8,
     vitals: u8,
     emit: Emit,
+    /// The survey trigger of this page load, fed by what the tracker sees.
+    watch: Option<Watch>,
 }
 
 /// A fresh random id (a session's), from the caller's random source.
@@ -97,6 +100,7 @@ impl Tracker {
             depths: 0,
             vitals: 0,
             emit: Emit::default(),
+            watch: None,
         }
     }
 
@@ -141,6 +145,28 @@ impl Tracker {
         Some(state.encode())
     }
 
+    /// Arms the survey trigger at `wall` (init).
+    pub fn arm(&mut self, trigger: Trigger, wall: i64) {
+        self.watch = Some(Watch::new(trigger, wall));
+    }
+
+    /// The armed trigger, if it has not fired yet.
+    pub fn trigger(&mut self) -> Option<&mut Watch> {
+        self.watch.as_mut().filter(|watch| watch.armed())
+    }
+
+    /// Whether the trigger fired since the last call, and why.
+    pub fn fired(&mut self) -> Option<Cause> {
+        self.watch.as_mut()?.fired()
+    }
+
+    /// Feeds the trigger what was seen at `wall`.
+    fn cue(&mut self, cue: Cue<'_>, wall: i64) {
+        if let Some(watch) = self.watch.as_mut() {
+            watch.see(cue, wall);
+        }
+    }
+
     /// When [`Tracker::settle`] is next due (`performance.now()` time): a redirect window or a
     /// click window closes.
     pub fn deadline(&self) -> Option<i64> {
@@ -169,6 +195,9 @@ impl Tracker {
     /// Decides what the time passed settles (a redirect window, click windows) at `now`.
     pub fn settle(&mut self, now: Now) -> Option<String> {
         self.decide(now.mono as i64, now.wall);
+        if let Some(watch) = self.watch.as_mut() {
+            watch.tick(now.wall);
+        }
         self.emit.finish()
     }
 
@@ -245,6 +274,7 @@ impl Tracker {
             Signal::Plain { .. } => return,
         };
         self.count(kind);
+        self.cue(Cue::Friction(kind, &target), wall);
         let mut event = self.event(name);
         if let Some(clicks) = clicks {
             event.int("clicks", i64::from(clicks));
@@ -275,6 +305,7 @@ impl Tracker {
                 let bit = 1 << (depth / 25);
                 if self.depths & bit == 0 {
                     self.depths |= bit;
+                    self.cue(Cue::Scroll(depth), wall);
                     self.event("$scroll").int("depth", depth).end(wall);
                 }
             }
@@ -284,11 +315,16 @@ impl Tracker {
                 }
             }
             "vital" if self.capture.on(Switch::Vitals) => self.vital(props, wall),
+            "show" => self.cue(Cue::Shown, wall),
+            "exit" => self.cue(Cue::Exit, wall),
+            "hidden" => self.cue(Cue::Hidden, wall),
             "hide" => {
+                self.cue(Cue::Hidden, wall);
                 self.show_view();
                 self.summary(wall);
             }
             "leave" => {
+                self.cue(Cue::Hidden, wall);
                 for signal in self.clicks.flush(mono) {
                     self.signal(signal, wall);
                 }
@@ -373,6 +409,7 @@ impl Tracker {
             }
             self.dirty = true;
         }
+        self.cue(Cue::Step(name), wall);
         let goal = self.capture.corridor.goal();
         let mut event = self.event("$step");
         event.known("step", name);
