@@ -743,6 +743,51 @@ mod tests {
     }
 
     #[test]
+    fn the_trigger_hears_what_the_tracker_sees() {
+        let armed = |trigger: &str, options: &str| {
+            let mut run = Run::new(options);
+            run.tracker.arm(Trigger::parse(trigger).unwrap(), EPOCH);
+            run
+        };
+        let mut time = armed("time:1s", "");
+        time.take(r#"["hide",{},400],["show",{},2000]"#, 2_000);
+        assert_eq!(time.tracker.trigger().and_then(|w| w.due()), Some(EPOCH + 2_600), "hidden 1.6 s of it");
+        time.settle(2_599);
+        assert_eq!(time.tracker.fired(), None, "T − 1 ms");
+        time.settle(2_601);
+        assert_eq!(time.tracker.fired(), Some(None), "T + 1 ms");
+        assert_eq!(time.tracker.trigger().map(|w| w.armed()), None, "once");
+
+        let mut scroll = armed("scroll:75", "");
+        scroll.take(r#"["scroll",{"depth":50},10]"#, 10);
+        assert_eq!(scroll.tracker.fired(), None);
+        scroll.take(r#"["scroll",{"depth":75},20]"#, 20);
+        assert_eq!(scroll.tracker.fired(), Some(None));
+
+        let mut exit = armed("exit", "");
+        exit.take(r#"["exit",{},10]"#, 10);
+        assert_eq!(exit.tracker.fired(), Some(None));
+
+        let mut rage = armed("friction:rage", "");
+        rage.take(&click("dead", 500, 1, 0), 0);
+        rage.settle(2_000);
+        assert_eq!(rage.tracker.fired(), None, "a dead click");
+        rage.take(&[click("r", 10, 1, 3_000), click("r", 12, 1, 3_300), click("r", 14, 1, 3_600)].join(","), 3_600);
+        rage.settle(6_000);
+        let descriptor = String::from(r#","tag":"button","cx":"r""#);
+        assert_eq!(rage.tracker.fired(), Some(Some((SignalKind::Rage, descriptor))));
+
+        let journey = r#""journey":[{"step":"landing","url":"/"},{"step":"cart","url":"/cart"}]"#;
+        let mut step = armed("step:cart", journey);
+        step.take(&view("https://s.example/", "load", 0), 0);
+        step.settle(200);
+        assert_eq!(step.tracker.fired(), None, "the landing step");
+        step.take(&view("https://s.example/cart", "push", 1_000), 1_000);
+        step.settle(1_200);
+        assert_eq!(step.tracker.fired(), Some(None), "the cart step, from its URL");
+    }
+
+    #[test]
     fn clicks_are_classified_once_their_windows_close() {
         let mut run = Run::new("");
         let rage = [click("r", 10, 1, 0), click("r", 12, 1, 300), click("r", 14, 1, 600)].join(",");
