@@ -48,6 +48,17 @@ export interface Loader {
  */
 const CAPTURE_INTAKE_MS = 1000;
 
+/** Inputs that take typed text: an automatic survey waits until the visitor leaves one. */
+const TEXT_INPUT = /^(text|email|password|search|tel|url|number)$/;
+
+/** Runs `show` now, or once the visitor leaves the text field they are typing in (decisions.md §29). */
+function unlessTyping(show: () => void): void {
+  const field = document.activeElement;
+  const typing = field instanceof HTMLTextAreaElement || (field instanceof HTMLInputElement && TEXT_INPUT.test(field.type)) || (field instanceof HTMLElement && field.isContentEditable);
+  if (typing) field.addEventListener("focusout", show, { once: true });
+  else show();
+}
+
 /** Calls kept while the wasm loads; beyond this they are refused, not buffered without end. */
 const MAX_WAITING_CALLS = 1000;
 
@@ -144,6 +155,8 @@ export class Cx {
   #surveyModule: Promise<SurveyModule | undefined> | undefined;
   /** The survey on screen, if any. */
   #survey: Survey | undefined;
+  /** The friction that fired the survey on screen, as JSON, if one did. */
+  #cause: string | undefined;
   #delivery: Delivery | undefined;
   #stopped: ErrorInfo | undefined;
 
@@ -163,7 +176,9 @@ export class Cx {
     try {
       await loadWasm(wasmUrl);
       checkHeaders(this.#options.headers);
-      this.#core = new Core(JSON.stringify(this.#options), (id: SurveyId) => void this.#show(id), browserOptOut(), automated(), new LocalStore());
+      // A trigger fired (`cause`: the friction that fired it): automatic surveys wait while the visitor types.
+      const fired = (id: SurveyId, cause?: string): void => unlessTyping(() => void this.#show(id, cause));
+      this.#core = new Core(JSON.stringify(this.#options), fired, browserOptOut(), automated(), new LocalStore());
     } catch (thrown) {
       const error = thrown instanceof LoadError ? { code: "not_running" as const, field: "", message: thrown.message } : errorOf("config", thrown);
       this.#stopped = error;
@@ -186,7 +201,8 @@ export class Cx {
       const consent = core.consent();
       core.setConsent(consent);
       this.#consented(consent);
-      this.#delivery?.intake();
+      // An armed trigger's time is due from the first intake on: it arms the tracker's timer.
+      this.#delivery?.intake(core.surveyArmed());
     }, 0);
     whenIdle(() => {
       this.#core?.warm();
@@ -204,7 +220,10 @@ export class Cx {
     // Switch n is bit 1 << n, named as CaptureOptions names it.
     CAPTURE_SWITCHES.forEach((name, i) => (options[name] = (switches & (1 << i)) !== 0));
     return startCapture(options, (entry) => {
-      if (this.#captured.push(entry) === 1) setTimeout(() => this.#delivery?.intake(), CAPTURE_INTAKE_MS);
+      const first = this.#captured.push(entry) === 1;
+      // Exit intent cannot wait: the visitor is on the way out.
+      if (entry[0] === "exit") this.#delivery?.intake();
+      else if (first) setTimeout(() => this.#delivery?.intake(), CAPTURE_INTAKE_MS);
     });
   }
 
@@ -256,11 +275,13 @@ export class Cx {
     return this.#surveyModule;
   }
 
-  /** Shows survey `id`, which the core allowed, unless one is on screen. */
-  async #show(id: SurveyId): Promise<void> {
+  /** Shows survey `id`, which the core allowed, unless one is on screen; `cause` is the friction
+   * signal (JSON) that fired its trigger, carried into its outcome as `trigger`. */
+  async #show(id: SurveyId, cause?: string): Promise<void> {
     const module = await this.#surveyReady();
     if (!module || this.#stopped || this.#survey?.isOpen()) return;
     this.#survey?.free();
+    this.#cause = cause;
     try {
       this.#survey = new module.Survey(id, (name: string, props: string, answered: boolean) => this.#recorded(name, props, answered));
     } catch (thrown) {
@@ -279,7 +300,7 @@ export class Cx {
    * send it at once, and tell listeners about an answer. */
   #recorded(name: string, props: string, answered: boolean): void {
     const response = JSON.parse(props) as SurveyResponse;
-    this.#buffer.push([name, response, Date.now()]);
+    this.#buffer.push([name, this.#cause === undefined ? response : { ...response, trigger: JSON.parse(this.#cause) as unknown }, Date.now()]);
     this.#delivery?.intake();
     void this.#delivery?.send("flush");
     if (!answered) return;

@@ -196,10 +196,10 @@ export class Delivery {
    * and again in the next task while the buffer is not empty, so a burst of 10,000 calls
    * becomes bounded pieces of work.
    */
-  intake(): void {
+  intake(force = false): void {
     if (this.#stopped) return;
     const chunk = this.#chunk();
-    if (chunk !== undefined || this.#captured.length > 0) this.#take(chunk);
+    if (force || chunk !== undefined || this.#captured.length > 0) this.#take(chunk);
     if (this.#buffer.length > 0) setTimeout(() => this.intake(), 0);
   }
 

@@ -21,8 +21,18 @@ export interface Options {
   siteId: string;
   /** The survey a trigger shows. */
   survey?: SurveyId;
-  /** When that survey shows by itself: `delay:20s` or `delay:500ms` after init. */
-  trigger?: `delay:${number}s` | `delay:${number}ms`;
+  /**
+   * When that survey shows by itself, once per page load (decisions §29): `delay:20s` after init,
+   * `time:20s` visible on this page, `scroll:50` (25/50/75/100 % depth), `exit` (pointer out
+   * through the top), `event:NAME` (`track("NAME")`), `step:NAME` (a journey step), or
+   * `friction:rage|dead|error`. All but `delay` need the tracker running (see `countBots`).
+   */
+  trigger?:
+    | `${"delay" | "time"}:${number}${"s" | "ms"}`
+    | `scroll:${25 | 50 | 75 | 100}`
+    | "exit"
+    | `${"event" | "step"}:${string}`
+    | `friction:${"rage" | "dead" | "error"}`;
   /** Longest an event waits before a send, in ms (50–60000; default 5000). */
   maxBatchAgeMs?: number;
   /** Consent at start (default `granted`); use `pending` if your site asks first. */

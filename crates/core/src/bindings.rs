@@ -218,7 +218,8 @@ pub struct Core {
 #[wasm_bindgen]
 impl Core {
     /// Validates `config` (JSON text) and starts. `on_survey` gets a survey id when a trigger
-    /// shows it (the shell loads the survey module); `browser_opt_out` is true under Global
+    /// shows it (the shell loads the survey module), and for a friction trigger the signal as
+    /// JSON; `browser_opt_out` is true under Global
     /// Privacy Control or Do-Not-Track "1"; `automated` in a known bot or a browser driven by
     /// automation (`navigator.webdriver`); `store` makes the storage calls. Throws a
     /// `CoreError` for a bad config.

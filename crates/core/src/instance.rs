@@ -14,7 +14,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cell::{RefCell, RefMut};
 
-use cxkit_runtime::Timeout;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
@@ -31,7 +30,7 @@ use cxkit_domain::json::write_integer;
 use cxkit_domain::queue::Queue;
 use cxkit_domain::score::answers::Answers;
 use cxkit_domain::score::session::SessionScore;
-use cxkit_domain::survey::{SurveyKind, Trigger};
+use cxkit_domain::survey::SurveyKind;
 
 /// Events in the warm-up buffer: enough work for the engine to optimise the hot functions.
 const WARM_EVENTS: i64 = 2_000;
@@ -100,11 +99,10 @@ struct Shared {
     /// site counts them (`countBots`).
     captures: bool,
     /// Called with a survey id when a trigger decides it shows: the shell loads the survey
-    /// module and shows it.
+    /// module and shows it (once the visitor is not typing in a field).
     on_survey: js_sys::Function,
     delivery: RefCell<Delivery>,
     store: StoreIo,
-    trigger_timer: RefCell<Option<Timeout>>,
     /// This browser's survey answers not in storage: all of them while consent keeps nothing,
     /// none once one is stored (the stored tally is the site's, shared by its tabs).
     unsaved: RefCell<Answers>,
@@ -123,9 +121,13 @@ impl Instance {
         store: StoreIo,
     ) -> Result<Instance, CallError> {
         let mut config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
-        let tracker = Tracker::new(config.take_capture());
+        let mut tracker = Tracker::new(config.take_capture());
         let captures = !automated || tracker.capture().count_bots;
-        let trigger = config.trigger();
+        // The trigger's policy lives with the tracker, which feeds it what it sees; its time
+        // comes in with each intake, and the shell's timer for the tracker wakes it when due.
+        if let Some(trigger) = config.trigger() {
+            tracker.arm(trigger.clone(), now_ms());
+        }
         let consent = Consent::at_start(config.consent(), browser_opt_out);
         let delivery = Delivery::new(config.site_id(), random_stream_id()?, config.max_batch_age_ms(), consent);
         let shared = Rc::new(Shared {
@@ -135,20 +137,8 @@ impl Instance {
             on_survey,
             delivery: RefCell::new(delivery),
             store,
-            trigger_timer: RefCell::new(None),
             unsaved: RefCell::new(Answers::default()),
         });
-        if let Some(Trigger::Delay { ms }) = trigger {
-            let weak = Rc::downgrade(&shared);
-            let timer = Timeout::new(ms, move || {
-                let Some(shared) = weak.upgrade() else { return };
-                let consent = shared.delivery.borrow().consent();
-                if let (Some(kind), true) = (shared.config.survey(), consent.allows_automatic_surveys()) {
-                    let _ = shared.on_survey.call1(&JsValue::NULL, &JsValue::from_str(kind.id()));
-                }
-            });
-            *shared.trigger_timer.borrow_mut() = Some(timer);
-        }
         Ok(Instance { shared })
     }
 
@@ -186,16 +176,47 @@ impl Instance {
     pub fn take(&self, chunk: Option<String>, captured: Option<String>, now: Now) -> Step {
         // The tracker runs when there is something to take or to decide: a task of `track()`
         // calls alone costs no storage read.
-        let idle = captured.is_none() && self.shared.tracker.borrow().deadline().is_none();
+        let idle = captured.is_none() && {
+            let mut tracker = self.shared.tracker.borrow_mut();
+            let trigger_due = tracker.trigger().and_then(|watch| watch.due()).is_some_and(|due| due <= now.wall);
+            tracker.deadline().is_none() && !trigger_due
+        };
+        if let (Some(chunk), Some(watch)) = (&chunk, self.shared.tracker.borrow_mut().trigger()) {
+            watch.see_chunk(chunk, now.wall);
+        }
         let events = if idle {
             None
         } else {
             self.track(|tracker, fresh| tracker.take(captured.as_deref().unwrap_or("[]"), now, fresh))
         };
+        self.fire();
         match joined(chunk, events) {
             Some(text) => self.step(|delivery, store| delivery.take(&text, store, now)),
             None => Step::default(),
         }
+    }
+
+    /// Shows the configured survey if the trigger fired and consent allows automatic surveys
+    /// (decisions.md §18): a trigger fires once per page load, whether or not it could show.
+    fn fire(&self) {
+        let Some(cause) = self.shared.tracker.borrow_mut().fired() else { return };
+        let (Some(kind), true) = (self.shared.config.survey(), self.consent().allows_automatic_surveys()) else {
+            return;
+        };
+        let cause = cause.map(|(signal, descriptor)| {
+            let mut json = String::from("{\"kind\":\"");
+            json.push_str(signal.id());
+            json.push('"');
+            // The descriptor's members, each written with its leading comma.
+            json.push_str(&descriptor);
+            json.push('}');
+            JsValue::from_str(&json)
+        });
+        let _ = self.shared.on_survey.call2(
+            &JsValue::NULL,
+            &JsValue::from_str(kind.id()),
+            &cause.unwrap_or(JsValue::UNDEFINED),
+        );
     }
 
     /// Records journey step `name` (`cx.step`). The error names the rule the name broke.
@@ -210,6 +231,7 @@ impl Instance {
         if let Some(problem) = refused {
             return Err(CallError::new(ErrorCode::InvalidEvent, "name", problem.message()));
         }
+        self.fire();
         Ok(events.map(|text| self.step(|delivery, store| delivery.take(&text, store, now))).unwrap_or_default())
     }
 
@@ -266,8 +288,15 @@ impl Instance {
     /// When the tracker next decides something by itself (a redirect or click window
     /// closes), in ms from `now`: the shell calls [`Instance::take`] then.
     pub fn capture_due(&self, now: Now) -> Option<f64> {
-        let due = self.shared.tracker.borrow().deadline()?;
-        Some((due as f64 - now.mono).max(0.0))
+        let mut tracker = self.shared.tracker.borrow_mut();
+        let window = tracker.deadline().map(|due| due as f64 - now.mono);
+        // The trigger's time is `Date.now()` time, the windows' `performance.now()` time.
+        let trigger = tracker.trigger().and_then(|watch| watch.due()).map(|due| (due - now.wall) as f64);
+        let due = match (window, trigger) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        Some(due.max(0.0))
     }
 
     /// The touchpoints the shell captures, as `Switch` bits; none in an automated browser.
@@ -402,7 +431,7 @@ impl Instance {
     /// Whether a trigger may show a survey on this page view: the shell then fetches the
     /// survey module at idle, so the dialog does not wait on the network when it fires.
     pub fn survey_armed(&self) -> bool {
-        self.shared.trigger_timer.borrow().is_some() && self.consent().allows_automatic_surveys()
+        self.shared.tracker.borrow_mut().trigger().is_some() && self.consent().allows_automatic_surveys()
     }
 
     /// The visitor's consent now.
@@ -433,7 +462,9 @@ impl Instance {
 
     /// Stops the survey trigger.
     pub fn shutdown(&self) {
-        self.shared.trigger_timer.borrow_mut().take();
+        if let Some(watch) = self.shared.tracker.borrow_mut().trigger() {
+            watch.disarm();
+        }
     }
 }
 

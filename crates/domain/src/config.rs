@@ -47,8 +47,8 @@ impl Config {
         self.survey
     }
     /// When the configured survey shows by itself.
-    pub fn trigger(&self) -> Option<Trigger> {
-        self.trigger
+    pub fn trigger(&self) -> Option<&Trigger> {
+        self.trigger.as_ref()
     }
     /// The oldest a queued event gets before a send is due.
     pub fn max_batch_age_ms(&self) -> u32 {
@@ -113,7 +113,7 @@ pub enum ConfigProblem {
     /// A survey id that does not show today ([`SurveyKind::showable`]): unknown, or free
     /// text, which has no widget yet.
     UnknownSurvey,
-    /// A trigger that does not follow `delay:<n>s`.
+    /// A trigger that is none of decisions.md §29 ([`Trigger::parse`]).
     BadTrigger,
     /// A trigger without a survey to show.
     TriggerWithoutSurvey,
@@ -153,7 +153,9 @@ impl ConfigProblem {
             ConfigProblem::Credentials => "must not contain user:password@",
             ConfigProblem::OutOfRange => "is out of range",
             ConfigProblem::UnknownSurvey => "must be one of",
-            ConfigProblem::BadTrigger => "must look like delay:20s",
+            ConfigProblem::BadTrigger => {
+                "must look like delay:20s, time:20s, scroll:50, exit, event:NAME, step:NAME or friction:rage|dead|error"
+            }
             ConfigProblem::TriggerWithoutSurvey => "needs a survey to show",
             ConfigProblem::UnknownConsent => "must be granted, pending or denied",
             ConfigProblem::NotAnArray => "must be an array",
@@ -430,7 +432,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(config.survey(), Some(SurveyKind::Nps));
-        assert_eq!(config.trigger(), Some(Trigger::Delay { ms: 20_000 }));
+        assert_eq!(config.trigger(), Some(&Trigger::Delay { ms: 20_000 }));
         assert_eq!(config.max_batch_age_ms(), 250);
         assert_eq!(config.consent(), Consent::Pending);
         let capture = Config::parse(&with(
@@ -474,7 +476,7 @@ mod tests {
             (with(r#""survey":"poll""#), "survey: must be one of nps, csat, ces"),
             (with(r#""survey":"text","trigger":"delay:2s""#), "survey: must be one of nps, csat, ces"),
             (with(r#""survey":"text""#), "survey: must be one of nps, csat, ces"),
-            (with(r#""survey":"nps","trigger":"soon""#), "trigger: must look like delay:20s"),
+            (with(r#""survey":"nps","trigger":"soon""#), "trigger: must look like delay:20s, time:20s, scroll:50, exit, event:NAME, step:NAME or friction:rage|dead|error"),
             (with(r#""trigger":"delay:2s""#), "trigger: needs a survey to show"),
             (with(r#""maxBatchAgeMs":1.5"#), "maxBatchAgeMs: must be a whole number"),
             (with(r#""maxBatchAgeMs":10"#), "maxBatchAgeMs: is out of range"),

@@ -41,3 +41,4 @@ pub mod score;
 pub mod status;
 pub mod survey;
 pub mod time;
+pub mod trigger;

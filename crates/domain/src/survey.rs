@@ -1,4 +1,4 @@
-//! Survey kinds and their scales, the rules that show a survey by itself, and what an outcome
+//! Survey kinds and their scales, and what an outcome
 //! becomes: the one description both wasm modules share. The wording lives in the survey
 //! module (`crates/survey`), which only pages that show a survey load.
 
@@ -7,6 +7,8 @@ use alloc::string::String;
 use super::event::{DISMISS_EVENT, RESPONSE_EVENT};
 use super::json::{write_integer, write_string};
 use super::score::nps::NpsBucket;
+
+pub use super::trigger::Trigger;
 
 /// The version of the contract between the core module and the survey module: bumped whenever
 /// what one hands the other changes. A cached core that meets a survey module of another
@@ -114,36 +116,6 @@ impl Outcome {
     }
 }
 
-/// When a configured survey shows without a `showSurvey` call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trigger {
-    /// This long after `init`.
-    Delay {
-        /// Milliseconds after init.
-        ms: u32,
-    },
-}
-
-/// The longest delay a trigger may ask for: one day.
-pub const MAX_TRIGGER_DELAY_MS: u32 = 86_400_000;
-
-impl Trigger {
-    /// Parses `delay:20s` or `delay:500ms`.
-    pub fn parse(text: &str) -> Option<Trigger> {
-        let amount = text.strip_prefix("delay:")?;
-        let (digits, scale) = match amount.strip_suffix("ms") {
-            Some(digits) => (digits, 1),
-            None => (amount.strip_suffix('s')?, 1_000),
-        };
-        if digits.len() > 8 || digits.starts_with('-') {
-            return None;
-        }
-        let ms = super::json::parse_integer(digits)?.checked_mul(scale)?;
-        let ms = u32::try_from(ms).ok().filter(|ms| *ms <= MAX_TRIGGER_DELAY_MS)?;
-        Some(Trigger::Delay { ms })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,17 +152,5 @@ mod tests {
         assert_eq!(Outcome::Answered(4).props_json(SurveyKind::Csat, "/"), r#"{"survey":"csat","value":4,"path":"/"}"#);
         assert_eq!(Outcome::Dismissed.event_name(), "$dismiss");
         assert_eq!(Outcome::Dismissed.props_json(SurveyKind::Ces, "/"), r#"{"survey":"ces","path":"/"}"#);
-    }
-
-    #[test]
-    fn triggers_parse_seconds_and_milliseconds() {
-        assert_eq!(Trigger::parse("delay:20s"), Some(Trigger::Delay { ms: 20_000 }));
-        assert_eq!(Trigger::parse("delay:0s"), Some(Trigger::Delay { ms: 0 }));
-        assert_eq!(Trigger::parse("delay:750ms"), Some(Trigger::Delay { ms: 750 }));
-        for bad in
-            ["delay:", "delay:s", "delay:20", "delay:-1s", "delay:1.5s", "delay:86401s", "time:20s", "delay:99999999s"]
-        {
-            assert_eq!(Trigger::parse(bad), None, "{bad}");
-        }
     }
 }

@@ -21,6 +21,7 @@ use crate::event::check_name;
 use crate::json::{self, write_integer, write_string};
 use crate::redact::{clean_referrer, clean_url};
 use crate::score::session::{session_score, SessionScore, SignalKind};
+use crate::trigger::{Cause, Cue, Trigger, Watch};
 
 /// URL changes at most this far apart are one page view: a redirect (decisions.md §27).
 pub const REDIRECT_MS: i64 = 100;
@@ -76,6 +77,8 @@ pub struct Tracker {
     depths: u8,
     vitals: u8,
     emit: Emit,
+    /// The survey trigger of this page load, fed by what the tracker sees.
+    watch: Option<Watch>,
 }
 
 /// A fresh random id (a session's), from the caller's random source.
@@ -97,6 +100,7 @@ impl Tracker {
             depths: 0,
             vitals: 0,
             emit: Emit::default(),
+            watch: None,
         }
     }
 
@@ -141,6 +145,28 @@ impl Tracker {
         Some(state.encode())
     }
 
+    /// Arms the survey trigger at `wall` (init).
+    pub fn arm(&mut self, trigger: Trigger, wall: i64) {
+        self.watch = Some(Watch::new(trigger, wall));
+    }
+
+    /// The armed trigger, if it has not fired yet.
+    pub fn trigger(&mut self) -> Option<&mut Watch> {
+        self.watch.as_mut().filter(|watch| watch.armed())
+    }
+
+    /// Whether the trigger fired since the last call, and why.
+    pub fn fired(&mut self) -> Option<Cause> {
+        self.watch.as_mut()?.fired()
+    }
+
+    /// Feeds the trigger what was seen at `wall`.
+    fn cue(&mut self, cue: Cue<'_>, wall: i64) {
+        if let Some(watch) = self.watch.as_mut() {
+            watch.see(cue, wall);
+        }
+    }
+
     /// When [`Tracker::settle`] is next due (`performance.now()` time): a redirect window or a
     /// click window closes.
     pub fn deadline(&self) -> Option<i64> {
@@ -169,6 +195,9 @@ impl Tracker {
     /// Decides what the time passed settles (a redirect window, click windows) at `now`.
     pub fn settle(&mut self, now: Now) -> Option<String> {
         self.decide(now.mono as i64, now.wall);
+        if let Some(watch) = self.watch.as_mut() {
+            watch.tick(now.wall);
+        }
         self.emit.finish()
     }
 
@@ -245,6 +274,7 @@ impl Tracker {
             Signal::Plain { .. } => return,
         };
         self.count(kind);
+        self.cue(Cue::Friction(kind, &target), wall);
         let mut event = self.event(name);
         if let Some(clicks) = clicks {
             event.int("clicks", i64::from(clicks));
@@ -275,6 +305,7 @@ impl Tracker {
                 let bit = 1 << (depth / 25);
                 if self.depths & bit == 0 {
                     self.depths |= bit;
+                    self.cue(Cue::Scroll(depth), wall);
                     self.event("$scroll").int("depth", depth).end(wall);
                 }
             }
@@ -284,11 +315,16 @@ impl Tracker {
                 }
             }
             "vital" if self.capture.on(Switch::Vitals) => self.vital(props, wall),
+            "show" => self.cue(Cue::Shown, wall),
+            "exit" => self.cue(Cue::Exit, wall),
+            "hidden" => self.cue(Cue::Hidden, wall),
             "hide" => {
+                self.cue(Cue::Hidden, wall);
                 self.show_view();
                 self.summary(wall);
             }
             "leave" => {
+                self.cue(Cue::Hidden, wall);
                 for signal in self.clicks.flush(mono) {
                     self.signal(signal, wall);
                 }
@@ -373,6 +409,7 @@ impl Tracker {
             }
             self.dirty = true;
         }
+        self.cue(Cue::Step(name), wall);
         let goal = self.capture.corridor.goal();
         let mut event = self.event("$step");
         event.known("step", name);
@@ -703,6 +740,51 @@ mod tests {
         let mut run = Run::new(r#""capture":{"trackHash":true}"#);
         run.take(&view("https://s.example/#/a", "load", 0), 200);
         assert_eq!(run.take(&view("https://s.example/#/b", "hash", 300), 500).len(), 1);
+    }
+
+    #[test]
+    fn the_trigger_hears_what_the_tracker_sees() {
+        let armed = |trigger: &str, options: &str| {
+            let mut run = Run::new(options);
+            run.tracker.arm(Trigger::parse(trigger).unwrap(), EPOCH);
+            run
+        };
+        let mut time = armed("time:1s", "");
+        time.take(r#"["hide",{},400],["show",{},2000]"#, 2_000);
+        assert_eq!(time.tracker.trigger().and_then(|w| w.due()), Some(EPOCH + 2_600), "hidden 1.6 s of it");
+        time.settle(2_599);
+        assert_eq!(time.tracker.fired(), None, "T − 1 ms");
+        time.settle(2_601);
+        assert_eq!(time.tracker.fired(), Some(None), "T + 1 ms");
+        assert_eq!(time.tracker.trigger().map(|w| w.armed()), None, "once");
+
+        let mut scroll = armed("scroll:75", "");
+        scroll.take(r#"["scroll",{"depth":50},10]"#, 10);
+        assert_eq!(scroll.tracker.fired(), None);
+        scroll.take(r#"["scroll",{"depth":75},20]"#, 20);
+        assert_eq!(scroll.tracker.fired(), Some(None));
+
+        let mut exit = armed("exit", "");
+        exit.take(r#"["exit",{},10]"#, 10);
+        assert_eq!(exit.tracker.fired(), Some(None));
+
+        let mut rage = armed("friction:rage", "");
+        rage.take(&click("dead", 500, 1, 0), 0);
+        rage.settle(2_000);
+        assert_eq!(rage.tracker.fired(), None, "a dead click");
+        rage.take(&[click("r", 10, 1, 3_000), click("r", 12, 1, 3_300), click("r", 14, 1, 3_600)].join(","), 3_600);
+        rage.settle(6_000);
+        let descriptor = String::from(r#","tag":"button","cx":"r""#);
+        assert_eq!(rage.tracker.fired(), Some(Some((SignalKind::Rage, descriptor))));
+
+        let journey = r#""journey":[{"step":"landing","url":"/"},{"step":"cart","url":"/cart"}]"#;
+        let mut step = armed("step:cart", journey);
+        step.take(&view("https://s.example/", "load", 0), 0);
+        step.settle(200);
+        assert_eq!(step.tracker.fired(), None, "the landing step");
+        step.take(&view("https://s.example/cart", "push", 1_000), 1_000);
+        step.settle(1_200);
+        assert_eq!(step.tracker.fired(), Some(None), "the cart step, from its URL");
     }
 
     #[test]
