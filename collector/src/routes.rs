@@ -304,14 +304,14 @@ fn site_json(site: &str, stats: &SiteStats, summary: &Summary) -> serde_json::Va
         },
         "csat": {
             "responses": stats.csat.responses,
-            "satisfied": stats.csat.satisfied,
-            "percent": stats.csat.percent().map(Tenths::as_f64),
+            "satisfied": stats.csat.top,
+            "percent": stats.csat.top_percent().map(Tenths::as_f64),
             "mean": stats.csat.mean().map(Tenths::as_f64),
         },
         "ces": {
             "responses": stats.ces.responses,
-            "agree": stats.ces.agree,
-            "percent_agree": stats.ces.percent_agree().map(Tenths::as_f64),
+            "agree": stats.ces.top,
+            "percent_agree": stats.ces.top_percent().map(Tenths::as_f64),
             "mean": stats.ces.mean().map(Tenths::as_f64),
         },
         "pageviews": stats.pageviews,

@@ -349,15 +349,15 @@ mod tests {
         store.insert(&batch("shop", 0, &events), 100, 0).unwrap();
         let stats = store.stats("shop").unwrap();
         // CSAT 5, 4, 2: 2 of 3 satisfied = 66.67 % → 66.7; mean 11 / 3 = 3.67 → 3.7.
-        assert_eq!(stats.csat, CsatTally { responses: 3, satisfied: 2, total: 11 });
-        assert_eq!((stats.csat.percent(), stats.csat.mean()), (Some(Tenths(667)), Some(Tenths(37))));
+        assert_eq!(stats.csat, CsatTally { responses: 3, top: 2, total: 11 });
+        assert_eq!((stats.csat.top_percent(), stats.csat.mean()), (Some(Tenths(667)), Some(Tenths(37))));
         // CES 7, 3: 1 of 2 agrees = 50.0 %; mean 10 / 2 = 5.0.
-        assert_eq!(stats.ces, CesTally { responses: 2, agree: 1, total: 10 });
-        assert_eq!((stats.ces.percent_agree(), stats.ces.mean()), (Some(Tenths(500)), Some(Tenths(50))));
+        assert_eq!(stats.ces, CesTally { responses: 2, top: 1, total: 10 });
+        assert_eq!((stats.ces.top_percent(), stats.ces.mean()), (Some(Tenths(500)), Some(Tenths(50))));
         assert_eq!((stats.nps.responses(), stats.nps.score()), (1, Some(Tenths(1000))));
         let other = store.stats("elsewhere").unwrap();
         assert_eq!(
-            (other.csat.percent(), other.csat.mean(), other.ces.mean(), other.ces.percent_agree()),
+            (other.csat.top_percent(), other.csat.mean(), other.ces.mean(), other.ces.top_percent()),
             (None, None, None, None)
         );
     }

@@ -287,10 +287,10 @@ impl Core {
             ("detractors", nps.detractors),
         ];
         write_tally(&mut out, "nps", &[("score", nps.score())], &nps_counts);
-        let csat_scores = [("percent", csat.percent()), ("mean", csat.mean())];
-        write_tally(&mut out, "csat", &csat_scores, &[("responses", csat.responses), ("satisfied", csat.satisfied)]);
-        let ces_scores = [("mean", ces.mean()), ("percentAgree", ces.percent_agree())];
-        write_tally(&mut out, "ces", &ces_scores, &[("responses", ces.responses), ("agree", ces.agree)]);
+        let csat_scores = [("percent", csat.top_percent()), ("mean", csat.mean())];
+        write_tally(&mut out, "csat", &csat_scores, &[("responses", csat.responses), ("satisfied", csat.top)]);
+        let ces_scores = [("mean", ces.mean()), ("percentAgree", ces.top_percent())];
+        write_tally(&mut out, "ces", &ces_scores, &[("responses", ces.responses), ("agree", ces.top)]);
         out.push('}');
         out
     }

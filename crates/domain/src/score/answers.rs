@@ -51,12 +51,8 @@ impl Answers {
         nps.promoters += other.nps.promoters;
         nps.passives += other.nps.passives;
         nps.detractors += other.nps.detractors;
-        csat.responses += other.csat.responses;
-        csat.satisfied += other.csat.satisfied;
-        csat.total += other.csat.total;
-        ces.responses += other.ces.responses;
-        ces.agree += other.ces.agree;
-        ces.total += other.ces.total;
+        csat.merge(&other.csat);
+        ces.merge(&other.ces);
     }
 
     fn fields(&self) -> [u64; FIELDS] {
@@ -66,10 +62,10 @@ impl Answers {
             nps.passives,
             nps.detractors,
             csat.responses,
-            csat.satisfied,
+            csat.top,
             csat.total,
             ces.responses,
-            ces.agree,
+            ces.top,
             ces.total,
         ]
     }
@@ -79,8 +75,8 @@ impl Answers {
     ) -> Answers {
         Answers {
             nps: NpsTally { promoters, passives, detractors },
-            csat: CsatTally { responses: csat_responses, satisfied, total: csat_total },
-            ces: CesTally { responses: ces_responses, agree, total: ces_total },
+            csat: CsatTally { responses: csat_responses, top: satisfied, total: csat_total },
+            ces: CesTally { responses: ces_responses, top: agree, total: ces_total },
         }
     }
 
@@ -148,9 +144,12 @@ mod tests {
             (Text, 5),
         ]);
         assert_eq!((all.nps.score(), all.nps.responses()), (Some(Tenths(250)), 4));
-        assert_eq!((all.csat.percent(), all.csat.mean(), all.csat.responses), (Some(Tenths(667)), Some(Tenths(37)), 3));
         assert_eq!(
-            (all.ces.mean(), all.ces.percent_agree(), all.ces.responses),
+            (all.csat.top_percent(), all.csat.mean(), all.csat.responses),
+            (Some(Tenths(667)), Some(Tenths(37)), 3)
+        );
+        assert_eq!(
+            (all.ces.mean(), all.ces.top_percent(), all.ces.responses),
             (Some(Tenths(50)), Some(Tenths(500)), 2)
         );
         assert_eq!(Answers::default().nps.score(), None);

@@ -1,64 +1,15 @@
 //! Customer effort: agreement 1–7 with "it was easy to …"; reported as the mean and the share
 //! agreeing, 5–7 (design.md, "Scoring").
 
-use super::Tenths;
+use super::scale::ScaleTally;
 
-/// The lowest answer on the CES scale.
-pub const LOW: u8 = 1;
-/// The highest answer on the CES scale.
-pub const HIGH: u8 = 7;
-/// The lowest answer that agrees: 5, 6 and 7.
-pub const AGREE: u8 = 5;
-
-/// Counts of CES answers. Dismissed surveys are not answers and never reach it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CesTally {
-    /// Answers 1–7.
-    pub responses: u64,
-    /// Answers 5–7.
-    pub agree: u64,
-    /// The sum of the answers, for the mean.
-    pub total: u64,
-}
-
-impl CesTally {
-    /// Tallies 1–7 answers, ignoring any off the scale.
-    pub fn from_scores(scores: impl IntoIterator<Item = u8>) -> CesTally {
-        let mut tally = CesTally::default();
-        for score in scores {
-            tally.add(score);
-        }
-        tally
-    }
-
-    /// Counts one answer; one off the scale is ignored.
-    pub fn add(&mut self, score: u8) {
-        if (LOW..=HIGH).contains(&score) {
-            self.responses = self.responses.saturating_add(1);
-            self.agree = self.agree.saturating_add(u64::from(score >= AGREE));
-            self.total = self.total.saturating_add(u64::from(score));
-        }
-    }
-
-    /// % of answers that agree (5–7), in tenths; `None` without answers.
-    pub fn percent_agree(&self) -> Option<Tenths> {
-        Tenths::ratio(self.agree as i64 * 100, self.responses as i64)
-    }
-
-    /// The mean answer, 1–7, in tenths; `None` without answers.
-    pub fn mean(&self) -> Option<Tenths> {
-        Tenths::ratio(self.total as i64, self.responses as i64)
-    }
-
-    /// Whether the counts can come from answers on the scale: what a stored text must hold.
-    pub fn is_consistent(&self) -> bool {
-        super::consistent(self.responses, self.agree, self.total, LOW, HIGH)
-    }
-}
+/// CES answers 1–7; 5, 6 and 7 agree (`top`), `top_percent()` is the share agreeing.
+pub type CesTally = ScaleTally<1, 7, 5>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::Tenths;
 
     /// Answers given; the percent agreeing and the mean, in tenths.
     type Vector = (&'static [u8], Option<i64>, Option<i64>);
@@ -81,7 +32,7 @@ mod tests {
         ];
         for &(scores, percent, mean) in cases {
             let tally = CesTally::from_scores(scores.iter().copied());
-            assert_eq!(tally.percent_agree(), percent.map(Tenths), "percent agreeing of {scores:?}");
+            assert_eq!(tally.top_percent(), percent.map(Tenths), "percent agreeing of {scores:?}");
             assert_eq!(tally.mean(), mean.map(Tenths), "mean of {scores:?}");
             assert!(tally.is_consistent());
         }
@@ -89,6 +40,6 @@ mod tests {
 
     #[test]
     fn counts_are_kept_apart() {
-        assert_eq!(CesTally::from_scores([7, 3]), CesTally { responses: 2, agree: 1, total: 10 });
+        assert_eq!(CesTally::from_scores([7, 3]), CesTally { responses: 2, top: 1, total: 10 });
     }
 }

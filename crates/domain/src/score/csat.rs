@@ -1,64 +1,15 @@
 //! Customer satisfaction: answers 1–5; CSAT % = the share of 4 and 5 (top-2-box), reported
 //! with the mean beside it (design.md, "Scoring").
 
-use super::Tenths;
+use super::scale::ScaleTally;
 
-/// The lowest answer on the CSAT scale.
-pub const LOW: u8 = 1;
-/// The highest answer on the CSAT scale.
-pub const HIGH: u8 = 5;
-/// The lowest answer that counts as satisfied: 4 and 5 are the top two boxes.
-pub const SATISFIED: u8 = 4;
-
-/// Counts of CSAT answers. Dismissed surveys are not answers and never reach it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CsatTally {
-    /// Answers 1–5.
-    pub responses: u64,
-    /// Answers 4–5.
-    pub satisfied: u64,
-    /// The sum of the answers, for the mean.
-    pub total: u64,
-}
-
-impl CsatTally {
-    /// Tallies 1–5 answers, ignoring any off the scale.
-    pub fn from_scores(scores: impl IntoIterator<Item = u8>) -> CsatTally {
-        let mut tally = CsatTally::default();
-        for score in scores {
-            tally.add(score);
-        }
-        tally
-    }
-
-    /// Counts one answer; one off the scale is ignored.
-    pub fn add(&mut self, score: u8) {
-        if (LOW..=HIGH).contains(&score) {
-            self.responses = self.responses.saturating_add(1);
-            self.satisfied = self.satisfied.saturating_add(u64::from(score >= SATISFIED));
-            self.total = self.total.saturating_add(u64::from(score));
-        }
-    }
-
-    /// % of answers that are 4 or 5, in tenths; `None` without answers.
-    pub fn percent(&self) -> Option<Tenths> {
-        Tenths::ratio(self.satisfied as i64 * 100, self.responses as i64)
-    }
-
-    /// The mean answer, 1–5, in tenths; `None` without answers.
-    pub fn mean(&self) -> Option<Tenths> {
-        Tenths::ratio(self.total as i64, self.responses as i64)
-    }
-
-    /// Whether the counts can come from answers on the scale: what a stored text must hold.
-    pub fn is_consistent(&self) -> bool {
-        super::consistent(self.responses, self.satisfied, self.total, LOW, HIGH)
-    }
-}
+/// CSAT answers 1–5; 4 and 5 are the top two boxes (`top`: satisfied), `top_percent()` is CSAT %.
+pub type CsatTally = ScaleTally<1, 5, 4>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::Tenths;
 
     /// Answers given; the percent and the mean, in tenths.
     type Vector = (&'static [u8], Option<i64>, Option<i64>);
@@ -81,7 +32,7 @@ mod tests {
         ];
         for &(scores, percent, mean) in cases {
             let tally = CsatTally::from_scores(scores.iter().copied());
-            assert_eq!(tally.percent(), percent.map(Tenths), "percent of {scores:?}");
+            assert_eq!(tally.top_percent(), percent.map(Tenths), "percent of {scores:?}");
             assert_eq!(tally.mean(), mean.map(Tenths), "mean of {scores:?}");
             assert!(tally.is_consistent());
         }
@@ -90,6 +41,6 @@ mod tests {
     #[test]
     fn counts_are_kept_apart() {
         let tally = CsatTally::from_scores([5, 4, 2]);
-        assert_eq!(tally, CsatTally { responses: 3, satisfied: 2, total: 11 });
+        assert_eq!(tally, CsatTally { responses: 3, top: 2, total: 11 });
     }
 }

@@ -13,6 +13,7 @@ pub mod answers;
 pub mod ces;
 pub mod csat;
 pub mod nps;
+pub mod scale;
 pub mod session;
 
 /// A score with one decimal, held as an integer number of tenths (`250` is 25.0).
@@ -59,14 +60,6 @@ impl Tenths {
     }
 }
 
-/// Whether `responses` answers on the scale `low..=high`, `top` of them in its top boxes, can
-/// sum to `total`: a stored tally that breaks this was not written by cxkit.
-fn consistent(responses: u64, top: u64, total: u64, low: u8, high: u8) -> bool {
-    let least = responses.checked_mul(u64::from(low));
-    let most = responses.checked_mul(u64::from(high));
-    top <= responses && least.is_some_and(|least| least <= total) && most.is_some_and(|most| total <= most)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,16 +95,6 @@ mod tests {
         let mut out = String::new();
         Tenths::write_or_null(None, &mut out);
         assert_eq!(out, "null");
-    }
-
-    #[test]
-    fn consistency_bounds_the_total_by_the_scale() {
-        assert!(consistent(0, 0, 0, 1, 5));
-        assert!(consistent(3, 2, 11, 1, 5));
-        assert!(!consistent(3, 4, 11, 1, 5), "more in the top boxes than answers");
-        assert!(!consistent(3, 2, 2, 1, 5), "below 3 × 1");
-        assert!(!consistent(3, 2, 16, 1, 5), "above 3 × 5");
-        assert!(!consistent(u64::MAX, 0, u64::MAX, 2, 7), "a product that overflows");
     }
 
     #[test]
