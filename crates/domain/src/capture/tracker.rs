@@ -897,7 +897,9 @@ mod tests {
 
     #[test]
     fn the_answer_context_is_the_session_id_the_furthest_step_and_the_live_score() {
-        let mut run = Run::new(r#""journey":[{"step":"cart","url":"/cart"},{"step":"paid"}],"score":{"dead":{"points":30,"cap":40}}"#);
+        let mut run = Run::new(
+            r#""journey":[{"step":"cart","url":"/cart"},{"step":"paid"}],"score":{"dead":{"points":30,"cap":40}}"#,
+        );
         assert_eq!(run.tracker.context(), "{}", "no session yet");
         run.take(&view("https://s.example/home", "load", 0), 0);
         assert_eq!(run.tracker.context(), r#"{"sid":"S1","score":100}"#, "no step reached yet");
