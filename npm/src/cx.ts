@@ -296,11 +296,14 @@ export class Cx {
     this.#survey = undefined;
   }
 
-  /** A survey outcome, scored by the survey module: queue it after the touchpoints before it,
-   * send it at once, and tell listeners about an answer. */
+  /** A survey outcome, scored by the survey module, with the session's context from the core
+   * and the locale (and the friction that showed it): queue it after the touchpoints before
+   * it, send it at once, and tell listeners about an answer with what was queued. */
   #recorded(name: string, props: string, answered: boolean): void {
     const response = JSON.parse(props) as SurveyResponse;
-    this.#buffer.push([name, this.#cause === undefined ? response : { ...response, trigger: JSON.parse(this.#cause) as unknown }, Date.now()]);
+    Object.assign(response, JSON.parse(this.#core?.context() ?? "{}"), { locale: navigator.language });
+    if (this.#cause !== undefined) response.trigger = JSON.parse(this.#cause) as NonNullable<SurveyResponse["trigger"]>;
+    this.#buffer.push([name, response, Date.now()]);
     this.#delivery?.intake();
     void this.#delivery?.send("flush");
     if (!answered) return;

@@ -192,6 +192,17 @@ export interface SurveyResponse {
   bucket?: "promoter" | "passive" | "detractor";
   /** The page path it was given on. */
   path: string;
+  /** The session id (as on the session's touchpoints), when the tracker runs. */
+  sid?: string;
+  /** The furthest journey step reached in the session, when any. */
+  step?: string;
+  /** The session score (0–100) when it was given, as `scores().session.score`, when the tracker runs. */
+  score?: number;
+  /** The visitor's locale (`navigator.language`). */
+  locale: string;
+  /** The friction that showed the survey, when a `friction:` trigger did: its kind and the
+   * clicked element's descriptor. */
+  trigger?: { kind: "rage" | "dead" | "error"; tag?: string; id?: string; cx?: string; text?: string };
 }
 
 /** Queue counts, for dashboards and tests: the core's, as Rust lists them, and the shell's. */

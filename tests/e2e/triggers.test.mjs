@@ -28,8 +28,9 @@ const JOURNEY = [{ step: "landing", url: "/test/tracker.html" }, { step: "cart",
 let sites = 0;
 
 /** Opens the tracker page on the fake clock (paused once the load's timers ran) and starts
- * cxkit with the tracker on and a CSAT survey shown by `trigger`; its first intake has run. */
-async function openWith(trigger) {
+ * cxkit with the tracker on and a CSAT survey (or `more`'s options) shown by `trigger`; its
+ * first intake has run. */
+async function openWith(trigger, more = {}) {
   const siteId = `triggers-${process.pid}-${++sites}`;
   const page = await browser.open(`${pages.origin}/test/tracker.html`, { clock: { now: START } });
   await page.clock.runFor(1000);
@@ -37,7 +38,7 @@ async function openWith(trigger) {
   const ready = await page.evaluate(async ({ endpoint, options }) => {
     window.cx = await window.cxkitInit({ endpoint, ...options });
     return window.cx.ready;
-  }, { endpoint: collector.endpoint, options: { siteId, countBots: true, journey: JOURNEY, survey: "csat", trigger } });
+  }, { endpoint: collector.endpoint, options: { siteId, countBots: true, journey: JOURNEY, survey: "csat", trigger, ...more } });
   assert.deepEqual(ready, { ok: true });
   await page.clock.runFor(0);
   return { page, siteId };
@@ -154,6 +155,40 @@ describe("survey triggers", () => {
     const answer = JSON.parse(rows[0].props);
     assert.equal(answer.value, 2);
     assert.deepEqual({ kind: answer.trigger?.kind, cx: answer.trigger?.cx, tag: answer.trigger?.tag }, { kind: "rage", cx: "rage", tag: "div" });
+    await assertStillDelivers(page, siteId);
+  });
+
+  scenario("an NPS answer by clicks after a rage carries the session id, journey step, session score, locale and the rage, stored and heard alike", async () => {
+    const { page, siteId } = await openWith("friction:rage", { survey: "nps" });
+    await page.evaluate(() => {
+      window.heard = [];
+      window.cx.on("response", (response) => window.heard.push(JSON.parse(JSON.stringify(response))));
+      return window.cx.step("cart");
+    });
+    await page.click({ css: "#dead" });
+    await page.clock.runFor(1200);
+    for (let i = 0; i < 3; i++) await page.click({ css: "#rage" });
+    await page.clock.runFor(1200);
+    await assertPresent(page, "the rage burst");
+    await page.click({ role: "radio", name: "9" });
+    const { score, locale } = await page.evaluate(() => ({ score: window.cx.scores().session.score, locale: navigator.language }));
+    assert.ok(score < 100, `the dead click and the rage cost points: ${score}`);
+    await page.click({ role: "button", name: "Submit" });
+    const flushed = await page.evaluate(() => window.cx.flush());
+    assert.equal(flushed.ok, true, JSON.stringify(flushed));
+    const props = (name) => query(collector.db, `SELECT props FROM events WHERE site = '${siteId}' AND name = '${name}'`).map((row) => JSON.parse(row.props));
+    const [view] = props("$pageview");
+    const answers = props("$response");
+    assert.equal(answers.length, 1);
+    const [answer] = answers;
+    assert.equal(typeof view?.sid, "string");
+    assert.deepEqual(
+      { survey: answer.survey, value: answer.value, bucket: answer.bucket, sid: answer.sid, step: answer.step, score: answer.score, locale: answer.locale },
+      { survey: "nps", value: 9, bucket: "promoter", sid: view.sid, step: "cart", score, locale },
+    );
+    assert.equal(typeof answer.score, "number");
+    assert.deepEqual({ kind: answer.trigger?.kind, cx: answer.trigger?.cx }, { kind: "rage", cx: "rage" });
+    assert.deepEqual(await page.evaluate(() => window.heard), [answer], "the listener heard what was queued");
     await assertStillDelivers(page, siteId);
   });
 

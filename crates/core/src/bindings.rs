@@ -295,6 +295,13 @@ impl Core {
         out
     }
 
+    /// What a survey outcome carries of the session, as JSON object text: `sid`, the furthest
+    /// journey `step` and the session `score` now, each only when the tracker has it (`{}`
+    /// before a session). The shell spreads it into the `$response` / `$dismiss` it queues.
+    pub fn context(&self) -> String {
+        self.instance.context()
+    }
+
     /// Counts an answer this browser gave: survey `id` (`nps`, `csat`, `ces`) and its value.
     /// The shell calls it as it queues the `$response`; `scores()` reports the tallies.
     pub fn answered(&self, id: &str, value: u8) {

@@ -322,6 +322,11 @@ impl Instance {
         (tracker.score(), furthest.map(String::from), goal, answers)
     }
 
+    /// What a survey outcome carries of the session: the tracker's answer context (JSON text).
+    pub fn context(&self) -> String {
+        self.shared.tracker.borrow().context()
+    }
+
     /// Counts an answer this browser gave to survey `id` (the shell hands each answered outcome
     /// in as it queues its `$response`), and stores it when consent keeps it.
     pub fn answered(&self, id: &str, value: u8) {

@@ -227,6 +227,23 @@ impl Tracker {
         (progress.furthest().and_then(|i| self.capture.corridor.name(i)), progress.goal_reached())
     }
 
+    /// What a survey answer carries of the session, as the JSON object text the shell spreads
+    /// into its `$response` / `$dismiss`: `sid`, the furthest journey `step` and the session
+    /// `score` now; `{}` before the tracker has a session, and no `step` before one is reached.
+    pub fn context(&self) -> String {
+        let Some(state) = self.state.as_ref() else { return String::from("{}") };
+        let mut out = String::from("{\"sid\":");
+        write_string(&state.session.id, &mut out);
+        if let Some(step) = self.journey().0 {
+            out.push_str(",\"step\":");
+            write_string(step, &mut out);
+        }
+        out.push_str(",\"score\":");
+        write_integer(i64::from(self.score().score), &mut out);
+        out.push('}');
+        out
+    }
+
     #[cfg(test)]
     fn sid(&self) -> &str {
         self.state.as_ref().map_or("", |s| s.session.id.as_str())
@@ -876,6 +893,23 @@ mod tests {
         assert_eq!(prop(&goal[0], "goal"), &Value::Bool(true));
         assert_eq!(run.tracker.journey(), (Some("purchase"), true));
         assert!(run.tracker.step("", at(400), &mut || String::from("x")).is_err());
+    }
+
+    #[test]
+    fn the_answer_context_is_the_session_id_the_furthest_step_and_the_live_score() {
+        let mut run = Run::new(
+            r#""journey":[{"step":"cart","url":"/cart"},{"step":"paid"}],"score":{"dead":{"points":30,"cap":40}}"#,
+        );
+        assert_eq!(run.tracker.context(), "{}", "no session yet");
+        run.take(&view("https://s.example/home", "load", 0), 0);
+        assert_eq!(run.tracker.context(), r#"{"sid":"S1","score":100}"#, "no step reached yet");
+        run.take(&view("https://s.example/cart", "push", 1_000), 1_000);
+        run.take(&click("d", 1, 1, 1_100), 1_100);
+        run.settle(5_000);
+        assert_eq!(run.tracker.score().score, 70);
+        assert_eq!(run.tracker.context(), r#"{"sid":"S1","step":"cart","score":70}"#);
+        let parsed = json::parse(&run.tracker.context()).unwrap();
+        assert_eq!(parsed.get("sid").and_then(Value::as_str), Some("S1"));
     }
 
     #[test]
