@@ -309,9 +309,11 @@ export class Cx {
     if (!answered) return;
     // The core tallies it for scores(), with the formulas /v1/stats uses.
     this.#core?.answered(response.survey, response.value);
+    // Listeners get their own copy: one that edits it must not change what is still queued.
+    const seen = JSON.parse(JSON.stringify(response)) as SurveyResponse;
     for (const listener of this.#listeners) {
       try {
-        listener(response);
+        listener(seen);
       } catch (thrown) {
         console.error("cxkit: a response listener threw", thrown);
       }
