@@ -103,10 +103,13 @@ describe("survey triggers", () => {
 
   scenario("trigger scroll:50: absent at 25 % depth, present once the page view reaches 50 %", async () => {
     const { page, siteId } = await openWith("scroll:50");
-    const scrollTo = (share) => page.evaluate((share) => {
+    // Resolves once the browser has dispatched the scroll (a real event, in its own time: the
+    // fake clock must not run before cxkit has seen it).
+    const scrollTo = (share) => page.evaluate((share) => new Promise((resolve) => {
+      addEventListener("scroll", () => resolve(), { once: true });
       const height = Math.max(document.documentElement.scrollHeight, document.body.scrollHeight);
       scrollTo(0, height * share - innerHeight);
-    }, share);
+    }), share);
     await scrollTo(0.4);
     await page.clock.runFor(1100);
     await assertAbsent(page, "40 %: only the 25 % milestone");
