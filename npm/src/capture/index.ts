@@ -32,12 +32,9 @@ export interface CaptureOptions {
   trackHash: boolean;
   /** The element cxkit renders into (the survey host): clicks in it and mutations of it are not the page's. */
   isOwnNode: (node: Node) => boolean;
-  /** How long after a click its effects are watched, in ms: the core's dead-click window (1,000 by default). */
-  effectMs?: number;
+  /** How long after a click its effects are watched, in ms: the core's dead-click window (`Core.effectMs()`). */
+  effectMs: number;
 }
-
-/** A click's effect window unless the options say otherwise (decisions §23). */
-const EFFECT_MS = 1000;
 
 /** Starts observing; returns a function that removes every listener, observer and history patch. */
 export function startCapture(options: CaptureOptions, push: (entry: RawEntry) => void): () => void {
@@ -47,7 +44,7 @@ export function startCapture(options: CaptureOptions, push: (entry: RawEntry) =>
   if (options.errors) startErrors(context);
   if (options.forms) startForms(context);
   if (options.scroll) startScroll(context);
-  const effects = options.clicks ? startEffects(context, options.effectMs ?? EFFECT_MS) : undefined;
+  const effects = options.clicks ? startEffects(context, options.effectMs) : undefined;
   if (effects) startClicks(context, effects.clicked);
   startViews(context, () => effects?.note("url"));
   startVisibility(context);
