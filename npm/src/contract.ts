@@ -92,7 +92,7 @@ export const MAX_RETRY_AFTER_MS = 3_600_000;
  * - `csat`: Customer satisfaction: 1–5.
  * - `ces`: Customer effort ("made it easy"): 1–7.
  *
- * Owned by `crates/domain/src/survey.rs`.
+ * Owned by `crates/domain/src/survey/mod.rs`.
  */
 export type SurveyId = "nps" | "csat" | "ces";
 

@@ -165,6 +165,8 @@ macro_rules! module {
 
 /// The tracker's options: in a folder, which `module!` does not reach.
 const CAPTURE_OPTIONS: (&str, &str) = ("crates/domain/src/capture/options.rs", include_str!("capture/options.rs"));
+/// The survey kinds: in a folder too.
+const SURVEY: (&str, &str) = ("crates/domain/src/survey/mod.rs", include_str!("survey/mod.rs"));
 
 /// A constant of a module of this crate, under its Rust name, with its doc comment.
 macro_rules! constant {
@@ -205,7 +207,7 @@ fn options(name: &'static str, kind: OptionKind, takes: &str) -> Item {
 /// Every item of the contract, in the order `contract.ts` declares them.
 pub fn items() -> Vec<Item> {
     let (event_rs, event_source) = module!(event);
-    let survey = module!(survey);
+    let survey = SURVEY;
     let (status_rs, status_source) = module!(status);
     let mut surveys =
         union("SurveyId", survey, SurveyKind::ALL.into_iter().filter(|kind| kind.shows()), SurveyKind::id);

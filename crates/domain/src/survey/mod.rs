@@ -10,6 +10,10 @@ use super::score::nps::NpsBucket;
 
 pub use super::trigger::Trigger;
 
+pub mod branch;
+pub mod spec;
+pub mod target;
+
 /// The version of the contract between the core module and the survey module: bumped whenever
 /// what one hands the other changes. A cached core that meets a survey module of another
 /// protocol refuses it instead of misreading it (docs/architecture.md, "Version skew").
