@@ -6,6 +6,7 @@ use alloc::string::String;
 
 use super::event::{DISMISS_EVENT, RESPONSE_EVENT};
 use super::json::{write_integer, write_string};
+use super::redact::redact;
 use super::score::nps::NpsBucket;
 
 pub use super::trigger::Trigger;
@@ -82,35 +83,81 @@ impl SurveyKind {
     }
 }
 
+/// Most Unicode scalar values a free-text answer keeps (decisions.md §20).
+pub const MAX_TEXT_CHARS: usize = 2_000;
+/// Most UTF-8 bytes a free-text answer keeps (decisions.md §20).
+pub const MAX_TEXT_BYTES: usize = 4_000;
+
+/// One step's answer, as its `$response` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply<'a> {
+    /// A score on the scale of `kind` (`value`, and `bucket` for NPS).
+    Score(SurveyKind, u8),
+    /// The canonical text of each option chosen, in option order (`choice`).
+    Choice(&'a [&'a str]),
+    /// A free-text answer, already through [`clean_text`] (`text`).
+    Text(&'a str),
+}
+
 /// What the visitor did with a survey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Confirmed a score.
-    Answered(u8),
-    /// Closed it without answering.
+pub enum Outcome<'a> {
+    /// Answered the step with this id (one event per answered step, decisions.md §28).
+    Answered {
+        /// The step's id.
+        step: &'a str,
+        /// Its answer.
+        reply: Reply<'a>,
+    },
+    /// Closed it before answering any step.
     Dismissed,
 }
 
-impl Outcome {
+impl Outcome<'_> {
     /// The event name it is queued under: [`RESPONSE_EVENT`] or [`DISMISS_EVENT`].
-    pub fn event_name(self) -> &'static str {
+    pub fn event_name(&self) -> &'static str {
         match self {
-            Outcome::Answered(_) => RESPONSE_EVENT,
+            Outcome::Answered { .. } => RESPONSE_EVENT,
             Outcome::Dismissed => DISMISS_EVENT,
         }
     }
 
-    /// The event's properties as JSON, scored: e.g.
-    /// `{"survey":"nps","value":9,"bucket":"promoter","path":"/"}`; a dismissal has no `value`.
-    pub fn props_json(self, kind: SurveyKind, path: &str) -> String {
+    /// The event's properties as JSON, scored: e.g. `{"survey":"nps","run_id":"…","step":"nps",
+    /// "kind":"nps","value":9,"bucket":"promoter","path":"/"}`; a dismissal has only `survey`,
+    /// `run_id` and `path`.
+    pub fn props_json(&self, survey: &str, run_id: &str, path: &str) -> String {
         let mut json = String::from("{\"survey\":");
-        write_string(kind.id(), &mut json);
-        if let Outcome::Answered(score) = self {
-            json.push_str(",\"value\":");
-            write_integer(i64::from(score), &mut json);
-            if let Some(bucket) = NpsBucket::of(score).filter(|_| kind == SurveyKind::Nps) {
-                json.push_str(",\"bucket\":");
-                write_string(bucket.id(), &mut json);
+        write_string(survey, &mut json);
+        json.push_str(",\"run_id\":");
+        write_string(run_id, &mut json);
+        if let Outcome::Answered { step, reply } = self {
+            json.push_str(",\"step\":");
+            write_string(step, &mut json);
+            json.push_str(",\"kind\":");
+            match reply {
+                Reply::Score(kind, score) => {
+                    write_string(kind.id(), &mut json);
+                    json.push_str(",\"value\":");
+                    write_integer(i64::from(*score), &mut json);
+                    if let Some(bucket) = NpsBucket::of(*score).filter(|_| *kind == SurveyKind::Nps) {
+                        json.push_str(",\"bucket\":");
+                        write_string(bucket.id(), &mut json);
+                    }
+                }
+                Reply::Choice(options) => {
+                    json.push_str("\"choice\",\"choice\":[");
+                    for (i, option) in options.iter().enumerate() {
+                        if i > 0 {
+                            json.push(',');
+                        }
+                        write_string(option, &mut json);
+                    }
+                    json.push(']');
+                }
+                Reply::Text(text) => {
+                    json.push_str("\"text\",\"text\":");
+                    write_string(text, &mut json);
+                }
             }
         }
         json.push_str(",\"path\":");
@@ -118,6 +165,68 @@ impl Outcome {
         json.push('}');
         json
     }
+}
+
+/// A visitor's free text as it may leave the survey module: control characters dropped (a line
+/// break and a tab stay), personal data replaced by placeholders (`redact`, decisions.md §19),
+/// then cut to [`MAX_TEXT_CHARS`] and [`MAX_TEXT_BYTES`] (decisions.md §20), never rejected.
+/// Redaction comes first so that a cut can never leave the head of a card number behind.
+pub fn clean_text(raw: &str) -> String {
+    let mut kept = String::with_capacity(raw.len().min(4 * MAX_TEXT_BYTES));
+    for c in raw.chars() {
+        if !c.is_control() || c == '\n' || c == '\t' {
+            kept.push(c);
+        }
+    }
+    let mut text = String::with_capacity(kept.len());
+    redact(kept.trim(), &mut text);
+    let cut = cut_point(&text);
+    text.truncate(cut);
+    text
+}
+
+/// Whether free text holds nothing to submit (only white space and control characters).
+pub fn is_blank(raw: &str) -> bool {
+    raw.chars().all(|c| c.is_whitespace() || c.is_control())
+}
+
+/// The byte length of the longest prefix of `text` within both limits that ends on a character
+/// boundary, moved back over characters that extend the one before them (combining marks,
+/// variation selectors, joiners, emoji modifiers and tags), so that the cut falls between
+/// grapheme clusters in the common cases without Unicode tables (decisions.md §20).
+pub fn cut_point(text: &str) -> usize {
+    let mut end = 0;
+    let mut count = 0;
+    for (at, c) in text.char_indices() {
+        if count == MAX_TEXT_CHARS || at + c.len_utf8() > MAX_TEXT_BYTES {
+            break;
+        }
+        end = at + c.len_utf8();
+        count += 1;
+    }
+    if end == text.len() {
+        return end;
+    }
+    // Back off while the first character cut extends the last one kept, or the last kept is
+    // a joiner that wants a character after it.
+    while let Some(head) = text.get(..end) {
+        let next = text.get(end..).and_then(|rest| rest.chars().next());
+        let last = head.chars().next_back();
+        match (last, next) {
+            (Some(last), Some(next)) if extends(next) || last == '\u{200D}' => end -= last.len_utf8(),
+            _ => break,
+        }
+    }
+    end
+}
+
+/// A character that belongs to the grapheme cluster of the one before it.
+fn extends(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A | 0x064B..=0x065F
+        | 0x0E31 | 0x0E34..=0x0E3A | 0x0E47..=0x0E4E | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF
+        | 0x200C..=0x200D | 0x20D0..=0x20FF | 0x302A..=0x302F | 0x3099..=0x309A | 0xFE00..=0xFE0F
+        | 0xFE20..=0xFE2F | 0x1F3FB..=0x1F3FF | 0xE0020..=0xE007F | 0xE0100..=0xE01EF)
 }
 
 #[cfg(test)]
@@ -147,14 +256,59 @@ mod tests {
 
     #[test]
     fn outcomes_are_scored_and_named() {
-        let answer = Outcome::Answered(9);
+        let answer = Outcome::Answered { step: "nps", reply: Reply::Score(SurveyKind::Nps, 9) };
         assert_eq!(answer.event_name(), "$response");
         assert_eq!(
-            answer.props_json(SurveyKind::Nps, "/a\"b"),
-            r#"{"survey":"nps","value":9,"bucket":"promoter","path":"/a\"b"}"#
+            answer.props_json("nps", "r1", "/a\"b"),
+            r#"{"survey":"nps","run_id":"r1","step":"nps","kind":"nps","value":9,"bucket":"promoter","path":"/a\"b"}"#
         );
-        assert_eq!(Outcome::Answered(4).props_json(SurveyKind::Csat, "/"), r#"{"survey":"csat","value":4,"path":"/"}"#);
+        let csat = Outcome::Answered { step: "score", reply: Reply::Score(SurveyKind::Csat, 4) };
+        assert_eq!(
+            csat.props_json("csat", "r", "/"),
+            r#"{"survey":"csat","run_id":"r","step":"score","kind":"csat","value":4,"path":"/"}"#
+        );
         assert_eq!(Outcome::Dismissed.event_name(), "$dismiss");
-        assert_eq!(Outcome::Dismissed.props_json(SurveyKind::Ces, "/"), r#"{"survey":"ces","path":"/"}"#);
+        assert_eq!(Outcome::Dismissed.props_json("ces", "r", "/"), r#"{"survey":"ces","run_id":"r","path":"/"}"#);
+    }
+
+    #[test]
+    fn choices_and_text_are_reported_as_given() {
+        let chosen = ["Price", "Other \"x\""];
+        let choice = Outcome::Answered { step: "reason", reply: Reply::Choice(&chosen) };
+        assert_eq!(
+            choice.props_json("checkout_ces", "r", "/c"),
+            r#"{"survey":"checkout_ces","run_id":"r","step":"reason","kind":"choice","choice":["Price","Other \"x\""],"path":"/c"}"#
+        );
+        let none = Outcome::Answered { step: "reason", reply: Reply::Choice(&[]) };
+        assert!(none.props_json("s", "r", "/").contains(r#""choice":[]"#));
+        let text = Outcome::Answered { step: "why", reply: Reply::Text("line\nтекст") };
+        assert_eq!(
+            text.props_json("s", "r", "/"),
+            r#"{"survey":"s","run_id":"r","step":"why","kind":"text","text":"line\nтекст","path":"/"}"#
+        );
+    }
+
+    #[test]
+    fn free_text_is_redacted_stripped_and_cut() {
+        assert_eq!(clean_text("  mail me at jane@example.com\u{0}\u{7}\r\n card 4111 1111 1111 1111 \u{9f}"), "mail me at [email]\n card [card]");
+        assert_eq!(clean_text("a\tb"), "a\tb");
+        assert!(is_blank(" \n\t\u{1}"));
+        assert!(!is_blank(" x "));
+        let long = "é".repeat(5_000);
+        let cut = clean_text(&long);
+        assert_eq!(cut.chars().count(), MAX_TEXT_CHARS.min(MAX_TEXT_BYTES / 2));
+        assert!(cut.len() <= MAX_TEXT_BYTES);
+        let ascii = "x".repeat(5_000);
+        assert_eq!(clean_text(&ascii).chars().count(), MAX_TEXT_CHARS);
+        // Four-byte characters: the byte limit binds first.
+        let wide = "😀".repeat(1_500);
+        assert_eq!(clean_text(&wide).len(), MAX_TEXT_BYTES);
+        // Not between a letter and its combining accent, nor inside a joined emoji.
+        let accent = format!("{}e\u{301}", "x".repeat(MAX_TEXT_CHARS - 1));
+        assert_eq!(clean_text(&accent), "x".repeat(MAX_TEXT_CHARS - 1));
+        let family = format!("{}👩\u{200D}👧", "x".repeat(MAX_TEXT_CHARS - 2));
+        assert_eq!(clean_text(&family), "x".repeat(MAX_TEXT_CHARS - 2));
+        let short = "fine as it is";
+        assert_eq!(clean_text(short), short);
     }
 }
