@@ -1,14 +1,18 @@
 //! The `#[wasm_bindgen]` surface of the survey module: one class, `Survey`, that the JS shell
-//! (`npm/src/survey.ts`) creates once the core decided a survey shows, and the protocol number
-//! the shell checks against the core's before it does.
+//! (`npm/src/cx.ts`) creates once the core decided a survey shows, the locale negotiation the
+//! shell fetches words with, and the protocol number the shell checks against the core's.
 
 use alloc::boxed::Box;
+use alloc::string::String;
 
 use cxkit_domain::config::{ConfigError, ConfigProblem};
+use cxkit_domain::json::{self, Value};
+use cxkit_domain::survey::spec::{parse_survey, Spec};
 use cxkit_domain::survey::{Outcome, SurveyKind, PROTOCOL};
 use wasm_bindgen::prelude::*;
 
-use crate::widget::{self, Widget};
+use crate::widget::{self, error, Widget};
+use crate::wording::english;
 
 #[wasm_bindgen]
 extern "C" {
@@ -16,13 +20,19 @@ extern "C" {
     /// `thread_local_v2` static: such a static is a lazy cell whose poisoning panic, with
     /// `core`'s source path, would ship in the module (docs/panic-free.md).
     #[wasm_bindgen(js_name = globalThis)]
-    type Global;
+    pub type Global;
 
     #[wasm_bindgen(static_method_of = Global, getter)]
     fn document() -> Option<web_sys::Document>;
 
     #[wasm_bindgen(static_method_of = Global, getter)]
     fn location() -> web_sys::Location;
+
+    #[wasm_bindgen(static_method_of = Global, getter, js_name = visualViewport)]
+    pub fn visual_viewport() -> Option<web_sys::VisualViewport>;
+
+    #[wasm_bindgen(static_method_of = Global, getter, js_name = innerHeight)]
+    fn inner_height() -> f64;
 
     /// The shell's handler of an outcome, typed so each argument crosses as what it is.
     #[wasm_bindgen(typescript_type = "(name: string, props: string, answered: boolean) => void")]
@@ -32,11 +42,88 @@ extern "C" {
     fn report(this: &OnOutcome, context: &JsValue, name: &str, props: &str, answered: bool) -> Result<(), JsValue>;
 }
 
+/// How many CSS px of the layout viewport's bottom an on-screen keyboard covers (0 without one).
+pub fn viewport_inset() -> i64 {
+    let Some(viewport) = Global::visual_viewport() else { return 0 };
+    let covered = Global::inner_height() - viewport.height() - viewport.offset_top();
+    if covered > 0.0 {
+        covered as i64
+    } else {
+        0
+    }
+}
+
+/// The stacking order of the widget when the shell names none: above nearly everything.
+const DEFAULT_Z_INDEX: i64 = 2_147_483_000;
+
+/// What the shell hands a survey besides the survey itself (the `setup` JSON text).
+pub struct Setup {
+    /// The negotiated locale, `en` by default.
+    pub locale: String,
+    /// Whether that locale is written right to left.
+    pub rtl: bool,
+    /// The locale file's words (`Value::Null`: English).
+    words: Value,
+    /// The widget's `z-index`, 0–2147483647.
+    pub z_index: i64,
+    /// The page's CSP nonce for a `<style>` element, where constructed sheets are missing.
+    pub nonce: Option<String>,
+    /// The id that links this run's events.
+    pub run_id: String,
+}
+
+impl Setup {
+    /// Reads `{"locale","words","zIndex","nonce","runId"}`; every member may be missing.
+    fn read(text: &str) -> Result<Setup, JsValue> {
+        let value = json::parse(text).map_err(|e| error(&["survey setup: ", e.kind.message()]))?;
+        let string = |key| value.get(key).and_then(Value::as_str).map(String::from);
+        let locale = string("locale").unwrap_or_else(|| String::from("en"));
+        Ok(Setup {
+            rtl: locale::is_rtl(&locale),
+            locale,
+            words: value.get("words").cloned().unwrap_or(Value::Null),
+            z_index: value.get("zIndex").and_then(Value::as_i64).unwrap_or(DEFAULT_Z_INDEX).clamp(0, 2_147_483_647),
+            nonce: string("nonce"),
+            run_id: string("runId").unwrap_or_default(),
+        })
+    }
+
+    /// The words for a dotted key (`nps.question`, `submit`): the locale file's, when it has a
+    /// non-empty string there, else English.
+    pub fn word(&self, key: &str) -> &str {
+        let found = key.split('.').try_fold(&self.words, |value, part| value.get(part));
+        match found.and_then(Value::as_str) {
+            Some(words) if !words.is_empty() => words,
+            _ => english(key),
+        }
+    }
+}
+
+/// The locale negotiation of `cxkit_domain::survey::locale`, until branch `surveys-locales`
+/// brings it: English, and right-to-left for Arabic and Hebrew.
+mod locale {
+    pub fn negotiate(_requested: &str) -> &'static str {
+        "en"
+    }
+
+    pub fn is_rtl(locale: &str) -> bool {
+        let language = locale.split(['-', '_']).next().unwrap_or_default();
+        language.eq_ignore_ascii_case("ar") || language.eq_ignore_ascii_case("he")
+    }
+}
+
 /// The version of the contract with the core module ([`PROTOCOL`]): the shell shows nothing
 /// when the two disagree.
 #[wasm_bindgen]
 pub fn protocol() -> u32 {
     PROTOCOL
+}
+
+/// The supported locale closest to `requested` (a BCP 47 tag, e.g. `navigator.language`):
+/// the name of the words file the shell fetches, `en` when none is closer.
+#[wasm_bindgen]
+pub fn locale(requested: &str) -> String {
+    String::from(locale::negotiate(requested))
 }
 
 /// A survey on screen. `free()` removes it and its listeners.
@@ -47,28 +134,42 @@ pub struct Survey {
 
 #[wasm_bindgen]
 impl Survey {
-    /// Shows the built-in survey `id`, one that shows today (`SurveyKind::showable`), and calls
-    /// `on_outcome(name, props, answered)` once, when it is answered or dismissed: the event
-    /// name (`$response`, `$dismiss`), its properties as JSON, scored, for the shell to queue
-    /// like any event, and whether it is an answer (for `cx.on("response")`).
+    /// Shows `source` — a built-in id (`nps`, `csat`, `ces`, `text`) or one configured survey's
+    /// JSON text — with `setup` (`{"locale","words","zIndex","nonce","runId"}`), and calls
+    /// `on_outcome(name, props, answered)` at once for each answered step (`$response`), or once
+    /// for a dismissal with nothing answered (`$dismiss`): the properties as JSON, for the shell
+    /// to queue like any event, and whether it is an answer (for `cx.on("response")`).
     #[wasm_bindgen(constructor)]
-    pub fn new(id: &str, on_outcome: OnOutcome) -> Result<Survey, JsValue> {
-        let kind = SurveyKind::showable(id)
-            .ok_or_else(|| JsValue::from_str(&ConfigError::new("survey", ConfigProblem::UnknownSurvey).message()))?;
-        let document = Global::document().ok_or_else(|| JsValue::from_str("cxkit needs a document"))?;
-        let report = Box::new(move |outcome: Outcome| {
+    pub fn new(source: &str, setup: &str, on_outcome: OnOutcome) -> Result<Survey, JsValue> {
+        let spec = match SurveyKind::from_id(source) {
+            Some(kind) => Spec::builtin(kind),
+            None if source.trim_start().starts_with('{') => {
+                parse_survey(source, 0).map_err(|e| error(&[&e.message()]))?.spec
+            }
+            None => return Err(error(&[&ConfigError::new("survey", ConfigProblem::UnknownSurvey).message()])),
+        };
+        let setup = Setup::read(setup)?;
+        let document = Global::document().ok_or_else(|| error(&["cxkit needs a document"]))?;
+        let survey = spec.id.clone();
+        let run_id = setup.run_id.clone();
+        let report = Box::new(move |outcome: &Outcome| {
             let path = Global::location().pathname().unwrap_or_default();
-            let props = outcome.props_json(kind, &path);
-            let answered = matches!(outcome, Outcome::Answered(_));
+            let props = outcome.props_json(&survey, &run_id, &path);
+            let answered = matches!(outcome, Outcome::Answered { .. });
             // A handler that throws must not unwind through the widget's state.
             let _ = on_outcome.report(&JsValue::NULL, outcome.event_name(), &props, answered);
         });
-        Ok(Survey { widget: widget::mount(&document, kind, report)? })
+        Ok(Survey { widget: widget::mount(&document, spec, setup, report)? })
     }
 
-    /// Whether the survey is still on the page (not answered and closed, not dismissed).
+    /// Whether the survey is still on the page (not finished and closed, not dismissed).
     #[wasm_bindgen(js_name = isOpen)]
     pub fn is_open(&self) -> bool {
         self.widget.host().is_connected()
+    }
+
+    /// The page is going: reports a dismissal if no step was answered, and closes.
+    pub fn leave(&self) {
+        self.widget.leave();
     }
 }

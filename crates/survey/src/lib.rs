@@ -22,6 +22,6 @@ pub mod wording;
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
-pub use bindings::{protocol, Survey};
+pub use bindings::{locale, protocol, Survey};
 #[cfg(target_arch = "wasm32")]
 mod widget;

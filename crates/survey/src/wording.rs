@@ -1,37 +1,46 @@
-//! The survey's words: the English defaults of each kind. Here, not in the domain, so the
-//! core module that every page loads carries none of them.
+//! The survey's English words, compiled in: what shows when the shell hands no locale file
+//! (`words: null`, English, or a fetch that failed) and for any key a locale file lacks. Here,
+//! not in the domain, so the core module that every page loads carries none of them. The keys
+//! are those of `npm/locales/<tag>.json`, dotted: `nps.question`, `submit`.
 
-use cxkit_domain::survey::SurveyKind;
-
-/// Default wording of a survey: the question and the labels of both ends of its scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Wording {
-    /// The question.
-    pub question: &'static str,
-    /// The label under the lowest score.
-    pub low: &'static str,
-    /// The label under the highest score.
-    pub high: &'static str,
+/// The English words for `key` (`"nps.low"`, `"submit"`, …); `""` for a key there is none of.
+pub fn english(key: &str) -> &'static str {
+    match key {
+        "nps.question" => "How likely are you to recommend us to a friend or colleague?",
+        "nps.low" => "Not at all likely",
+        "nps.high" => "Extremely likely",
+        "csat.question" => "How satisfied are you with your experience today?",
+        "csat.low" => "Very dissatisfied",
+        "csat.high" => "Very satisfied",
+        "ces.question" => "It was easy to do what I came here to do.",
+        "ces.low" => "Strongly disagree",
+        "ces.high" => "Strongly agree",
+        "text.question" => "How can we improve?",
+        "submit" => "Submit",
+        "next" => "Next",
+        "close" => "Close",
+        "thanks" => "Thank you for your feedback!",
+        "placeholder" => "Type your answer",
+        "survey" => "Survey",
+        _ => "",
+    }
 }
 
-/// The English default wording.
-pub fn wording(kind: SurveyKind) -> Wording {
-    match kind {
-        SurveyKind::Nps => Wording {
-            question: "How likely are you to recommend us to a friend or colleague?",
-            low: "Not at all likely",
-            high: "Extremely likely",
-        },
-        SurveyKind::Csat => Wording {
-            question: "How satisfied are you with your experience today?",
-            low: "Very dissatisfied",
-            high: "Very satisfied",
-        },
-        SurveyKind::Ces => Wording {
-            question: "It was easy to do what I came here to do.",
-            low: "Strongly disagree",
-            high: "Strongly agree",
-        },
-        SurveyKind::Text => Wording { question: "How can we improve?", low: "", high: "" },
+#[cfg(test)]
+mod tests {
+    use super::english;
+
+    #[test]
+    fn every_kind_has_its_words() {
+        for kind in ["nps", "csat", "ces"] {
+            for part in ["question", "low", "high"] {
+                let key = [kind, part].join(".");
+                assert!(!english(&key).is_empty(), "{key}");
+            }
+        }
+        for key in ["text.question", "submit", "next", "close", "thanks", "placeholder", "survey"] {
+            assert!(!english(key).is_empty(), "{key}");
+        }
+        assert_eq!(english("text.low"), "");
     }
 }

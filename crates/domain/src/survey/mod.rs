@@ -196,13 +196,11 @@ pub fn is_blank(raw: &str) -> bool {
 /// grapheme clusters in the common cases without Unicode tables (decisions.md §20).
 pub fn cut_point(text: &str) -> usize {
     let mut end = 0;
-    let mut count = 0;
-    for (at, c) in text.char_indices() {
+    for (count, (at, c)) in text.char_indices().enumerate() {
         if count == MAX_TEXT_CHARS || at + c.len_utf8() > MAX_TEXT_BYTES {
             break;
         }
         end = at + c.len_utf8();
-        count += 1;
     }
     if end == text.len() {
         return end;
@@ -290,7 +288,10 @@ mod tests {
 
     #[test]
     fn free_text_is_redacted_stripped_and_cut() {
-        assert_eq!(clean_text("  mail me at jane@example.com\u{0}\u{7}\r\n card 4111 1111 1111 1111 \u{9f}"), "mail me at [email]\n card [card]");
+        assert_eq!(
+            clean_text("  mail me at jane@example.com\u{0}\u{7}\r\n card 4111 1111 1111 1111 \u{9f}"),
+            "mail me at [email]\n card [card]"
+        );
         assert_eq!(clean_text("a\tb"), "a\tb");
         assert!(is_blank(" \n\t\u{1}"));
         assert!(!is_blank(" x "));
