@@ -638,3 +638,329 @@ fn nth(at: &str, index: usize) -> String {
 fn error(at: &str, key: &str, problem: ConfigProblem) -> ConfigError {
     ConfigError { field: child(at, key), problem }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The issue's example.
+    const CHECKOUT: &str = r#"{ "id": "checkout_ces",
+      "steps": [
+        { "id": "score", "kind": "ces", "question": "How easy was checkout?", "low": "Very hard", "high": "Very easy" },
+        { "id": "why", "kind": "text", "question": "What made it hard?", "when": { "step": "score", "max": 4 } },
+        { "id": "reason", "kind": "choice", "question": "Why?", "options": ["Price", "Delivery", "Other"], "multiple": false } ],
+      "thankYou": "Thanks — we read every answer.",
+      "trigger": "delay:20s", "urls": { "include": ["/checkout/*"], "exclude": ["/checkout/done"] },
+      "sample": 50, "cap": { "days": 90, "dismissals": 2 }, "placement": "bottom-right" }"#;
+
+    fn one(words: &str) -> Option<Localized> {
+        Some(Localized::One(words.into()))
+    }
+
+    /// A one-step survey with `step` (an object's members) as its step.
+    fn with_step(step: &str) -> String {
+        r#"{"id":"s","steps":[{"id":"a","kind":"nps"},{"id":"b","#.to_owned() + step + "}]}"
+    }
+
+    /// A survey with `extra` members besides its id and one NPS step.
+    fn with(extra: &str) -> String {
+        r#"{"id":"s","steps":[{"id":"a","kind":"nps"}],"#.to_owned() + extra + "}"
+    }
+
+    fn error_of(text: &str) -> String {
+        parse_survey(text, 0).unwrap_err().message()
+    }
+
+    #[test]
+    fn the_issue_example_reads_whole() {
+        let survey = parse_survey(CHECKOUT, 0).unwrap();
+        let spec = &survey.spec;
+        assert_eq!(spec.id, "checkout_ces");
+        assert_eq!(spec.steps.len(), 3);
+        let score = &spec.steps[0];
+        assert_eq!((score.id.as_str(), &score.kind), ("score", &StepKind::Builtin(SurveyKind::Ces)));
+        assert_eq!(score.question, one("How easy was checkout?"));
+        assert_eq!((score.low.clone(), score.high.clone()), (one("Very hard"), one("Very easy")));
+        assert_eq!(score.when, None);
+        let why = &spec.steps[1];
+        assert_eq!(why.kind, StepKind::Builtin(SurveyKind::Text));
+        assert_eq!(why.when, Some(When { step: 0, condition: Condition::Range { min: None, max: Some(4) } }));
+        let reason = &spec.steps[2];
+        let options = ["Price", "Delivery", "Other"].map(|o| Localized::One(o.into())).to_vec();
+        assert_eq!(reason.kind, StepKind::Choice { options, multiple: false });
+        assert_eq!(spec.thank_you, one("Thanks — we read every answer."));
+        assert_eq!(spec.placement, Placement::BottomRight);
+        let targeting = &survey.targeting;
+        assert_eq!(targeting.trigger, Some(Trigger::Delay { ms: 20_000 }));
+        assert_eq!(targeting.urls.include, ["/checkout/*"]);
+        assert_eq!(targeting.urls.exclude, ["/checkout/done"]);
+        assert_eq!(targeting.sample, 50);
+        assert_eq!(targeting.cap, Cap { days: Some(90), dismissals: 2 });
+    }
+
+    #[test]
+    fn a_minimal_survey_gets_the_defaults() {
+        let survey = parse_survey(r#"{"id":"nps","steps":[{"id":"nps","kind":"nps"}]}"#, 3).unwrap();
+        assert_eq!(survey.spec, Spec::builtin(SurveyKind::Nps), "a configured survey may replace a built-in");
+        let targeting = survey.targeting;
+        assert_eq!(targeting.trigger, None);
+        assert_eq!(targeting.urls, Urls::default());
+        assert_eq!(targeting.sample, 100);
+        assert_eq!(targeting.cap, Cap { days: None, dismissals: DEFAULT_DISMISSALS });
+        assert_eq!(DEFAULT_DISMISSALS, 3);
+        assert_eq!(parse_survey(&with(r#""trigger":"manual""#), 0).unwrap().targeting.trigger, None);
+    }
+
+    #[test]
+    fn builtins_are_one_step_without_words() {
+        for kind in SurveyKind::ALL {
+            let spec = Spec::builtin(kind);
+            assert_eq!(spec.id, kind.id());
+            assert_eq!(spec.steps.len(), 1);
+            let step = &spec.steps[0];
+            assert_eq!((step.id.as_str(), &step.kind), (kind.id(), &StepKind::Builtin(kind)));
+            assert_eq!((&step.question, &step.low, &step.high, &step.when), (&None, &None, &None, &None));
+            assert_eq!((spec.thank_you, spec.placement), (None, Placement::BottomRight));
+        }
+    }
+
+    #[test]
+    fn placements_and_branch_conditions_read() {
+        let placement = |raw: &str| parse_survey(&with(&(r#""placement":"#.to_owned() + raw)), 0).unwrap().spec.placement;
+        assert_eq!(placement(r#""bottom-left""#), Placement::BottomLeft);
+        assert_eq!(placement(r#""center""#), Placement::Center);
+        assert_eq!(placement(r##"{"inline":"#feedback"}"##), Placement::Inline("#feedback".into()));
+
+        let when = |step: &str| parse_survey(&with_step(step), 0).unwrap().spec.steps[1].when.clone().unwrap().condition;
+        assert_eq!(when(r#""kind":"text","question":"q","when":{"step":"a","min":9}"#), Condition::Range { min: Some(9), max: None });
+        assert_eq!(
+            when(r#""kind":"text","question":"q","when":{"step":"a","min":0,"max":10}"#),
+            Condition::Range { min: Some(0), max: Some(10) }
+        );
+        assert_eq!(when(r#""kind":"text","question":"q","when":{"step":"a","bucket":"passive"}"#), Condition::Bucket(NpsBucket::Passive));
+        let csat = r#"{"id":"s","steps":[{"id":"a","kind":"csat"},{"id":"b","kind":"ces","when":{"step":"a","satisfied":false}}]}"#;
+        assert_eq!(parse_survey(csat, 0).unwrap().spec.steps[1].when.clone().unwrap().condition, Condition::Satisfied(false));
+        let choice = r#"{"id":"s","steps":[{"id":"a","kind":"choice","question":"q","options":[{"en":"Price","de":"Preis"},"Other"],"multiple":true},
+            {"id":"b","kind":"text","question":"Which?","when":{"step":"a","option":"Other"}},
+            {"id":"c","kind":"text","question":"Which?","when":{"step":"a","option":"Price"}}]}"#;
+        let spec = parse_survey(choice, 0).unwrap().spec;
+        assert!(matches!(&spec.steps[0].kind, StepKind::Choice { multiple: true, options } if options.len() == 2));
+        assert_eq!(spec.steps[1].when, Some(When { step: 0, condition: Condition::Option(1) }));
+        assert_eq!(spec.steps[2].when, Some(When { step: 0, condition: Condition::Option(0) }), "a map by its first locale");
+    }
+
+    #[test]
+    fn texts_by_locale_read_and_pick() {
+        let text = r#"{"question":{"en":"How likely?","de":"Wie wahrscheinlich?","de-CH":"Wie wahrschiinlich?","pt-BR":"Qual?"}}"#;
+        let spec = parse_survey(&with(&(r#""thankYou":"#.to_owned() + &text[12..text.len() - 1])), 0).unwrap().spec;
+        let words = spec.thank_you.unwrap();
+        assert_eq!(words.pick("de"), "Wie wahrscheinlich?", "exact");
+        assert_eq!(words.pick("DE-ch"), "Wie wahrschiinlich?", "exact, ASCII case-insensitive");
+        assert_eq!(words.pick("de-AT"), "Wie wahrscheinlich?", "the first of the same language");
+        assert_eq!(words.pick("pt"), "Qual?", "a region's words for the bare language");
+        assert_eq!(words.pick("fr-FR"), "How likely?", "the first entry");
+        assert_eq!(words.pick(""), "How likely?");
+        assert_eq!(Localized::One("Hi".into()).pick("de"), "Hi");
+        assert_eq!(Localized::ByLocale(Vec::new()).pick("de"), "", "never built by the parser, but no panic");
+    }
+
+    #[test]
+    fn each_bad_field_is_named_with_its_rule() {
+        let long = |n: usize| "x".repeat(n);
+        let options = |n: usize| (0..n).map(|i| format!("\"o{i}\"")).collect::<Vec<_>>().join(",");
+        let cases = [
+            ("[]".to_owned(), "surveys[0]: must be an object"),
+            ("{".to_owned(), "surveys[0]: must be an object"),
+            (with(r#""colour":"red""#), "surveys[0].colour: unknown option"),
+            (r#"{"steps":[{"id":"a","kind":"nps"}]}"#.to_owned(), "surveys[0].id: is required"),
+            (r#"{"id":3,"steps":[{"id":"a","kind":"nps"}]}"#.to_owned(), "surveys[0].id: must be a string"),
+            (r#"{"id":"","steps":[{"id":"a","kind":"nps"}]}"#.to_owned(), "surveys[0].id: must not be empty"),
+            (r#"{"id":"a\u0007","steps":[{"id":"a","kind":"nps"}]}"#.to_owned(), "surveys[0].id: must not contain control characters"),
+            (format!(r#"{{"id":"{}","steps":[{{"id":"a","kind":"nps"}}]}}"#, long(65)), "surveys[0].id: is too long"),
+            (r#"{"id":"s"}"#.to_owned(), "surveys[0].steps: is required"),
+            (r#"{"id":"s","steps":{}}"#.to_owned(), "surveys[0].steps: must be an array"),
+            (r#"{"id":"s","steps":[]}"#.to_owned(), "surveys[0].steps: at least 1"),
+            (
+                format!(r#"{{"id":"s","steps":[{}]}}"#, (0..11).map(|i| format!(r#"{{"id":"s{i}","kind":"nps"}}"#)).collect::<Vec<_>>().join(",")),
+                "surveys[0].steps: at most 10",
+            ),
+            (r#"{"id":"s","steps":[3]}"#.to_owned(), "surveys[0].steps[0]: must be an object"),
+            (with_step(r#""kind":"nps","colour":1"#), "surveys[0].steps[1].colour: unknown option"),
+            (
+                r#"{"id":"s","steps":[{"id":"a","kind":"nps"},{"id":"a","kind":"csat"}]}"#.to_owned(),
+                "surveys[0].steps[1].id: duplicate step",
+            ),
+            (r#"{"id":"s","steps":[{"kind":"nps"}]}"#.to_owned(), "surveys[0].steps[0].id: is required"),
+            (r#"{"id":"s","steps":[{"id":"a"}]}"#.to_owned(), "surveys[0].steps[0].kind: is required"),
+            (
+                r#"{"id":"s","steps":[{"id":"a","kind":"poll"}]}"#.to_owned(),
+                "surveys[0].steps[0].kind: must be one of nps, csat, ces, text, choice",
+            ),
+            (with_step(r#""kind":"nps","question":"""#), "surveys[0].steps[1].question: must not be empty"),
+            (with_step(r#""kind":"nps","question":" \t ""#), "surveys[0].steps[1].question: must not be empty"),
+            (with_step(r#""kind":"nps","question":"a\nb""#), "surveys[0].steps[1].question: must not contain control characters"),
+            (with_step(r#""kind":"nps","question":"a\u0085b""#), "surveys[0].steps[1].question: must not contain control characters"),
+            (with_step(r#""kind":"nps","question":"a\u007fb""#), "surveys[0].steps[1].question: must not contain control characters"),
+            (with_step(&format!(r#""kind":"nps","question":"{}""#, long(501))), "surveys[0].steps[1].question: is too long"),
+            (with_step(&format!(r#""kind":"nps","low":"{}""#, long(201))), "surveys[0].steps[1].low: is too long"),
+            (with_step(r#""kind":"nps","question":7"#), "surveys[0].steps[1].question: must be a string"),
+            (with_step(r#""kind":"nps","question":{}"#), "surveys[0].steps[1].question: must not be empty"),
+            (with_step(r#""kind":"nps","question":{"e":"Hi"}"#), "surveys[0].steps[1].question.e: must be a language tag like en or de-AT"),
+            (with_step(r#""kind":"nps","question":{"en_US":"Hi"}"#), "surveys[0].steps[1].question.en_US: must be a language tag like en or de-AT"),
+            (with_step(r#""kind":"nps","question":{"en-":"Hi"}"#), "surveys[0].steps[1].question.en-: must be a language tag like en or de-AT"),
+            (with_step(r#""kind":"nps","question":{"en":"Hi","EN":"Ho"}"#), "surveys[0].steps[1].question.EN: is given twice"),
+            (with_step(r#""kind":"nps","question":{"en":""}"#), "surveys[0].steps[1].question.en: must not be empty"),
+            (with_step(r#""kind":"nps","question":{"en":1}"#), "surveys[0].steps[1].question.en: must be a string"),
+            (with_step(r#""kind":"text","question":"q","low":"l""#), "surveys[0].steps[1].low: only applies to nps, csat and ces steps"),
+            (with_step(r#""kind":"choice","question":"q","options":["x","y"],"high":"h""#), "surveys[0].steps[1].high: only applies to nps, csat and ces steps"),
+            (with_step(r#""kind":"nps","options":["x","y"]"#), "surveys[0].steps[1].options: only applies to choice steps"),
+            (with_step(r#""kind":"text","question":"q","multiple":true"#), "surveys[0].steps[1].multiple: only applies to choice steps"),
+            (with_step(r#""kind":"text""#), "surveys[0].steps[1].question: is required"),
+            (with_step(r#""kind":"choice","options":["x","y"]"#), "surveys[0].steps[1].question: is required"),
+            (with_step(r#""kind":"choice","question":"q""#), "surveys[0].steps[1].options: is required"),
+            (with_step(r#""kind":"choice","question":"q","options":"x""#), "surveys[0].steps[1].options: must be an array"),
+            (with_step(r#""kind":"choice","question":"q","options":["x"]"#), "surveys[0].steps[1].options: at least 2"),
+            (with_step(&format!(r#""kind":"choice","question":"q","options":[{}]"#, options(11))), "surveys[0].steps[1].options: at most 10"),
+            (with_step(r#""kind":"choice","question":"q","options":["x","y","x"]"#), "surveys[0].steps[1].options[2]: duplicate option"),
+            (with_step(r#""kind":"choice","question":"q","options":["x",""]"#), "surveys[0].steps[1].options[1]: must not be empty"),
+            (with_step(r#""kind":"choice","question":"q","options":["x","y"],"multiple":"no""#), "surveys[0].steps[1].multiple: must be true or false"),
+            (r#"{"id":"s","steps":[{"id":"a","kind":"nps","when":{"step":"a","min":1}}]}"#.to_owned(), "surveys[0].steps[0].when: not allowed on the first step, which always shows"),
+            (with_step(r#""kind":"nps","when":"a""#), "surveys[0].steps[1].when: must be an object"),
+            (with_step(r#""kind":"nps","when":{"min":1}"#), "surveys[0].steps[1].when.step: is required"),
+            (with_step(r#""kind":"nps","when":{"step":"a","min":1,"else":2}"#), "surveys[0].steps[1].when.else: unknown option"),
+            (with_step(r#""kind":"nps","when":{"step":"b","min":1}"#), "surveys[0].steps[1].when.step: must name an earlier step"),
+            (with_step(r#""kind":"nps","when":{"step":"zz","min":1}"#), "surveys[0].steps[1].when.step: must name an earlier step"),
+            (with_step(r#""kind":"nps","when":{"step":"a"}"#), "surveys[0].steps[1].when: needs exactly one of min/max, bucket, satisfied or option"),
+            (with_step(r#""kind":"nps","when":{"step":"a","min":1,"bucket":"passive"}"#), "surveys[0].steps[1].when: needs exactly one of min/max, bucket, satisfied or option"),
+            (with_step(r#""kind":"nps","when":{"step":"a","min":11}"#), "surveys[0].steps[1].when.min: is out of range"),
+            (with_step(r#""kind":"nps","when":{"step":"a","max":-1}"#), "surveys[0].steps[1].when.max: is out of range"),
+            (with_step(r#""kind":"nps","when":{"step":"a","max":4.5}"#), "surveys[0].steps[1].when.max: must be a whole number"),
+            (with_step(r#""kind":"nps","when":{"step":"a","min":5,"max":4}"#), "surveys[0].steps[1].when.max: must not be below min"),
+            (with_step(r#""kind":"nps","when":{"step":"a","bucket":"fan"}"#), "surveys[0].steps[1].when.bucket: must be promoter, passive or detractor"),
+            (
+                with_step(r#""kind":"nps","when":{"step":"a","satisfied":true}"#),
+                "surveys[0].steps[1].when.satisfied: does not fit the step it reads (min/max: nps, csat, ces; bucket: nps; satisfied: csat; option: choice)",
+            ),
+            (
+                with_step(r#""kind":"nps","when":{"step":"a","option":"x"}"#),
+                "surveys[0].steps[1].when.option: does not fit the step it reads (min/max: nps, csat, ces; bucket: nps; satisfied: csat; option: choice)",
+            ),
+            (with(r#""thankYou":"""#), "surveys[0].thankYou: must not be empty"),
+            (with(r#""trigger":"soon""#), "surveys[0].trigger: must look like delay:20s, time:20s, scroll:50, exit, event:NAME, step:NAME or friction:rage|dead|error, or be manual"),
+            (with(r#""trigger":null"#), "surveys[0].trigger: must be a string"),
+            (with(r#""urls":[]"#), "surveys[0].urls: must be an object"),
+            (with(r#""urls":{"only":[]}"#), "surveys[0].urls.only: unknown option"),
+            (with(r#""urls":{"include":"/a"}"#), "surveys[0].urls.include: must be an array"),
+            (with(r#""urls":{"exclude":["/a","b"]}"#), "surveys[0].urls.exclude[1]: must be a path like /p/*"),
+            (with(r#""urls":{"include":[1]}"#), "surveys[0].urls.include[0]: must be a string"),
+            (with(&format!(r#""urls":{{"include":[{}]}}"#, vec!["\"/a\""; 21].join(","))), "surveys[0].urls.include: at most 20"),
+            (with(r#""sample":101"#), "surveys[0].sample: is out of range"),
+            (with(r#""sample":"50""#), "surveys[0].sample: must be a whole number"),
+            (with(r#""cap":{"days":0}"#), "surveys[0].cap.days: is out of range"),
+            (with(r#""cap":{"days":3651}"#), "surveys[0].cap.days: is out of range"),
+            (with(r#""cap":{"dismissals":101}"#), "surveys[0].cap.dismissals: is out of range"),
+            (with(r#""cap":{"weeks":1}"#), "surveys[0].cap.weeks: unknown option"),
+            (with(r#""placement":"top""#), r#"surveys[0].placement: must be bottom-right, bottom-left, center or {"inline": selector}"#),
+            (with(r#""placement":{}"#), "surveys[0].placement.inline: is required"),
+            (with(r#""placement":{"inline":""}"#), "surveys[0].placement.inline: must not be empty"),
+            (with(r##""placement":{"inline":"#a\u0000"}"##), "surveys[0].placement.inline: must not contain control characters"),
+            (with(&format!(r#""placement":{{"inline":"{}"}}"#, long(201))), "surveys[0].placement.inline: is too long"),
+            (with(r##""placement":{"inline":"#a","at":1}"##), "surveys[0].placement.at: unknown option"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error_of(&text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn conditions_must_fit_the_step_they_read() {
+        let survey = |first: &str, when: &str| {
+            format!(r#"{{"id":"s","steps":[{{"id":"a",{first}}},{{"id":"b","kind":"nps","when":{{"step":"a",{when}}}}}]}}"#)
+        };
+        let choice = r#""kind":"choice","question":"q","options":["x",{"en":"y","de":"ü"}]"#;
+        let text = r#""kind":"text","question":"q""#;
+        let fits = [
+            (r#""kind":"csat""#, r#""min":1,"max":5"#),
+            (r#""kind":"ces""#, r#""max":7"#),
+            (r#""kind":"csat""#, r#""satisfied":true"#),
+            (r#""kind":"nps""#, r#""bucket":"detractor""#),
+            (choice, r#""option":"y""#),
+        ];
+        for (first, when) in fits {
+            assert!(parse_survey(&survey(first, when), 0).is_ok(), "{first} {when}");
+        }
+        let misfits = [
+            (r#""kind":"csat""#, r#""min":6"#, "when.min: is out of range"),
+            (r#""kind":"ces""#, r#""min":0"#, "when.min: is out of range"),
+            (r#""kind":"csat""#, r#""bucket":"promoter""#, "when.bucket: does not fit"),
+            (r#""kind":"ces""#, r#""satisfied":true"#, "when.satisfied: does not fit"),
+            (choice, r#""min":1"#, "when.min: does not fit"),
+            (choice, r#""max":1"#, "when.max: does not fit"),
+            (choice, r#""option":"ü""#, "when.option: must be one of the options of the step it reads"),
+            (choice, r#""option":"X""#, "when.option: must be one of the options of the step it reads"),
+            (text, r#""min":1"#, "when.step: cannot read a text step: its answer has nothing to compare"),
+        ];
+        for (first, when, expected) in misfits {
+            let message = error_of(&survey(first, when));
+            assert!(message.starts_with(&("surveys[0].steps[1].".to_owned() + expected)), "{first} {when}: {message}");
+        }
+    }
+
+    #[test]
+    fn the_surveys_option_keeps_the_good_and_names_the_bad() {
+        let bad = r#"{"id":"broken","steps":[{"id":"a","kind":"choice","question":"q","options":["x"]}]}"#;
+        let good = r#"{"id":"nps","steps":[{"id":"score","kind":"nps"}]}"#;
+        let value = format!("[ {CHECKOUT} ,\n{bad}, {good} , {good} ]");
+        let (surveys, errors) = parse_surveys(&value);
+        assert_eq!(surveys.len(), 2);
+        assert_eq!(surveys[0].1, CHECKOUT, "the item's exact text, for the survey module");
+        assert_eq!(surveys[1].1, good);
+        assert_eq!(parse_survey(&surveys[0].1, 0).unwrap(), surveys[0].0, "the survey module reads the same survey");
+        let messages: Vec<_> = errors.iter().map(ConfigError::message).collect();
+        assert_eq!(messages, ["surveys[1].steps[0].options: at least 2", "surveys[3].id: duplicate survey id"]);
+
+        let bad_then_same = format!("[{bad}, {}]", bad.replace(r#"["x"]"#, r#"["x","y"]"#));
+        let (surveys, errors) = parse_surveys(&bad_then_same);
+        assert!(surveys.is_empty(), "a later survey with an earlier one's id is off even when that one is");
+        assert_eq!(errors[1].message(), "surveys[1].id: duplicate survey id");
+
+        assert_eq!(parse_surveys("[]"), (Vec::new(), Vec::new()));
+        for not_an_array in ["{}", "\"nps\"", "[", ""] {
+            let (surveys, errors) = parse_surveys(not_an_array);
+            assert!(surveys.is_empty());
+            assert_eq!(errors, [ConfigError::new("surveys", ConfigProblem::NotAnArray)], "{not_an_array}");
+        }
+        let fifty_one = format!("[{}]", vec![good; 51].join(","));
+        let (surveys, errors) = parse_surveys(&fifty_one);
+        assert!(surveys.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message(), "surveys: at most 50");
+        let fifty: Vec<_> = (0..50).map(|i| good.replace(r#""id":"nps""#, &format!(r#""id":"s{i}""#))).collect();
+        let (surveys, errors) = parse_surveys(&format!("[{}]", fifty.join(",")));
+        assert_eq!((surveys.len(), errors.len()), (50, 0));
+    }
+
+    #[test]
+    fn limits_are_inclusive() {
+        let step = |question: usize, label: usize| {
+            with_step(&format!(r#""kind":"nps","question":"{}","low":"{}","high":"é""#, "q".repeat(question), "l".repeat(label)))
+        };
+        assert!(parse_survey(&step(MAX_QUESTION_CHARS, MAX_LABEL_CHARS), 0).is_ok());
+        let id = "é".repeat(MAX_ID_CHARS);
+        assert!(parse_survey(&format!(r#"{{"id":"{id}","steps":[{{"id":"{id}","kind":"csat"}}]}}"#), 0).is_ok(), "chars, not bytes");
+        let options = (0..MAX_OPTIONS).map(|i| format!("\"o{i}\"")).collect::<Vec<_>>().join(",");
+        assert!(parse_survey(&with_step(&format!(r#""kind":"choice","question":"q","options":[{options}]"#)), 0).is_ok());
+        let steps = (0..MAX_STEPS).map(|i| format!(r#"{{"id":"s{i}","kind":"nps"}}"#)).collect::<Vec<_>>().join(",");
+        assert!(parse_survey(&format!(r#"{{"id":"s","steps":[{steps}]}}"#), 0).is_ok());
+        let caps = with(r#""sample":0,"cap":{"days":3650,"dismissals":100},"placement":{"inline":"main > .feedback"}"#);
+        let survey = parse_survey(&caps, 0).unwrap();
+        assert_eq!((survey.targeting.sample, survey.targeting.cap), (0, Cap { days: Some(3650), dismissals: 100 }));
+        assert!(parse_survey(&with(r#""cap":{"days":1,"dismissals":1},"urls":{"include":[],"exclude":[]}"#), 0).is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_survey_by_its_index() {
+        assert_eq!(error_of(r#"{"id":"s","steps":[]}"#), "surveys[0].steps: at least 1");
+        assert_eq!(parse_survey(r#"{"id":"s","steps":[]}"#, 12).unwrap_err().field, "surveys[12].steps");
+    }
+}
