@@ -106,11 +106,15 @@ pub fn sampled(visitor: &str, id: &str, sample: u8) -> bool {
         0 => false,
         100.. => true,
         _ => {
-            let bytes = visitor.bytes().chain([0]).chain(id.bytes());
-            let hash = bytes.fold(0x811c_9dc5_u32, |hash, b| (hash ^ u32::from(b)).wrapping_mul(0x0100_0193));
+            let hash = fnv1a(visitor.bytes().chain([0]).chain(id.bytes()));
             hash % 100 < u32::from(sample)
         }
     }
+}
+
+/// The 32-bit FNV-1a hash: small, stable, and spread well enough for percentages.
+fn fnv1a(bytes: impl Iterator<Item = u8>) -> u32 {
+    bytes.fold(0x811c_9dc5, |hash, b| (hash ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
 impl Book {
@@ -290,5 +294,239 @@ impl Targeting {
             return Err(Skip::OpenElsewhere);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::survey::spec::{Cap, DEFAULT_DISMISSALS};
+    use proptest::prelude::*;
+
+    const T: i64 = 1_700_000_000_000;
+
+    fn urls(include: &[&str], exclude: &[&str]) -> Urls {
+        Urls { include: include.iter().map(|g| (*g).into()).collect(), exclude: exclude.iter().map(|g| (*g).into()).collect() }
+    }
+
+    fn targeting(cap: Cap) -> Targeting {
+        Targeting { trigger: None, urls: urls(&["/checkout/*"], &["/checkout/done"]), sample: 100, cap }
+    }
+
+    #[test]
+    fn every_skip_has_its_words() {
+        let all = [
+            Skip::Url,
+            Skip::Sample,
+            Skip::Answered,
+            Skip::Dismissed,
+            Skip::OpenElsewhere,
+            Skip::AnotherOpen,
+            Skip::Consent,
+            Skip::Typing,
+        ];
+        let reasons: Vec<_> = all.into_iter().map(Skip::reason).collect();
+        assert_eq!(reasons[0], "the page is not among its urls");
+        assert_eq!(reasons[7], "the visitor is typing; it waits");
+        for (i, reason) in reasons.iter().enumerate() {
+            assert!(!reason.is_empty() && !reasons[..i].contains(reason), "{reason}");
+        }
+    }
+
+    #[test]
+    fn urls_include_one_and_exclude_all() {
+        let checkout = urls(&["/checkout/*", "/cart"], &["/checkout/done"]);
+        assert!(checkout.matches("/checkout/pay"));
+        assert!(checkout.matches("/cart"));
+        assert!(checkout.matches("/checkout/pay?step=2#top"), "only the path counts");
+        assert!(!checkout.matches("/checkout/done"));
+        assert!(!checkout.matches("/checkout/done?x=1"));
+        assert!(!checkout.matches("/cart/"));
+        assert!(!checkout.matches("/"));
+        let everywhere_but = urls(&[], &["/admin/*"]);
+        assert!(everywhere_but.matches("/") && everywhere_but.matches("/p/1"));
+        assert!(!everywhere_but.matches("/admin/users"));
+        assert!(Urls::default().matches("/anything"));
+    }
+
+    #[test]
+    fn sampling_is_sticky_independent_and_fair() {
+        assert!(!sampled("v", "nps", 0));
+        assert!(sampled("v", "nps", 100));
+        let visitors: Vec<String> = (0..10_000).map(|i| format!("visitor-{i:05}")).collect();
+        let inside = |id: &str, sample: u8| visitors.iter().filter(|v| sampled(v, id, sample)).count();
+        let half = inside("nps", 50);
+        assert!((4_700..=5_300).contains(&half), "{half} of 10,000 in a 50 % sample");
+        let tenth = inside("csat", 10);
+        assert!((800..=1_200).contains(&tenth), "{tenth} of 10,000 in a 10 % sample");
+        for visitor in &visitors[..100] {
+            assert_eq!(sampled(visitor, "nps", 50), sampled(visitor, "nps", 50), "sticky");
+            assert!(!sampled(visitor, "nps", 30) || sampled(visitor, "nps", 60), "a larger sample keeps the smaller one's");
+        }
+        let both = visitors.iter().filter(|v| sampled(v, "nps", 50) && sampled(v, "checkout_ces", 50)).count();
+        assert!((2_200..=2_800).contains(&both), "{both}: independent between surveys, about a quarter");
+        // The 0 byte keeps ("ab", "c") and ("a", "bc") apart.
+        let split = |visitor: &str, id: &str| (1..100).filter(|&s| sampled(visitor, id, s)).count();
+        assert_ne!(split("ab", "c"), split("a", "bc"));
+    }
+
+    #[test]
+    fn the_hash_is_the_published_fnv1a() {
+        assert_eq!(fnv1a("".bytes()), 0x811c_9dc5);
+        assert_eq!(fnv1a("a".bytes()), 0xe40c_292c);
+        assert_eq!(fnv1a("foobar".bytes()), 0xbf9c_f968);
+        let cut = fnv1a("v\0nps".bytes()) % 100;
+        assert!(!sampled("v", "nps", cut as u8) && sampled("v", "nps", cut as u8 + 1));
+    }
+
+    #[test]
+    fn the_book_records_and_reads_back() {
+        let mut book = Book::decode("");
+        assert_eq!(book, Book::default());
+        assert_eq!(book.seen("nps"), Seen::default());
+        book.opened("nps", T);
+        assert_eq!(book.seen("nps").open_until, Some(T + OPEN_LEASE_MS));
+        book.dismissed("nps", T + 5);
+        book.opened("checkout_ces", T + 6);
+        book.answered("checkout_ces", T + 9);
+        assert_eq!(book.seen("nps"), Seen { answered_at: None, dismissed_at: Some(T + 5), dismissals: 1, open_until: None });
+        assert_eq!(
+            book.seen("checkout_ces"),
+            Seen { answered_at: Some(T + 9), dismissed_at: None, dismissals: 0, open_until: None }
+        );
+        book.dismissed("nps", T + 10);
+        assert_eq!(book.seen("nps").dismissals, 2);
+        let text = book.encode();
+        assert_eq!(text, "checkout_ces=1700000000009,,0,;nps=,1700000000010,2,");
+        assert_eq!(Book::decode(&text), book);
+        let odd = "a=b;c,d%e";
+        book.opened(odd, -3);
+        let text = book.encode();
+        assert!(text.ends_with(";a%3Db%3Bc%2Cd%25e=,,0,1799997"), "{text}");
+        assert_eq!(Book::decode(&text).seen(odd).open_until, Some(-3 + OPEN_LEASE_MS));
+    }
+
+    #[test]
+    fn garbled_text_is_an_empty_book() {
+        for garbled in [
+            "nps",
+            "nps=",
+            "nps=1,2,3",
+            "nps=1,2,3,4,5",
+            "nps=x,,0,",
+            "nps=,,,",
+            "nps=,,-1,",
+            "nps=,,4294967296,",
+            "nps=1.5,,0,",
+            "=,,0,",
+            "n%3=,,0,",
+            "n%41=,,0,",
+            "nps=,,0,;nps=,,1,",
+            "nps=,,0,;",
+            "a\u{7}=,,0,",
+            "{\"nps\":1}",
+        ] {
+            assert_eq!(Book::decode(garbled), Book::default(), "{garbled:?}");
+        }
+        assert_eq!(Book::decode("nps=-5,,4294967295,").seen("nps").dismissals, u32::MAX);
+    }
+
+    #[test]
+    fn the_book_forgets_the_survey_touched_longest_ago() {
+        let mut book = Book::default();
+        for i in 0..MAX_BOOK_ENTRIES {
+            book.dismissed(&format!("s{i}"), T + i as i64);
+        }
+        book.opened("s0", T + 1_000);
+        book.answered("new", T + 1_001);
+        assert_eq!(book.seen("s1"), Seen::default(), "s1 was touched longest ago");
+        assert_eq!(book.seen("s0").dismissals, 1, "s0 was touched again");
+        assert_eq!(book.seen("new").answered_at, Some(T + 1_001));
+        let text = book.encode();
+        assert_eq!(text.split(';').count(), MAX_BOOK_ENTRIES);
+        assert!(text.starts_with("s2="), "oldest first");
+        assert_eq!(Book::decode(&text), book);
+        let long = (0..MAX_BOOK_ENTRIES + 5).map(|i| format!("s{i}=,,1,")).collect::<Vec<_>>().join(";");
+        let decoded = Book::decode(&long);
+        assert_eq!(decoded.seen("s4"), Seen::default());
+        assert_eq!(decoded.seen("s5").dismissals, 1);
+        assert_eq!(decoded.encode().split(';').count(), MAX_BOOK_ENTRIES);
+    }
+
+    fn seen_strategy() -> impl Strategy<Value = Seen> {
+        let time = proptest::option::of(any::<i64>().prop_filter("18 digits", |t| t.unsigned_abs() < 10u64.pow(18)));
+        (time.clone(), time.clone(), any::<u32>(), time).prop_map(|(answered_at, dismissed_at, dismissals, open_until)| Seen {
+            answered_at,
+            dismissed_at,
+            dismissals,
+            open_until,
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_book_round_trips(entries in proptest::collection::vec(("[^\\p{Cc}]{1,12}", seen_strategy()), 0..8)) {
+            let mut book = Book::default();
+            for (id, seen) in &entries {
+                book.touch(id, |s| *s = *seen);
+            }
+            let text = book.encode();
+            prop_assert_eq!(Book::decode(&text), book);
+        }
+
+        #[test]
+        fn any_text_decodes_without_panic(text in "[a-z0-9=,;%-]{0,40}") {
+            let book = Book::decode(&text);
+            prop_assert_eq!(Book::decode(&book.encode()), book);
+        }
+    }
+
+    #[test]
+    fn targeting_checks_urls_then_sample_then_caps() {
+        let open = targeting(Cap::default());
+        assert_eq!(open.allows("s", "/checkout/pay", "v", Seen::default(), T), Ok(()));
+        assert_eq!(open.allows("s", "/checkout/done", "v", Seen::default(), T), Err(Skip::Url));
+        let visitor = (0..).map(|i| format!("v{i}")).find(|v| !sampled(v, "s", 50)).unwrap();
+        let half = Targeting { sample: 50, ..open.clone() };
+        assert_eq!(half.allows("s", "/checkout/pay", &visitor, Seen::default(), T), Err(Skip::Sample));
+        assert_eq!(half.allows("s", "/", &visitor, Seen::default(), T), Err(Skip::Url), "urls first");
+        let everything = Seen { answered_at: Some(T), dismissed_at: Some(T), dismissals: 9, open_until: Some(T + 1) };
+        assert_eq!(open.allows("s", "/checkout/pay", "v", everything, T), Err(Skip::Answered), "answered before dismissed");
+        let dismissed_and_open = Seen { answered_at: None, ..everything };
+        assert_eq!(open.allows("s", "/checkout/pay", "v", dismissed_and_open, T), Err(Skip::Dismissed));
+        assert_eq!(Targeting { sample: 0, ..open }.allows("s", "/checkout/pay", "v", Seen::default(), T), Err(Skip::Sample));
+    }
+
+    #[test]
+    fn each_cap_holds_until_its_moment_and_not_a_ms_longer() {
+        let path = "/checkout/pay";
+        let days = targeting(Cap { days: Some(90), dismissals: 2 });
+        let answered = Seen { answered_at: Some(T), ..Seen::default() };
+        let back = T + 90 * 86_400_000;
+        assert_eq!(days.allows("s", path, "v", answered, back - 1), Err(Skip::Answered));
+        assert_eq!(days.allows("s", path, "v", answered, back), Ok(()));
+        assert_eq!(days.allows("s", path, "v", answered, back + 1), Ok(()));
+        let never = targeting(Cap::default());
+        assert_eq!(never.allows("s", path, "v", answered, T + 3_650 * 86_400_000), Err(Skip::Answered), "days None: never again");
+
+        let once = Seen { dismissed_at: Some(T), dismissals: 1, ..Seen::default() };
+        let back = T + DISMISSED_PAUSE_MS;
+        assert_eq!(days.allows("s", path, "v", once, back - 1), Err(Skip::Dismissed));
+        assert_eq!(days.allows("s", path, "v", once, back + 1), Ok(()));
+        let twice = Seen { dismissals: 2, ..once };
+        assert_eq!(days.allows("s", path, "v", twice, back + 1), Err(Skip::Dismissed), "cap.dismissals reached: never again");
+        let default_cap = Seen { dismissals: DEFAULT_DISMISSALS - 1, ..once };
+        assert_eq!(never.allows("s", path, "v", default_cap, back + 1), Ok(()));
+        let default_cap = Seen { dismissals: DEFAULT_DISMISSALS, ..once };
+        assert_eq!(never.allows("s", path, "v", default_cap, back + 1), Err(Skip::Dismissed));
+
+        let mut book = Book::default();
+        book.opened("s", T);
+        let until = T + OPEN_LEASE_MS;
+        assert_eq!(days.allows("s", path, "v", book.seen("s"), until - 1), Err(Skip::OpenElsewhere));
+        assert_eq!(days.allows("s", path, "v", book.seen("s"), until + 1), Ok(()), "a crashed tab frees it");
+        book.answered("s", T + 1);
+        assert_eq!(book.seen("s").open_until, None);
+        assert_eq!(days.allows("s", path, "v", book.seen("s"), T + 2), Err(Skip::Answered));
     }
 }
