@@ -131,6 +131,44 @@ pub enum ConfigProblem {
     NotAPathGlob,
     /// A list longer than its limit.
     TooMany,
+    /// A list longer than the limit it states: `surveys[0].steps[1].options: at most 10`.
+    AtMost(u16),
+    /// A list shorter than the least it states: `surveys[0].steps[1].options: at least 2`.
+    AtLeast(u16),
+    /// A survey id given to an earlier survey of the same `surveys` array.
+    DuplicateSurvey,
+    /// A step kind that is none of nps, csat, ces, text or choice.
+    UnknownStepKind,
+    /// A choice option given twice (exactly the same words).
+    DuplicateOption,
+    /// A language tag (a key of a text given by locale) or a member given twice.
+    Repeated,
+    /// A key of a text given by locale that is not a language tag like `en` or `de-AT`.
+    BadLocale,
+    /// `low` / `high` on a step without a scale (text or choice).
+    OnlyOnScale,
+    /// `options` / `multiple` on a step that is not a choice.
+    OnlyOnChoice,
+    /// A `when.step` that names no earlier step (itself, a later or a missing one).
+    NotAnEarlierStep,
+    /// A `when` on the first step, which always shows.
+    WhenOnFirstStep,
+    /// A `when` that reads a text step, whose answer has nothing to compare.
+    ConditionOnText,
+    /// A `when` with none or several of its conditions.
+    OneCondition,
+    /// A condition that does not fit the kind of the step it reads (`bucket` on a CSAT step).
+    WrongStepKind,
+    /// A `when.max` below its `when.min`.
+    BelowMin,
+    /// An NPS bucket other than promoter, passive or detractor.
+    UnknownBucket,
+    /// A `when.option` that is none of the options of the step it reads.
+    NotAnOption,
+    /// A placement other than bottom-right, bottom-left, center or `{ "inline": selector }`.
+    UnknownPlacement,
+    /// A survey trigger that is neither "manual" nor one of decisions.md §29.
+    BadSurveyTrigger,
 }
 
 impl ConfigProblem {
@@ -164,7 +202,43 @@ impl ConfigProblem {
             ConfigProblem::ControlCharacters => "must not contain control characters",
             ConfigProblem::NotAPathGlob => "must be a path like /p/*",
             ConfigProblem::TooMany => "has too many entries",
+            ConfigProblem::AtMost(_) => "at most ",
+            ConfigProblem::AtLeast(_) => "at least ",
+            ConfigProblem::DuplicateSurvey => "duplicate survey id",
+            ConfigProblem::UnknownStepKind => "must be one of",
+            ConfigProblem::DuplicateOption => "duplicate option",
+            ConfigProblem::Repeated => "is given twice",
+            ConfigProblem::BadLocale => "must be a language tag like en or de-AT",
+            ConfigProblem::OnlyOnScale => "only applies to nps, csat and ces steps",
+            ConfigProblem::OnlyOnChoice => "only applies to choice steps",
+            ConfigProblem::NotAnEarlierStep => "must name an earlier step",
+            ConfigProblem::WhenOnFirstStep => "not allowed on the first step, which always shows",
+            ConfigProblem::ConditionOnText => "cannot read a text step: its answer has nothing to compare",
+            ConfigProblem::OneCondition => "needs exactly one of min/max, bucket, satisfied or option",
+            ConfigProblem::WrongStepKind => {
+                "does not fit the step it reads (min/max: nps, csat, ces; bucket: nps; satisfied: csat; option: choice)"
+            }
+            ConfigProblem::BelowMin => "must not be below min",
+            ConfigProblem::UnknownBucket => "must be promoter, passive or detractor",
+            ConfigProblem::NotAnOption => "must be one of the options of the step it reads",
+            ConfigProblem::UnknownPlacement => "must be bottom-right, bottom-left, center or {\"inline\": selector}",
+            ConfigProblem::BadSurveyTrigger => "",
         });
+        if let ConfigProblem::AtMost(n) | ConfigProblem::AtLeast(n) = self {
+            json::write_integer(i64::from(n), out);
+        }
+        if self == ConfigProblem::UnknownStepKind {
+            for kind in SurveyKind::ALL {
+                out.push(' ');
+                out.push_str(kind.id());
+                out.push(',');
+            }
+            out.push_str(" choice");
+        }
+        if self == ConfigProblem::BadSurveyTrigger {
+            ConfigProblem::BadTrigger.write_rule(out);
+            out.push_str(", or be manual");
+        }
         if self == ConfigProblem::StepCount {
             json::write_integer(journey::MIN_STEPS as i64, out);
             out.push_str(" to ");
