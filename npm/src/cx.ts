@@ -121,6 +121,12 @@ function errorOf(code: ErrorCode, thrown: unknown): ErrorInfo {
 }
 
 /** The plain object the core throws when it refuses a call (never an `Error`). */
+/** A survey run's id, linking its events: 128 random bits as 22 chars of base64url. */
+function runId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").slice(0, 22);
+}
+
 function isCoreError(thrown: unknown): thrown is CoreError {
   return typeof thrown === "object" && thrown !== null && !(thrown instanceof Error) && typeof (thrown as CoreError).field === "string";
 }
@@ -280,10 +286,17 @@ export class Cx {
   async #show(id: SurveyId, cause?: string): Promise<void> {
     const module = await this.#surveyReady();
     if (!module || this.#stopped || this.#survey?.isOpen()) return;
+    // The page's locale, zIndex and CSP nonce, when given (read loosely until Options names them).
+    const options = this.#options as Options & { locale?: string; zIndex?: number; nonce?: string };
+    const { locale, words } = await module.words(options.locale ?? navigator.language);
+    if (this.#stopped || this.#survey?.isOpen()) return;
     this.#survey?.free();
     this.#cause = cause;
+    // The words go in as the JSON text they came as (the module checked it parses).
+    const rest = JSON.stringify({ locale, zIndex: options.zIndex, nonce: options.nonce ?? null, runId: runId() });
+    const setup = `{"words":${words ?? "null"},${rest.slice(1)}`;
     try {
-      this.#survey = new module.Survey(id, (name: string, props: string, answered: boolean) => this.#recorded(name, props, answered));
+      this.#survey = new module.Survey(id, setup, (name: string, props: string, answered: boolean) => this.#recorded(name, props, answered));
     } catch (thrown) {
       this.#survey = undefined;
       this.#log(errorOf("invalid_survey", thrown));

@@ -5,27 +5,80 @@
  * with the core. It starts its wasm, checked against the hash built in here, and hands the
  * shell the survey class and the protocol number the shell compares with the core's.
  */
-import initSurvey, { Survey as SurveyClass, protocol } from "../pkg/survey/cxkit-survey.js";
+import initSurvey, { Survey as SurveyClass, locale as negotiate, protocol } from "../pkg/survey/cxkit-survey.js";
 import { loadVerified } from "./integrity.js";
 
 /** SHA-384 of `cxkit-survey.wasm` (`sha384-…`), set by the build (npm/build.mjs). */
 declare const __CX_SURVEY_WASM_SRI__: string;
 
-/** A survey on screen; `free()` removes it. */
+/** A survey on screen; `free()` removes it and gives focus back where it was. */
 export interface Survey {
+  /** Whether it is still on the page (not finished and closed, not dismissed). */
   isOpen(): boolean;
+  /** The page is going: reports a dismissal if no step was answered, and closes. */
+  leave(): void;
   free(): void;
+}
+
+/** A locale's words for the survey: the negotiated tag, and the JSON text of
+ * `locales/<tag>.json` (`null`: the English compiled into the module). */
+export interface Words {
+  locale: string;
+  words: string | null;
 }
 
 /** What the shell gets once the module runs. Declared here, not taken from the wasm-bindgen
  * output, so the published types stand alone. */
 export interface SurveyModule {
-  Survey: new (id: string, onOutcome: (name: string, props: string, answered: boolean) => void) => Survey;
+  /**
+   * Shows `source` — a built-in id (`nps`, `csat`, `ces`, `text`) or one configured survey's
+   * JSON text — and calls `onOutcome` at once for each answered step (`$response`), or once
+   * for a dismissal with nothing answered (`$dismiss`). `setup` is JSON text:
+   * `{"locale","words","zIndex","nonce","runId"}`, `words` being the object of {@link Words}.
+   * Throws an Error (a bad survey, an inline selector that matches nothing).
+   */
+  Survey: new (source: string, setup: string, onOutcome: (name: string, props: string, answered: boolean) => void) => Survey;
   protocol(): number;
+  /** The words for `requested` (a BCP 47 tag), fetched once per locale. */
+  words(requested: string): Promise<Words>;
+}
+
+/** Each locale's words, fetched once. */
+const fetched = new Map<string, Promise<Words>>();
+
+/**
+ * The supported locale closest to `requested`, and its words from `locales/<tag>.json` beside
+ * this file (none to fetch for English). A file that cannot be had means English, with one
+ * warning: words in English are better than no survey.
+ */
+export function words(requested: string): Promise<Words> {
+  const locale = negotiate(requested);
+  if (locale === "en") return Promise.resolve({ locale, words: null });
+  let words = fetched.get(locale);
+  if (!words) {
+    words = fetch(new URL(`./locales/${locale}.json`, import.meta.url))
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.text();
+      })
+      .then((text) => {
+        JSON.parse(text); // a broken file is no words: English, below
+        return text;
+      })
+      .then(
+        (text): Words => ({ locale, words: text }),
+        (thrown: unknown): Words => {
+          console.warn(`cxkit: the survey's ${locale} words could not be loaded (${thrown instanceof Error ? thrown.message : String(thrown)}); English instead`);
+          return { locale: "en", words: null };
+        },
+      );
+    fetched.set(locale, words);
+  }
+  return words;
 }
 
 /** Starts the survey module's wasm: `cxkit-survey.wasm` beside this file, or `wasmUrl`. */
 export async function start(wasmUrl: URL | string = new URL("./cxkit-survey.wasm", import.meta.url)): Promise<SurveyModule> {
   await loadVerified(wasmUrl, __CX_SURVEY_WASM_SRI__, (request) => initSurvey({ module_or_path: request }));
-  return { Survey: SurveyClass, protocol };
+  return { Survey: SurveyClass, protocol, words };
 }
