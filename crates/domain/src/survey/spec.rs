@@ -38,6 +38,8 @@ pub const MAX_QUESTION_CHARS: usize = 500;
 pub const MAX_LABEL_CHARS: usize = 200;
 /// Most surveys in a config.
 pub const MAX_SURVEYS: usize = 50;
+/// Dismissals after which a survey never shows again, unless its `cap` says otherwise.
+pub const DEFAULT_DISMISSALS: u32 = 3;
 /// Most globs in `urls.include` or `urls.exclude`.
 pub const MAX_GLOBS: usize = 20;
 
