@@ -11,6 +11,7 @@ use super::score::nps::NpsBucket;
 pub use super::trigger::Trigger;
 
 pub mod branch;
+pub mod locale;
 pub mod spec;
 pub mod target;
 
