@@ -38,6 +38,9 @@ declare const __CX_CORE_WASM_SRI__: string;
 export interface Loader {
   wasmUrl: URL | string;
   loadSurvey: () => Promise<SurveyModule>;
+  /** Options that come later than the instance, beneath the ones given (the script tag's
+   * `data-config`); one that fails to load is a bad config. */
+  config?: Promise<Partial<Options>>;
 }
 
 /**
@@ -148,7 +151,7 @@ type ResponseListener = (response: SurveyResponse) => void;
 export class Cx {
   /** Settles when the wasm core is running (`{ ok: true }`) or failed to start. */
   readonly ready: Promise<Result>;
-  readonly #options: Options;
+  #options: Options;
   readonly #strict: boolean;
   readonly #buffer: unknown[][] = [];
   /** Raw observations of the page, for the core's tracker. */
@@ -174,7 +177,7 @@ export class Cx {
     this.#options = options;
     this.#strict = options.strict === true;
     this.#loadSurvey = loader.loadSurvey;
-    this.ready = this.#start(loader.wasmUrl);
+    this.ready = this.#start(loader.wasmUrl, loader.config);
   }
 
   /** The options this instance was made with. */
@@ -182,9 +185,10 @@ export class Cx {
     return this.#options;
   }
 
-  async #start(wasmUrl: URL | string): Promise<Result> {
+  async #start(wasmUrl: URL | string, config?: Promise<Partial<Options>>): Promise<Result> {
     try {
-      await loadWasm(wasmUrl);
+      const [, later] = await Promise.all([loadWasm(wasmUrl), config]);
+      if (later) this.#options = { ...later, ...this.#options };
       checkHeaders(this.#options.headers);
       // A trigger fired (`cause`: the friction that fired it; `skip`: why its survey may not
       // show): automatic surveys wait while the visitor types.
