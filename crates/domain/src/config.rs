@@ -11,7 +11,7 @@ use super::capture::journey::{self, Corridor};
 use super::capture::options::Capture;
 use super::consent::Consent;
 use super::json;
-use super::survey::spec::{parse_surveys, Cap, Spec, Survey, Targeting, Urls, DEFAULT_DISMISSALS};
+use super::survey::spec::{is_language_tag, parse_surveys, Cap, Spec, Survey, Targeting, Urls};
 use super::survey::{SurveyKind, Trigger};
 
 /// Default batch age before a send: one request per 5 s under steady traffic (design.md).
@@ -138,10 +138,48 @@ pub enum ConfigProblem {
     NotAPathGlob,
     /// A list longer than its limit.
     TooMany,
-    /// A `locale` that is not a language tag like `de` or `pt-BR`.
-    NotALocale,
     /// A `nonce` with characters outside base64.
     NotANonce,
+    /// A list longer than the limit it states: `surveys[0].steps[1].options: at most 10`.
+    AtMost(u16),
+    /// Words longer than the limit it states: `surveys[0].steps[0].question: longer than 500 characters`.
+    LongerThan(u16),
+    /// A list shorter than the least it states: `surveys[0].steps[1].options: at least 2`.
+    AtLeast(u16),
+    /// A survey id given to an earlier survey of the same `surveys` array.
+    DuplicateSurvey,
+    /// A step kind that is none of nps, csat, ces, text or choice.
+    UnknownStepKind,
+    /// A choice option given twice (exactly the same words).
+    DuplicateOption,
+    /// A language tag (a key of a text given by locale) or a member given twice.
+    Repeated,
+    /// A key of a text given by locale that is not a language tag like `en` or `de-AT`.
+    BadLocale,
+    /// `low` / `high` on a step without a scale (text or choice).
+    OnlyOnScale,
+    /// `options` / `multiple` on a step that is not a choice.
+    OnlyOnChoice,
+    /// A `when.step` that names no earlier step (itself, a later or a missing one).
+    NotAnEarlierStep,
+    /// A `when` on the first step, which always shows.
+    WhenOnFirstStep,
+    /// A `when` that reads a text step, whose answer has nothing to compare.
+    ConditionOnText,
+    /// A `when` with none or several of its conditions.
+    OneCondition,
+    /// A condition that does not fit the kind of the step it reads (`bucket` on a CSAT step).
+    WrongStepKind,
+    /// A `when.max` below its `when.min`.
+    BelowMin,
+    /// An NPS bucket other than promoter, passive or detractor.
+    UnknownBucket,
+    /// A `when.option` that is none of the options of the step it reads.
+    NotAnOption,
+    /// A placement other than bottom-right, bottom-left, center or `{ "inline": selector }`.
+    UnknownPlacement,
+    /// A survey trigger that is neither "manual" nor one of decisions.md §29.
+    BadSurveyTrigger,
 }
 
 impl ConfigProblem {
@@ -175,9 +213,48 @@ impl ConfigProblem {
             ConfigProblem::ControlCharacters => "must not contain control characters",
             ConfigProblem::NotAPathGlob => "must be a path like /p/*",
             ConfigProblem::TooMany => "has too many entries",
-            ConfigProblem::NotALocale => "must be a language tag like de or pt-BR",
             ConfigProblem::NotANonce => "must be a base64 nonce",
+            ConfigProblem::AtMost(_) => "at most ",
+            ConfigProblem::LongerThan(_) => "longer than ",
+            ConfigProblem::AtLeast(_) => "at least ",
+            ConfigProblem::DuplicateSurvey => "duplicate survey id",
+            ConfigProblem::UnknownStepKind => "must be one of",
+            ConfigProblem::DuplicateOption => "duplicate option",
+            ConfigProblem::Repeated => "is given twice",
+            ConfigProblem::BadLocale => "must be a language tag like en or de-AT",
+            ConfigProblem::OnlyOnScale => "only applies to nps, csat and ces steps",
+            ConfigProblem::OnlyOnChoice => "only applies to choice steps",
+            ConfigProblem::NotAnEarlierStep => "must name an earlier step",
+            ConfigProblem::WhenOnFirstStep => "not allowed on the first step, which always shows",
+            ConfigProblem::ConditionOnText => "cannot read a text step: its answer has nothing to compare",
+            ConfigProblem::OneCondition => "needs exactly one of min/max, bucket, satisfied or option",
+            ConfigProblem::WrongStepKind => {
+                "does not fit the step it reads (min/max: nps, csat, ces; bucket: nps; satisfied: csat; option: choice)"
+            }
+            ConfigProblem::BelowMin => "must not be below min",
+            ConfigProblem::UnknownBucket => "must be promoter, passive or detractor",
+            ConfigProblem::NotAnOption => "must be one of the options of the step it reads",
+            ConfigProblem::UnknownPlacement => "must be bottom-right, bottom-left, center or {\"inline\": selector}",
+            ConfigProblem::BadSurveyTrigger => "",
         });
+        if let ConfigProblem::AtMost(n) | ConfigProblem::AtLeast(n) | ConfigProblem::LongerThan(n) = self {
+            json::write_integer(i64::from(n), out);
+        }
+        if let ConfigProblem::LongerThan(_) = self {
+            out.push_str(" characters");
+        }
+        if self == ConfigProblem::UnknownStepKind {
+            for kind in SurveyKind::ALL {
+                out.push(' ');
+                out.push_str(kind.id());
+                out.push(',');
+            }
+            out.push_str(" choice");
+        }
+        if self == ConfigProblem::BadSurveyTrigger {
+            ConfigProblem::BadTrigger.write_rule(out);
+            out.push_str(", or be manual");
+        }
         if self == ConfigProblem::StepCount {
             json::write_integer(journey::MIN_STEPS as i64, out);
             out.push_str(" to ");
@@ -345,24 +422,20 @@ impl Config {
 fn shorthand(kind: SurveyKind, trigger: Option<Trigger>) -> Survey {
     Survey {
         spec: Spec::builtin(kind),
-        targeting: Targeting { trigger, urls: Urls::default(), sample: 100, cap: Cap { days: None, dismissals: DEFAULT_DISMISSALS } },
+        targeting: Targeting { trigger, urls: Urls::default(), sample: 100, cap: Cap::default() },
     }
 }
 
-/// Longest `locale` tag (BCP 47's practical limit).
-pub const MAX_LOCALE_CHARS: usize = 35;
 /// Longest `nonce`.
 pub const MAX_NONCE_CHARS: usize = 200;
 
-/// A BCP 47 tag as far as choosing words needs: 2–35 letters, digits and `-`.
+/// The `locale` option: a language tag, as the keys of a survey's words by locale.
 fn check_locale(tag: &str) -> Result<(), ConfigProblem> {
-    if tag.is_empty() {
-        return Err(ConfigProblem::Empty);
+    match (tag.is_empty(), is_language_tag(tag)) {
+        (true, _) => Err(ConfigProblem::Empty),
+        (false, false) => Err(ConfigProblem::BadLocale),
+        (false, true) => Ok(()),
     }
-    if tag.len() > MAX_LOCALE_CHARS || tag.len() < 2 || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-        return Err(ConfigProblem::NotALocale);
-    }
-    Ok(())
 }
 
 /// A CSP nonce: base64 characters, so it can never break out of the attribute it goes in.
@@ -541,9 +614,8 @@ mod tests {
             ),
             (format!(r#"{{"endpoint":"https://a.b/","siteId":"{}"}}"#, "x".repeat(65)), "siteId: is too long"),
             (with(r#""survey":"poll""#), "survey: must be one of nps, csat, ces, text"),
-            (with(r#""surveys":{}"#), "surveys: must be an array"),
-            (with(r#""locale":"d""#), "locale: must be a language tag like de or pt-BR"),
-            (with(r#""locale":"de_DE""#), "locale: must be a language tag like de or pt-BR"),
+            (with(r#""locale":"d""#), "locale: must be a language tag like en or de-AT"),
+            (with(r#""locale":"de_DE""#), "locale: must be a language tag like en or de-AT"),
             (with(r#""locale":"""#), "locale: must not be empty"),
             (with(r#""nonce":"a\"><script>""#), "nonce: must be a base64 nonce"),
             (with(r#""zIndex":-1"#), "zIndex: is out of range"),
@@ -582,7 +654,8 @@ mod tests {
     #[test]
     fn the_shorthand_names_a_built_in_survey_with_its_trigger() {
         for kind in SurveyKind::ALL {
-            let config = Config::parse(&with(&(r#""trigger":"delay:2s","survey":""#.to_owned() + kind.id() + "\""))).unwrap();
+            let config =
+                Config::parse(&with(&(r#""trigger":"delay:2s","survey":""#.to_owned() + kind.id() + "\""))).unwrap();
             let [(survey, source)] = config.surveys() else { panic!("{kind:?}: one survey") };
             assert_eq!((survey.spec.id.as_str(), source.as_str()), (kind.id(), kind.id()));
             assert_eq!(survey.targeting.trigger, Some(Trigger::Delay { ms: 2_000 }));
@@ -598,7 +671,12 @@ mod tests {
         let ids: Vec<_> = config.surveys().iter().map(|(survey, _)| survey.spec.id.as_str()).collect();
         assert_eq!(ids, ["a", "csat"]);
         assert_eq!(config.survey_errors().len(), 1);
-        assert!(config.survey_errors()[0].field.starts_with("surveys[1]"), "{:?}", config.survey_errors());
+        assert_eq!(config.survey_errors()[0].message(), "surveys[1].steps: at least 1");
+        let broken = Config::parse(&with(r#""surveys":{}"#)).unwrap();
+        assert_eq!(
+            broken.survey_errors().iter().map(ConfigError::message).collect::<Vec<_>>(),
+            ["surveys: must be an array"]
+        );
     }
 
     #[test]

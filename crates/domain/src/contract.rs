@@ -353,9 +353,9 @@ mod tests {
     }
 
     #[test]
-    fn the_survey_ids_are_those_that_show() {
-        let surveys = items().into_iter().find(|item| item.name == "SurveyId").map(|item| item.shape);
-        let Some(Shape::Union(ids)) = surveys else { panic!("no SurveyId union") };
-        assert_eq!(ids.iter().map(|(id, _)| *id).collect::<Vec<_>>(), ["nps", "csat", "ces"]);
+    fn the_built_in_surveys_are_every_kind() {
+        let surveys = items().into_iter().find(|item| item.name == "BuiltinSurvey").map(|item| item.shape);
+        let Some(Shape::Union(ids)) = surveys else { panic!("no BuiltinSurvey union") };
+        assert_eq!(ids.iter().map(|(id, _)| *id).collect::<Vec<_>>(), ["nps", "csat", "ces", "text"]);
     }
 }

@@ -23,7 +23,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{SurveyKind, Trigger};
-use crate::config::ConfigError;
+use crate::capture::journey::check_path_glob;
+use crate::config::{ConfigError, ConfigProblem};
+use crate::event::{check_name, EventProblem};
+use crate::json;
 use crate::score::nps::NpsBucket;
 
 /// Longest survey or step id, in characters (ids follow the event-name rule).
@@ -38,10 +41,18 @@ pub const MAX_QUESTION_CHARS: usize = 500;
 pub const MAX_LABEL_CHARS: usize = 200;
 /// Most surveys in a config.
 pub const MAX_SURVEYS: usize = 50;
-/// Dismissals after which a survey never shows again, unless its `cap` says otherwise.
-pub const DEFAULT_DISMISSALS: u32 = 3;
 /// Most globs in `urls.include` or `urls.exclude`.
 pub const MAX_GLOBS: usize = 20;
+/// Longest CSS selector of an inline placement, in characters.
+pub const MAX_SELECTOR_CHARS: usize = 200;
+/// Dismissals after which a survey never shows again, when `cap.dismissals` is not given.
+pub const DEFAULT_DISMISSALS: u32 = 3;
+/// Most days of `cap.days` (ten years).
+pub const MAX_CAP_DAYS: u32 = 3_650;
+/// Most dismissals of `cap.dismissals`.
+pub const MAX_CAP_DISMISSALS: u32 = 100;
+/// Shortest and longest language tag of a text given by locale, in characters.
+pub const LOCALE_TAG_CHARS: (usize, usize) = (2, 35);
 
 /// A text a site gives as one string or as a map by locale (`{ "en": "…", "de": "…" }`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,13 +157,21 @@ pub struct Urls {
     pub exclude: Vec<String>,
 }
 
-/// How often one visitor sees a survey.
+/// How often one visitor sees a survey. The default (no `cap`): answered, it never shows
+/// again (`days: None`); dismissed [`DEFAULT_DISMISSALS`] (3) times, it never shows again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cap {
-    /// Days an answered survey stays away; `None`: never again.
+    /// Days an answered survey stays away (1–[`MAX_CAP_DAYS`]); `None`: never again.
     pub days: Option<u32>,
-    /// Dismissals after which it never shows again.
+    /// Dismissals after which it never shows again (1–[`MAX_CAP_DISMISSALS`]; by default
+    /// [`DEFAULT_DISMISSALS`]).
     pub dismissals: u32,
+}
+
+impl Default for Cap {
+    fn default() -> Cap {
+        Cap { days: None, dismissals: DEFAULT_DISMISSALS }
+    }
 }
 
 /// What the core decides with.
@@ -179,16 +198,51 @@ pub struct Survey {
 
 impl Localized {
     /// The words for `locale` (a BCP 47 tag): the exact tag, else the first entry of the same
-    /// language (`de` for `de-AT`, `de-AT` for `de`), else the first entry.
+    /// language (`de` for `de-AT`, `de-AT` for `de`), else the first entry. Tags compare
+    /// ASCII case-insensitively.
     pub fn pick(&self, locale: &str) -> &str {
-        todo!("{locale}")
+        match self {
+            Localized::One(words) => words,
+            Localized::ByLocale(entries) => {
+                let language = language_of(locale);
+                entries
+                    .iter()
+                    .find(|(tag, _)| tag.eq_ignore_ascii_case(locale))
+                    .or_else(|| entries.iter().find(|(tag, _)| language_of(tag).eq_ignore_ascii_case(language)))
+                    .or(entries.first())
+                    .map_or("", |(_, words)| words)
+            }
+        }
     }
+
+    /// The words as the site gave them first: the string, or the first locale's. What
+    /// `when.option` names an option by.
+    fn given(&self) -> &str {
+        match self {
+            Localized::One(words) => words,
+            Localized::ByLocale(entries) => entries.first().map_or("", |(_, words)| words),
+        }
+    }
+}
+
+/// The language subtag of a tag: `de` of `de-AT`.
+fn language_of(tag: &str) -> &str {
+    let end = tag.bytes().position(|b| b == b'-').unwrap_or(tag.len());
+    tag.get(..end).unwrap_or(tag)
 }
 
 impl Spec {
     /// The built-in survey of `kind`: one step, id = kind id, no wording of its own.
     pub fn builtin(kind: SurveyKind) -> Spec {
-        todo!("{kind:?}")
+        let step = Step {
+            id: kind.id().into(),
+            kind: StepKind::Builtin(kind),
+            question: None,
+            low: None,
+            high: None,
+            when: None,
+        };
+        Spec { id: kind.id().into(), steps: alloc::vec![step], thank_you: None, placement: Placement::default() }
     }
 }
 
@@ -196,11 +250,746 @@ impl Spec {
 /// survey module, and one error per invalid survey, which stays off alone (issue 16, "Bad
 /// input"). The error is `surveys` itself when the option is not an array or holds more than
 /// [`MAX_SURVEYS`], duplicate ids are an error of the later one.
+///
+/// A survey may take the id of a built-in (`nps`, `csat`, `ces`, `text`) to replace it. A
+/// later survey with the id of an earlier one is an error even when the earlier one is
+/// invalid itself, so fixing one survey never turns another off.
 pub fn parse_surveys(value: &str) -> (Vec<(Survey, String)>, Vec<ConfigError>) {
-    todo!("{value}")
+    let mut surveys = Vec::new();
+    let mut errors = Vec::new();
+    let Some(items) = json::array_items(value) else {
+        errors.push(ConfigError::new("surveys", ConfigProblem::NotAnArray));
+        return (surveys, errors);
+    };
+    if items.len() > MAX_SURVEYS {
+        errors.push(ConfigError::new("surveys", ConfigProblem::AtMost(MAX_SURVEYS as u16)));
+        return (surveys, errors);
+    }
+    let mut ids: Vec<Option<String>> = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        let id = json::object_members(item)
+            .ok()
+            .flatten()
+            .and_then(|members| json::member(&members, "id").and_then(json::string_of));
+        let duplicate = id.is_some() && ids.contains(&id);
+        ids.push(id);
+        if duplicate {
+            errors.push(error(&nth("surveys", index), "id", ConfigProblem::DuplicateSurvey));
+            continue;
+        }
+        match parse_survey(item, index) {
+            Ok(survey) => surveys.push((survey, item.into())),
+            Err(problem) => errors.push(problem),
+        }
+    }
+    (surveys, errors)
 }
 
 /// Reads one survey's JSON text as [`parse_surveys`] handed it on; `index` names it in errors.
 pub fn parse_survey(text: &str, index: usize) -> Result<Survey, ConfigError> {
-    todo!("{text}{index}")
+    let at = nth("surveys", index);
+    let members = object(text, &at, &SURVEY_KEYS)?;
+    let id = required_string(&members, &at, "id")?;
+    check_id(&id).map_err(|problem| error(&at, "id", problem))?;
+
+    let steps_at = child(&at, "steps");
+    let raw = json::member(&members, "steps").ok_or_else(|| ConfigError::new(&steps_at, ConfigProblem::Missing))?;
+    let items = json::array_items(raw).ok_or_else(|| ConfigError::new(&steps_at, ConfigProblem::NotAnArray))?;
+    count(items.len(), 1, MAX_STEPS).map_err(|problem| ConfigError::new(&steps_at, problem))?;
+    let mut steps: Vec<Step> = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let step = parse_step(item, &nth(&steps_at, i), &steps)?;
+        steps.push(step);
+    }
+
+    let thank_you = json::member(&members, "thankYou")
+        .map(|raw| localized(raw, &child(&at, "thankYou"), MAX_LABEL_CHARS))
+        .transpose()?;
+    let trigger = match json::member(&members, "trigger") {
+        None => None,
+        Some(raw) => {
+            let text = json::string_of(raw).ok_or_else(|| error(&at, "trigger", ConfigProblem::NotAString))?;
+            if text == "manual" {
+                None
+            } else {
+                Some(Trigger::parse(&text).ok_or_else(|| error(&at, "trigger", ConfigProblem::BadSurveyTrigger))?)
+            }
+        }
+    };
+    let urls = json::member(&members, "urls").map(|raw| parse_urls(raw, &child(&at, "urls"))).transpose()?;
+    let sample = integer(json::member(&members, "sample"), &at, "sample", (0, 100))?.map_or(100, |n| n as u8);
+    let cap = json::member(&members, "cap").map(|raw| parse_cap(raw, &child(&at, "cap"))).transpose()?;
+    let placement = json::member(&members, "placement")
+        .map(|raw| parse_placement(raw, &child(&at, "placement")))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(Survey {
+        spec: Spec { id, steps, thank_you, placement },
+        targeting: Targeting { trigger, urls: urls.unwrap_or_default(), sample, cap: cap.unwrap_or_default() },
+    })
+}
+
+const SURVEY_KEYS: [&str; 8] = ["id", "steps", "thankYou", "trigger", "urls", "sample", "cap", "placement"];
+const STEP_KEYS: [&str; 8] = ["id", "kind", "question", "low", "high", "options", "multiple", "when"];
+const WHEN_KEYS: [&str; 6] = ["step", "min", "max", "bucket", "satisfied", "option"];
+const BUCKETS: [NpsBucket; 3] = [NpsBucket::Promoter, NpsBucket::Passive, NpsBucket::Detractor];
+
+/// Reads step `at` (`surveys[0].steps[1]`), whose `when` may read the steps before it.
+fn parse_step(text: &str, at: &str, earlier: &[Step]) -> Result<Step, ConfigError> {
+    let members = object(text, at, &STEP_KEYS)?;
+    let id = required_string(&members, at, "id")?;
+    check_id(&id).map_err(|problem| error(at, "id", problem))?;
+    if earlier.iter().any(|step| step.id == id) {
+        return Err(error(at, "id", ConfigProblem::DuplicateStep));
+    }
+    let kind = required_string(&members, at, "kind")?;
+    // `None`: a choice.
+    let builtin = match kind.as_str() {
+        "choice" => None,
+        other => Some(SurveyKind::from_id(other).ok_or_else(|| error(at, "kind", ConfigProblem::UnknownStepKind))?),
+    };
+    let text_of = |key: &str, max_chars: usize| {
+        json::member(&members, key).map(|raw| localized(raw, &child(at, key), max_chars)).transpose()
+    };
+    let question = text_of("question", MAX_QUESTION_CHARS)?;
+    let has_scale = builtin.is_some_and(|kind| kind.scale().is_some());
+    let low = text_of("low", MAX_LABEL_CHARS)?;
+    let high = text_of("high", MAX_LABEL_CHARS)?;
+    for (key, given) in [("low", low.is_some()), ("high", high.is_some())] {
+        if given && !has_scale {
+            return Err(error(at, key, ConfigProblem::OnlyOnScale));
+        }
+    }
+    let kind = match builtin {
+        Some(kind) => {
+            for key in ["options", "multiple"] {
+                if json::member(&members, key).is_some() {
+                    return Err(error(at, key, ConfigProblem::OnlyOnChoice));
+                }
+            }
+            StepKind::Builtin(kind)
+        }
+        None => {
+            let options = parse_options(json::member(&members, "options"), &child(at, "options"))?;
+            let multiple = match json::member(&members, "multiple") {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(_) => return Err(error(at, "multiple", ConfigProblem::NotABoolean)),
+            };
+            StepKind::Choice { options, multiple }
+        }
+    };
+    if question.is_none() && !has_scale {
+        // Free text and choices have no built-in question to fall back on.
+        return Err(error(at, "question", ConfigProblem::Missing));
+    }
+    let when = match json::member(&members, "when") {
+        None => None,
+        Some(_) if earlier.is_empty() => return Err(error(at, "when", ConfigProblem::WhenOnFirstStep)),
+        Some(raw) => Some(parse_when(raw, &child(at, "when"), earlier)?),
+    };
+    Ok(Step { id, kind, question, low, high, when })
+}
+
+/// Reads a choice step's `options` (`at`): 2–[`MAX_OPTIONS`] distinct texts.
+fn parse_options(raw: Option<&str>, at: &str) -> Result<Vec<Localized>, ConfigError> {
+    let raw = raw.ok_or_else(|| ConfigError::new(at, ConfigProblem::Missing))?;
+    let items = json::array_items(raw).ok_or_else(|| ConfigError::new(at, ConfigProblem::NotAnArray))?;
+    count(items.len(), 2, MAX_OPTIONS).map_err(|problem| ConfigError::new(at, problem))?;
+    let mut options: Vec<Localized> = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let field = nth(at, i);
+        let option = localized(item, &field, MAX_LABEL_CHARS)?;
+        if options.iter().any(|earlier| earlier.given() == option.given()) {
+            return Err(ConfigError { field, problem: ConfigProblem::DuplicateOption });
+        }
+        options.push(option);
+    }
+    Ok(options)
+}
+
+/// Reads a `when` (`at`): which earlier step it reads, and exactly one condition that fits
+/// that step's kind.
+fn parse_when(raw: &str, at: &str, earlier: &[Step]) -> Result<When, ConfigError> {
+    let members = object(raw, at, &WHEN_KEYS)?;
+    let name = required_string(&members, at, "step")?;
+    let (step, read) = earlier
+        .iter()
+        .enumerate()
+        .find(|(_, step)| step.id == name)
+        .ok_or_else(|| error(at, "step", ConfigProblem::NotAnEarlierStep))?;
+    if read.kind == StepKind::Builtin(SurveyKind::Text) {
+        return Err(error(at, "step", ConfigProblem::ConditionOnText));
+    }
+    let raw = |key: &str| json::member(&members, key);
+    let (min, max) = (raw("min"), raw("max"));
+    let given =
+        [min.is_some() || max.is_some(), raw("bucket").is_some(), raw("satisfied").is_some(), raw("option").is_some()];
+    if given.iter().filter(|given| **given).count() != 1 {
+        return Err(ConfigError::new(at, ConfigProblem::OneCondition));
+    }
+    let fits = |key: &str, fits: bool| if fits { Ok(()) } else { Err(error(at, key, ConfigProblem::WrongStepKind)) };
+    let condition = if let Some(bucket) = raw("bucket") {
+        fits("bucket", read.kind == StepKind::Builtin(SurveyKind::Nps))?;
+        let id = json::string_of(bucket).ok_or_else(|| error(at, "bucket", ConfigProblem::NotAString))?;
+        let bucket = BUCKETS.into_iter().find(|bucket| bucket.id() == id);
+        Condition::Bucket(bucket.ok_or_else(|| error(at, "bucket", ConfigProblem::UnknownBucket))?)
+    } else if let Some(satisfied) = raw("satisfied") {
+        fits("satisfied", read.kind == StepKind::Builtin(SurveyKind::Csat))?;
+        match satisfied {
+            "true" => Condition::Satisfied(true),
+            "false" => Condition::Satisfied(false),
+            _ => return Err(error(at, "satisfied", ConfigProblem::NotABoolean)),
+        }
+    } else if let Some(option) = raw("option") {
+        let StepKind::Choice { options, .. } = &read.kind else {
+            return Err(error(at, "option", ConfigProblem::WrongStepKind));
+        };
+        let text = json::string_of(option).ok_or_else(|| error(at, "option", ConfigProblem::NotAString))?;
+        let index = options.iter().position(|option| option.given() == text);
+        Condition::Option(index.ok_or_else(|| error(at, "option", ConfigProblem::NotAnOption))?)
+    } else {
+        let key = if min.is_some() { "min" } else { "max" };
+        let scale = match read.kind {
+            StepKind::Builtin(kind) => kind.scale(),
+            StepKind::Choice { .. } => None,
+        };
+        let (low, high) = scale.ok_or_else(|| error(at, key, ConfigProblem::WrongStepKind))?;
+        let bounds = (u32::from(low), u32::from(high));
+        let min = integer(min, at, "min", bounds)?.map(|n| n as u8);
+        let max = integer(max, at, "max", bounds)?.map(|n| n as u8);
+        if let (Some(min), Some(max)) = (min, max) {
+            if max < min {
+                return Err(error(at, "max", ConfigProblem::BelowMin));
+            }
+        }
+        Condition::Range { min, max }
+    };
+    Ok(When { step, condition })
+}
+
+/// Reads `urls` (`at`): `{ include?, exclude? }`, each up to [`MAX_GLOBS`] path globs.
+fn parse_urls(raw: &str, at: &str) -> Result<Urls, ConfigError> {
+    let members = object(raw, at, &["include", "exclude"])?;
+    let globs = |key: &str| -> Result<Vec<String>, ConfigError> {
+        let Some(raw) = json::member(&members, key) else { return Ok(Vec::new()) };
+        let field = child(at, key);
+        let items = json::array_items(raw).ok_or_else(|| ConfigError::new(&field, ConfigProblem::NotAnArray))?;
+        if items.len() > MAX_GLOBS {
+            return Err(ConfigError { field, problem: ConfigProblem::AtMost(MAX_GLOBS as u16) });
+        }
+        let mut globs = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            let glob =
+                json::string_of(item).ok_or_else(|| ConfigError::new(&nth(&field, i), ConfigProblem::NotAString))?;
+            check_path_glob(&glob).map_err(|problem| ConfigError::new(&nth(&field, i), problem))?;
+            globs.push(glob);
+        }
+        Ok(globs)
+    };
+    Ok(Urls { include: globs("include")?, exclude: globs("exclude")? })
+}
+
+/// Reads `cap` (`at`): `{ days?, dismissals? }`.
+fn parse_cap(raw: &str, at: &str) -> Result<Cap, ConfigError> {
+    let members = object(raw, at, &["days", "dismissals"])?;
+    let days = integer(json::member(&members, "days"), at, "days", (1, MAX_CAP_DAYS))?;
+    let dismissals = integer(json::member(&members, "dismissals"), at, "dismissals", (1, MAX_CAP_DISMISSALS))?;
+    Ok(Cap { days, dismissals: dismissals.unwrap_or(DEFAULT_DISMISSALS) })
+}
+
+/// Reads `placement` (`at`): a corner, the centre, or `{ "inline": selector }`.
+fn parse_placement(raw: &str, at: &str) -> Result<Placement, ConfigError> {
+    if raw.starts_with('{') {
+        let members = object(raw, at, &["inline"])?;
+        let selector = required_string(&members, at, "inline")?;
+        check_words(&selector, MAX_SELECTOR_CHARS).map_err(|problem| error(at, "inline", problem))?;
+        return Ok(Placement::Inline(selector));
+    }
+    match json::string_of(raw).as_deref() {
+        Some("bottom-right") => Ok(Placement::BottomRight),
+        Some("bottom-left") => Ok(Placement::BottomLeft),
+        Some("center") => Ok(Placement::Center),
+        _ => Err(ConfigError::new(at, ConfigProblem::UnknownPlacement)),
+    }
+}
+
+/// Reads a text (`at`): a string, or an object of language tag → string.
+fn localized(raw: &str, at: &str, max_chars: usize) -> Result<Localized, ConfigError> {
+    if !raw.starts_with('{') {
+        let words = json::string_of(raw).ok_or_else(|| ConfigError::new(at, ConfigProblem::NotAString))?;
+        check_words(&words, max_chars).map_err(|problem| ConfigError::new(at, problem))?;
+        return Ok(Localized::One(words));
+    }
+    let Ok(Some(members)) = json::object_members(raw) else {
+        return Err(ConfigError::new(at, ConfigProblem::NotAnObject));
+    };
+    if members.is_empty() {
+        return Err(ConfigError::new(at, ConfigProblem::Empty));
+    }
+    let mut entries: Vec<(String, String)> = Vec::with_capacity(members.len());
+    for (tag, raw) in members {
+        if !is_language_tag(&tag) {
+            return Err(error(at, &tag, ConfigProblem::BadLocale));
+        }
+        if entries.iter().any(|(earlier, _)| earlier.eq_ignore_ascii_case(&tag)) {
+            return Err(error(at, &tag, ConfigProblem::Repeated));
+        }
+        let words = json::string_of(raw).ok_or_else(|| error(at, &tag, ConfigProblem::NotAString))?;
+        check_words(&words, max_chars).map_err(|problem| error(at, &tag, problem))?;
+        entries.push((tag, words));
+    }
+    Ok(Localized::ByLocale(entries))
+}
+
+/// Words a visitor reads: not blank, no control characters (C0, DEL, C1), at most `max_chars`.
+fn check_words(words: &str, max_chars: usize) -> Result<(), ConfigProblem> {
+    if words.trim().is_empty() {
+        return Err(ConfigProblem::Empty);
+    }
+    if words.chars().any(char::is_control) {
+        return Err(ConfigProblem::ControlCharacters);
+    }
+    if json::char_count(words) > max_chars {
+        return Err(ConfigProblem::LongerThan(max_chars as u16));
+    }
+    Ok(())
+}
+
+/// A BCP 47-ish tag: [`LOCALE_TAG_CHARS`] ASCII letters, digits and `-`, starting with a
+/// letter, without empty subtags (`en`, `de-AT`, `zh-Hant-TW`, `es-419`): the keys of a text
+/// given by locale, and the `locale` option.
+pub fn is_language_tag(tag: &str) -> bool {
+    let bytes = tag.as_bytes();
+    (LOCALE_TAG_CHARS.0..=LOCALE_TAG_CHARS.1).contains(&bytes.len())
+        && bytes.first().is_some_and(u8::is_ascii_alphabetic)
+        && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
+        && bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-')
+        && !bytes.windows(2).any(|pair| pair == b"--")
+}
+
+/// A survey or step id: the event-name rule, at most [`MAX_ID_CHARS`].
+fn check_id(id: &str) -> Result<(), ConfigProblem> {
+    if id.is_empty() {
+        return Err(ConfigProblem::Empty);
+    }
+    match check_name(id) {
+        Err(EventProblem::NameTooLong) => Err(ConfigProblem::TooLong),
+        Err(_) => Err(ConfigProblem::ControlCharacters),
+        Ok(()) if json::char_count(id) > MAX_ID_CHARS => Err(ConfigProblem::TooLong),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// A list of `len` entries within `min..=max`, or the bound it breaks.
+fn count(len: usize, min: usize, max: usize) -> Result<(), ConfigProblem> {
+    if len < min {
+        return Err(ConfigProblem::AtLeast(min as u16));
+    }
+    if len > max {
+        return Err(ConfigProblem::AtMost(max as u16));
+    }
+    Ok(())
+}
+
+/// The members of object `at`, none of them unknown (`surveys[0].colour: unknown option`).
+fn object<'t>(text: &'t str, at: &str, known: &[&str]) -> Result<Vec<(String, &'t str)>, ConfigError> {
+    let Ok(Some(members)) = json::object_members(text) else {
+        return Err(ConfigError::new(at, ConfigProblem::NotAnObject));
+    };
+    if let Some((key, _)) = members.iter().find(|(key, _)| !known.contains(&key.as_str())) {
+        return Err(error(at, key, ConfigProblem::UnknownOption));
+    }
+    Ok(members)
+}
+
+/// Member `key` of object `at`, a string.
+fn required_string(members: &[(String, &str)], at: &str, key: &str) -> Result<String, ConfigError> {
+    let raw = json::member(members, key).ok_or_else(|| error(at, key, ConfigProblem::Missing))?;
+    json::string_of(raw).ok_or_else(|| error(at, key, ConfigProblem::NotAString))
+}
+
+/// Member `key` of object `at`, if given: a whole number within `min..=max`.
+fn integer(raw: Option<&str>, at: &str, key: &str, (min, max): (u32, u32)) -> Result<Option<u32>, ConfigError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let n = json::parse_integer(raw).ok_or_else(|| error(at, key, ConfigProblem::NotAnInteger))?;
+    if n < i64::from(min) || n > i64::from(max) {
+        return Err(error(at, key, ConfigProblem::OutOfRange));
+    }
+    Ok(Some(n as u32))
+}
+
+/// `at.key`, built without `core::fmt`.
+fn child(at: &str, key: &str) -> String {
+    let mut field = String::with_capacity(at.len() + 1 + key.len());
+    field.push_str(at);
+    field.push('.');
+    field.push_str(key);
+    field
+}
+
+/// `at[index]`, built without `core::fmt`.
+fn nth(at: &str, index: usize) -> String {
+    let mut field = String::from(at);
+    field.push('[');
+    json::write_integer(index as i64, &mut field);
+    field.push(']');
+    field
+}
+
+/// The error of member `key` of object `at`.
+fn error(at: &str, key: &str, problem: ConfigProblem) -> ConfigError {
+    ConfigError { field: child(at, key), problem }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The issue's example.
+    const CHECKOUT: &str = r#"{ "id": "checkout_ces",
+      "steps": [
+        { "id": "score", "kind": "ces", "question": "How easy was checkout?", "low": "Very hard", "high": "Very easy" },
+        { "id": "why", "kind": "text", "question": "What made it hard?", "when": { "step": "score", "max": 4 } },
+        { "id": "reason", "kind": "choice", "question": "Why?", "options": ["Price", "Delivery", "Other"], "multiple": false } ],
+      "thankYou": "Thanks — we read every answer.",
+      "trigger": "delay:20s", "urls": { "include": ["/checkout/*"], "exclude": ["/checkout/done"] },
+      "sample": 50, "cap": { "days": 90, "dismissals": 2 }, "placement": "bottom-right" }"#;
+
+    fn one(words: &str) -> Option<Localized> {
+        Some(Localized::One(words.into()))
+    }
+
+    /// A one-step survey with `step` (an object's members) as its step.
+    fn with_step(step: &str) -> String {
+        r#"{"id":"s","steps":[{"id":"a","kind":"nps"},{"id":"b","#.to_owned() + step + "}]}"
+    }
+
+    /// A survey with `extra` members besides its id and one NPS step.
+    fn with(extra: &str) -> String {
+        r#"{"id":"s","steps":[{"id":"a","kind":"nps"}],"#.to_owned() + extra + "}"
+    }
+
+    fn error_of(text: &str) -> String {
+        parse_survey(text, 0).unwrap_err().message()
+    }
+
+    #[test]
+    fn the_issue_example_reads_whole() {
+        let survey = parse_survey(CHECKOUT, 0).unwrap();
+        let spec = &survey.spec;
+        assert_eq!(spec.id, "checkout_ces");
+        assert_eq!(spec.steps.len(), 3);
+        let score = &spec.steps[0];
+        assert_eq!((score.id.as_str(), &score.kind), ("score", &StepKind::Builtin(SurveyKind::Ces)));
+        assert_eq!(score.question, one("How easy was checkout?"));
+        assert_eq!((score.low.clone(), score.high.clone()), (one("Very hard"), one("Very easy")));
+        assert_eq!(score.when, None);
+        let why = &spec.steps[1];
+        assert_eq!(why.kind, StepKind::Builtin(SurveyKind::Text));
+        assert_eq!(why.when, Some(When { step: 0, condition: Condition::Range { min: None, max: Some(4) } }));
+        let reason = &spec.steps[2];
+        let options = ["Price", "Delivery", "Other"].map(|o| Localized::One(o.into())).to_vec();
+        assert_eq!(reason.kind, StepKind::Choice { options, multiple: false });
+        assert_eq!(spec.thank_you, one("Thanks — we read every answer."));
+        assert_eq!(spec.placement, Placement::BottomRight);
+        let targeting = &survey.targeting;
+        assert_eq!(targeting.trigger, Some(Trigger::Delay { ms: 20_000 }));
+        assert_eq!(targeting.urls.include, ["/checkout/*"]);
+        assert_eq!(targeting.urls.exclude, ["/checkout/done"]);
+        assert_eq!(targeting.sample, 50);
+        assert_eq!(targeting.cap, Cap { days: Some(90), dismissals: 2 });
+    }
+
+    #[test]
+    fn a_minimal_survey_gets_the_defaults() {
+        let survey = parse_survey(r#"{"id":"nps","steps":[{"id":"nps","kind":"nps"}]}"#, 3).unwrap();
+        assert_eq!(survey.spec, Spec::builtin(SurveyKind::Nps), "a configured survey may replace a built-in");
+        let targeting = survey.targeting;
+        assert_eq!(targeting.trigger, None);
+        assert_eq!(targeting.urls, Urls::default());
+        assert_eq!(targeting.sample, 100);
+        assert_eq!(targeting.cap, Cap { days: None, dismissals: DEFAULT_DISMISSALS });
+        assert_eq!(DEFAULT_DISMISSALS, 3);
+        assert_eq!(parse_survey(&with(r#""trigger":"manual""#), 0).unwrap().targeting.trigger, None);
+    }
+
+    #[test]
+    fn builtins_are_one_step_without_words() {
+        for kind in SurveyKind::ALL {
+            let spec = Spec::builtin(kind);
+            assert_eq!(spec.id, kind.id());
+            assert_eq!(spec.steps.len(), 1);
+            let step = &spec.steps[0];
+            assert_eq!((step.id.as_str(), &step.kind), (kind.id(), &StepKind::Builtin(kind)));
+            assert_eq!((&step.question, &step.low, &step.high, &step.when), (&None, &None, &None, &None));
+            assert_eq!((spec.thank_you, spec.placement), (None, Placement::BottomRight));
+        }
+    }
+
+    #[test]
+    fn placements_and_branch_conditions_read() {
+        let placement =
+            |raw: &str| parse_survey(&with(&(r#""placement":"#.to_owned() + raw)), 0).unwrap().spec.placement;
+        assert_eq!(placement(r#""bottom-left""#), Placement::BottomLeft);
+        assert_eq!(placement(r#""center""#), Placement::Center);
+        assert_eq!(placement(r##"{"inline":"#feedback"}"##), Placement::Inline("#feedback".into()));
+
+        let when =
+            |step: &str| parse_survey(&with_step(step), 0).unwrap().spec.steps[1].when.clone().unwrap().condition;
+        assert_eq!(
+            when(r#""kind":"text","question":"q","when":{"step":"a","min":9}"#),
+            Condition::Range { min: Some(9), max: None }
+        );
+        assert_eq!(
+            when(r#""kind":"text","question":"q","when":{"step":"a","min":0,"max":10}"#),
+            Condition::Range { min: Some(0), max: Some(10) }
+        );
+        assert_eq!(
+            when(r#""kind":"text","question":"q","when":{"step":"a","bucket":"passive"}"#),
+            Condition::Bucket(NpsBucket::Passive)
+        );
+        let csat = r#"{"id":"s","steps":[{"id":"a","kind":"csat"},{"id":"b","kind":"ces","when":{"step":"a","satisfied":false}}]}"#;
+        assert_eq!(
+            parse_survey(csat, 0).unwrap().spec.steps[1].when.clone().unwrap().condition,
+            Condition::Satisfied(false)
+        );
+        let choice = r#"{"id":"s","steps":[{"id":"a","kind":"choice","question":"q","options":[{"en":"Price","de":"Preis"},"Other"],"multiple":true},
+            {"id":"b","kind":"text","question":"Which?","when":{"step":"a","option":"Other"}},
+            {"id":"c","kind":"text","question":"Which?","when":{"step":"a","option":"Price"}}]}"#;
+        let spec = parse_survey(choice, 0).unwrap().spec;
+        assert!(matches!(&spec.steps[0].kind, StepKind::Choice { multiple: true, options } if options.len() == 2));
+        assert_eq!(spec.steps[1].when, Some(When { step: 0, condition: Condition::Option(1) }));
+        assert_eq!(
+            spec.steps[2].when,
+            Some(When { step: 0, condition: Condition::Option(0) }),
+            "a map by its first locale"
+        );
+    }
+
+    #[test]
+    fn texts_by_locale_read_and_pick() {
+        let text = r#"{"question":{"en":"How likely?","de":"Wie wahrscheinlich?","de-CH":"Wie wahrschiinlich?","pt-BR":"Qual?"}}"#;
+        let spec = parse_survey(&with(&(r#""thankYou":"#.to_owned() + &text[12..text.len() - 1])), 0).unwrap().spec;
+        let words = spec.thank_you.unwrap();
+        assert_eq!(words.pick("de"), "Wie wahrscheinlich?", "exact");
+        assert_eq!(words.pick("DE-ch"), "Wie wahrschiinlich?", "exact, ASCII case-insensitive");
+        assert_eq!(words.pick("de-AT"), "Wie wahrscheinlich?", "the first of the same language");
+        assert_eq!(words.pick("pt"), "Qual?", "a region's words for the bare language");
+        assert_eq!(words.pick("fr-FR"), "How likely?", "the first entry");
+        assert_eq!(words.pick(""), "How likely?");
+        assert_eq!(Localized::One("Hi".into()).pick("de"), "Hi");
+        assert_eq!(Localized::ByLocale(Vec::new()).pick("de"), "", "never built by the parser, but no panic");
+    }
+
+    #[test]
+    fn each_bad_field_is_named_with_its_rule() {
+        let long = |n: usize| "x".repeat(n);
+        let options = |n: usize| (0..n).map(|i| format!("\"o{i}\"")).collect::<Vec<_>>().join(",");
+        let cases = [
+            ("[]".to_owned(), "surveys[0]: must be an object"),
+            ("{".to_owned(), "surveys[0]: must be an object"),
+            (with(r#""colour":"red""#), "surveys[0].colour: unknown option"),
+            (r#"{"steps":[{"id":"a","kind":"nps"}]}"#.to_owned(), "surveys[0].id: is required"),
+            (r#"{"id":3,"steps":[{"id":"a","kind":"nps"}]}"#.to_owned(), "surveys[0].id: must be a string"),
+            (r#"{"id":"","steps":[{"id":"a","kind":"nps"}]}"#.to_owned(), "surveys[0].id: must not be empty"),
+            (r#"{"id":"a\u0007","steps":[{"id":"a","kind":"nps"}]}"#.to_owned(), "surveys[0].id: must not contain control characters"),
+            (format!(r#"{{"id":"{}","steps":[{{"id":"a","kind":"nps"}}]}}"#, long(65)), "surveys[0].id: is too long"),
+            (r#"{"id":"s"}"#.to_owned(), "surveys[0].steps: is required"),
+            (r#"{"id":"s","steps":{}}"#.to_owned(), "surveys[0].steps: must be an array"),
+            (r#"{"id":"s","steps":[]}"#.to_owned(), "surveys[0].steps: at least 1"),
+            (
+                format!(r#"{{"id":"s","steps":[{}]}}"#, (0..11).map(|i| format!(r#"{{"id":"s{i}","kind":"nps"}}"#)).collect::<Vec<_>>().join(",")),
+                "surveys[0].steps: at most 10",
+            ),
+            (r#"{"id":"s","steps":[3]}"#.to_owned(), "surveys[0].steps[0]: must be an object"),
+            (with_step(r#""kind":"nps","colour":1"#), "surveys[0].steps[1].colour: unknown option"),
+            (
+                r#"{"id":"s","steps":[{"id":"a","kind":"nps"},{"id":"a","kind":"csat"}]}"#.to_owned(),
+                "surveys[0].steps[1].id: duplicate step",
+            ),
+            (r#"{"id":"s","steps":[{"kind":"nps"}]}"#.to_owned(), "surveys[0].steps[0].id: is required"),
+            (r#"{"id":"s","steps":[{"id":"a"}]}"#.to_owned(), "surveys[0].steps[0].kind: is required"),
+            (
+                r#"{"id":"s","steps":[{"id":"a","kind":"poll"}]}"#.to_owned(),
+                "surveys[0].steps[0].kind: must be one of nps, csat, ces, text, choice",
+            ),
+            (with_step(r#""kind":"nps","question":"""#), "surveys[0].steps[1].question: must not be empty"),
+            (with_step(r#""kind":"nps","question":" \t ""#), "surveys[0].steps[1].question: must not be empty"),
+            (with_step(r#""kind":"nps","question":"a\nb""#), "surveys[0].steps[1].question: must not contain control characters"),
+            (with_step(r#""kind":"nps","question":"a\u0085b""#), "surveys[0].steps[1].question: must not contain control characters"),
+            (with_step(r#""kind":"nps","question":"a\u007fb""#), "surveys[0].steps[1].question: must not contain control characters"),
+            (with_step(&format!(r#""kind":"nps","question":"{}""#, long(501))), "surveys[0].steps[1].question: longer than 500 characters"),
+            (with_step(&format!(r#""kind":"nps","low":"{}""#, long(201))), "surveys[0].steps[1].low: longer than 200 characters"),
+            (with_step(r#""kind":"nps","question":7"#), "surveys[0].steps[1].question: must be a string"),
+            (with_step(r#""kind":"nps","question":{}"#), "surveys[0].steps[1].question: must not be empty"),
+            (with_step(r#""kind":"nps","question":{"e":"Hi"}"#), "surveys[0].steps[1].question.e: must be a language tag like en or de-AT"),
+            (with_step(r#""kind":"nps","question":{"en_US":"Hi"}"#), "surveys[0].steps[1].question.en_US: must be a language tag like en or de-AT"),
+            (with_step(r#""kind":"nps","question":{"en-":"Hi"}"#), "surveys[0].steps[1].question.en-: must be a language tag like en or de-AT"),
+            (with_step(r#""kind":"nps","question":{"en":"Hi","EN":"Ho"}"#), "surveys[0].steps[1].question.EN: is given twice"),
+            (with_step(r#""kind":"nps","question":{"en":""}"#), "surveys[0].steps[1].question.en: must not be empty"),
+            (with_step(r#""kind":"nps","question":{"en":1}"#), "surveys[0].steps[1].question.en: must be a string"),
+            (with_step(r#""kind":"text","question":"q","low":"l""#), "surveys[0].steps[1].low: only applies to nps, csat and ces steps"),
+            (with_step(r#""kind":"choice","question":"q","options":["x","y"],"high":"h""#), "surveys[0].steps[1].high: only applies to nps, csat and ces steps"),
+            (with_step(r#""kind":"nps","options":["x","y"]"#), "surveys[0].steps[1].options: only applies to choice steps"),
+            (with_step(r#""kind":"text","question":"q","multiple":true"#), "surveys[0].steps[1].multiple: only applies to choice steps"),
+            (with_step(r#""kind":"text""#), "surveys[0].steps[1].question: is required"),
+            (with_step(r#""kind":"choice","options":["x","y"]"#), "surveys[0].steps[1].question: is required"),
+            (with_step(r#""kind":"choice","question":"q""#), "surveys[0].steps[1].options: is required"),
+            (with_step(r#""kind":"choice","question":"q","options":"x""#), "surveys[0].steps[1].options: must be an array"),
+            (with_step(r#""kind":"choice","question":"q","options":["x"]"#), "surveys[0].steps[1].options: at least 2"),
+            (with_step(&format!(r#""kind":"choice","question":"q","options":[{}]"#, options(11))), "surveys[0].steps[1].options: at most 10"),
+            (with_step(r#""kind":"choice","question":"q","options":["x","y","x"]"#), "surveys[0].steps[1].options[2]: duplicate option"),
+            (with_step(r#""kind":"choice","question":"q","options":["x",""]"#), "surveys[0].steps[1].options[1]: must not be empty"),
+            (with_step(r#""kind":"choice","question":"q","options":["x","y"],"multiple":"no""#), "surveys[0].steps[1].multiple: must be true or false"),
+            (r#"{"id":"s","steps":[{"id":"a","kind":"nps","when":{"step":"a","min":1}}]}"#.to_owned(), "surveys[0].steps[0].when: not allowed on the first step, which always shows"),
+            (with_step(r#""kind":"nps","when":"a""#), "surveys[0].steps[1].when: must be an object"),
+            (with_step(r#""kind":"nps","when":{"min":1}"#), "surveys[0].steps[1].when.step: is required"),
+            (with_step(r#""kind":"nps","when":{"step":"a","min":1,"else":2}"#), "surveys[0].steps[1].when.else: unknown option"),
+            (with_step(r#""kind":"nps","when":{"step":"b","min":1}"#), "surveys[0].steps[1].when.step: must name an earlier step"),
+            (with_step(r#""kind":"nps","when":{"step":"zz","min":1}"#), "surveys[0].steps[1].when.step: must name an earlier step"),
+            (with_step(r#""kind":"nps","when":{"step":"a"}"#), "surveys[0].steps[1].when: needs exactly one of min/max, bucket, satisfied or option"),
+            (with_step(r#""kind":"nps","when":{"step":"a","min":1,"bucket":"passive"}"#), "surveys[0].steps[1].when: needs exactly one of min/max, bucket, satisfied or option"),
+            (with_step(r#""kind":"nps","when":{"step":"a","min":11}"#), "surveys[0].steps[1].when.min: is out of range"),
+            (with_step(r#""kind":"nps","when":{"step":"a","max":-1}"#), "surveys[0].steps[1].when.max: is out of range"),
+            (with_step(r#""kind":"nps","when":{"step":"a","max":4.5}"#), "surveys[0].steps[1].when.max: must be a whole number"),
+            (with_step(r#""kind":"nps","when":{"step":"a","min":5,"max":4}"#), "surveys[0].steps[1].when.max: must not be below min"),
+            (with_step(r#""kind":"nps","when":{"step":"a","bucket":"fan"}"#), "surveys[0].steps[1].when.bucket: must be promoter, passive or detractor"),
+            (
+                with_step(r#""kind":"nps","when":{"step":"a","satisfied":true}"#),
+                "surveys[0].steps[1].when.satisfied: does not fit the step it reads (min/max: nps, csat, ces; bucket: nps; satisfied: csat; option: choice)",
+            ),
+            (
+                with_step(r#""kind":"nps","when":{"step":"a","option":"x"}"#),
+                "surveys[0].steps[1].when.option: does not fit the step it reads (min/max: nps, csat, ces; bucket: nps; satisfied: csat; option: choice)",
+            ),
+            (with(r#""thankYou":"""#), "surveys[0].thankYou: must not be empty"),
+            (with(r#""trigger":"soon""#), "surveys[0].trigger: must look like delay:20s, time:20s, scroll:50, exit, event:NAME, step:NAME or friction:rage|dead|error, or be manual"),
+            (with(r#""trigger":null"#), "surveys[0].trigger: must be a string"),
+            (with(r#""urls":[]"#), "surveys[0].urls: must be an object"),
+            (with(r#""urls":{"only":[]}"#), "surveys[0].urls.only: unknown option"),
+            (with(r#""urls":{"include":"/a"}"#), "surveys[0].urls.include: must be an array"),
+            (with(r#""urls":{"exclude":["/a","b"]}"#), "surveys[0].urls.exclude[1]: must be a path like /p/*"),
+            (with(r#""urls":{"include":[1]}"#), "surveys[0].urls.include[0]: must be a string"),
+            (with(&format!(r#""urls":{{"include":[{}]}}"#, vec!["\"/a\""; 21].join(","))), "surveys[0].urls.include: at most 20"),
+            (with(r#""sample":101"#), "surveys[0].sample: is out of range"),
+            (with(r#""sample":"50""#), "surveys[0].sample: must be a whole number"),
+            (with(r#""cap":{"days":0}"#), "surveys[0].cap.days: is out of range"),
+            (with(r#""cap":{"days":3651}"#), "surveys[0].cap.days: is out of range"),
+            (with(r#""cap":{"dismissals":101}"#), "surveys[0].cap.dismissals: is out of range"),
+            (with(r#""cap":{"weeks":1}"#), "surveys[0].cap.weeks: unknown option"),
+            (with(r#""placement":"top""#), r#"surveys[0].placement: must be bottom-right, bottom-left, center or {"inline": selector}"#),
+            (with(r#""placement":{}"#), "surveys[0].placement.inline: is required"),
+            (with(r#""placement":{"inline":""}"#), "surveys[0].placement.inline: must not be empty"),
+            (with(r##""placement":{"inline":"#a\u0000"}"##), "surveys[0].placement.inline: must not contain control characters"),
+            (with(&format!(r#""placement":{{"inline":"{}"}}"#, long(201))), "surveys[0].placement.inline: longer than 200 characters"),
+            (with(r##""placement":{"inline":"#a","at":1}"##), "surveys[0].placement.at: unknown option"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(error_of(&text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn conditions_must_fit_the_step_they_read() {
+        let survey = |first: &str, when: &str| {
+            format!(
+                r#"{{"id":"s","steps":[{{"id":"a",{first}}},{{"id":"b","kind":"nps","when":{{"step":"a",{when}}}}}]}}"#
+            )
+        };
+        let choice = r#""kind":"choice","question":"q","options":["x",{"en":"y","de":"ü"}]"#;
+        let text = r#""kind":"text","question":"q""#;
+        let fits = [
+            (r#""kind":"csat""#, r#""min":1,"max":5"#),
+            (r#""kind":"ces""#, r#""max":7"#),
+            (r#""kind":"csat""#, r#""satisfied":true"#),
+            (r#""kind":"nps""#, r#""bucket":"detractor""#),
+            (choice, r#""option":"y""#),
+        ];
+        for (first, when) in fits {
+            assert!(parse_survey(&survey(first, when), 0).is_ok(), "{first} {when}");
+        }
+        let misfits = [
+            (r#""kind":"csat""#, r#""min":6"#, "when.min: is out of range"),
+            (r#""kind":"ces""#, r#""min":0"#, "when.min: is out of range"),
+            (r#""kind":"csat""#, r#""bucket":"promoter""#, "when.bucket: does not fit"),
+            (r#""kind":"ces""#, r#""satisfied":true"#, "when.satisfied: does not fit"),
+            (choice, r#""min":1"#, "when.min: does not fit"),
+            (choice, r#""max":1"#, "when.max: does not fit"),
+            (choice, r#""option":"ü""#, "when.option: must be one of the options of the step it reads"),
+            (choice, r#""option":"X""#, "when.option: must be one of the options of the step it reads"),
+            (text, r#""min":1"#, "when.step: cannot read a text step: its answer has nothing to compare"),
+        ];
+        for (first, when, expected) in misfits {
+            let message = error_of(&survey(first, when));
+            assert!(message.starts_with(&("surveys[0].steps[1].".to_owned() + expected)), "{first} {when}: {message}");
+        }
+    }
+
+    #[test]
+    fn the_surveys_option_keeps_the_good_and_names_the_bad() {
+        let bad = r#"{"id":"broken","steps":[{"id":"a","kind":"choice","question":"q","options":["x"]}]}"#;
+        let good = r#"{"id":"nps","steps":[{"id":"score","kind":"nps"}]}"#;
+        let value = format!("[ {CHECKOUT} ,\n{bad}, {good} , {good} ]");
+        let (surveys, errors) = parse_surveys(&value);
+        assert_eq!(surveys.len(), 2);
+        assert_eq!(surveys[0].1, CHECKOUT, "the item's exact text, for the survey module");
+        assert_eq!(surveys[1].1, good);
+        assert_eq!(parse_survey(&surveys[0].1, 0).unwrap(), surveys[0].0, "the survey module reads the same survey");
+        let messages: Vec<_> = errors.iter().map(ConfigError::message).collect();
+        assert_eq!(messages, ["surveys[1].steps[0].options: at least 2", "surveys[3].id: duplicate survey id"]);
+
+        let bad_then_same = format!("[{bad}, {}]", bad.replace(r#"["x"]"#, r#"["x","y"]"#));
+        let (surveys, errors) = parse_surveys(&bad_then_same);
+        assert!(surveys.is_empty(), "a later survey with an earlier one's id is off even when that one is");
+        assert_eq!(errors[1].message(), "surveys[1].id: duplicate survey id");
+
+        assert_eq!(parse_surveys("[]"), (Vec::new(), Vec::new()));
+        for not_an_array in ["{}", "\"nps\"", "[", ""] {
+            let (surveys, errors) = parse_surveys(not_an_array);
+            assert!(surveys.is_empty());
+            assert_eq!(errors, [ConfigError::new("surveys", ConfigProblem::NotAnArray)], "{not_an_array}");
+        }
+        let fifty_one = format!("[{}]", vec![good; 51].join(","));
+        let (surveys, errors) = parse_surveys(&fifty_one);
+        assert!(surveys.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message(), "surveys: at most 50");
+        let fifty: Vec<_> = (0..50).map(|i| good.replace(r#""id":"nps""#, &format!(r#""id":"s{i}""#))).collect();
+        let (surveys, errors) = parse_surveys(&format!("[{}]", fifty.join(",")));
+        assert_eq!((surveys.len(), errors.len()), (50, 0));
+    }
+
+    #[test]
+    fn limits_are_inclusive() {
+        let step = |question: usize, label: usize| {
+            with_step(&format!(
+                r#""kind":"nps","question":"{}","low":"{}","high":"é""#,
+                "q".repeat(question),
+                "l".repeat(label)
+            ))
+        };
+        assert!(parse_survey(&step(MAX_QUESTION_CHARS, MAX_LABEL_CHARS), 0).is_ok());
+        let id = "é".repeat(MAX_ID_CHARS);
+        assert!(
+            parse_survey(&format!(r#"{{"id":"{id}","steps":[{{"id":"{id}","kind":"csat"}}]}}"#), 0).is_ok(),
+            "chars, not bytes"
+        );
+        let options = (0..MAX_OPTIONS).map(|i| format!("\"o{i}\"")).collect::<Vec<_>>().join(",");
+        assert!(
+            parse_survey(&with_step(&format!(r#""kind":"choice","question":"q","options":[{options}]"#)), 0).is_ok()
+        );
+        let steps = (0..MAX_STEPS).map(|i| format!(r#"{{"id":"s{i}","kind":"nps"}}"#)).collect::<Vec<_>>().join(",");
+        assert!(parse_survey(&format!(r#"{{"id":"s","steps":[{steps}]}}"#), 0).is_ok());
+        let caps = with(r#""sample":0,"cap":{"days":3650,"dismissals":100},"placement":{"inline":"main > .feedback"}"#);
+        let survey = parse_survey(&caps, 0).unwrap();
+        assert_eq!((survey.targeting.sample, survey.targeting.cap), (0, Cap { days: Some(3650), dismissals: 100 }));
+        assert!(parse_survey(&with(r#""cap":{"days":1,"dismissals":1},"urls":{"include":[],"exclude":[]}"#), 0).is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_survey_by_its_index() {
+        assert_eq!(error_of(r#"{"id":"s","steps":[]}"#), "surveys[0].steps: at least 1");
+        assert_eq!(parse_survey(r#"{"id":"s","steps":[]}"#, 12).unwrap_err().field, "surveys[12].steps");
+    }
 }
