@@ -766,6 +766,21 @@ mod tests {
     }
 
     #[test]
+    fn each_survey_has_its_own_trigger_named_by_the_order_of_arming() {
+        let mut run = Run::new("");
+        run.tracker.arm(Trigger::parse("delay:3s").unwrap(), EPOCH);
+        run.tracker.arm(Trigger::parse("exit").unwrap(), EPOCH);
+        run.tracker.arm(Trigger::parse("delay:1s").unwrap(), EPOCH);
+        assert_eq!(run.tracker.trigger_due(), Some(EPOCH + 1_000), "the earliest time trigger");
+        run.take(r#"["exit",{},10]"#, 10);
+        assert_eq!(run.tracker.fired(), Some((1, None)));
+        assert_eq!(run.tracker.fired(), None, "once");
+        run.settle(3_001);
+        assert_eq!((run.tracker.fired(), run.tracker.fired(), run.tracker.fired()), (Some((0, None)), Some((2, None)), None));
+        assert_eq!(run.tracker.triggers().count(), 0);
+    }
+
+    #[test]
     fn the_trigger_hears_what_the_tracker_sees() {
         let armed = |trigger: &str, options: &str| {
             let mut run = Run::new(options);
