@@ -89,10 +89,14 @@ async function stored(page, siteId, name = "$response") {
   return query(collector.db, `SELECT props FROM events WHERE site = '${siteId}' AND name = '${name}' ORDER BY seq`).map((row) => JSON.parse(row.props));
 }
 
-/** Answers the open scale step with `score` and confirms it. */
-async function answerScale(page, score) {
+/** The question the open survey asks now. */
+const question = (page) => page.evaluate(() => document.querySelector("[data-cxkit=survey]")?.shadowRoot.querySelector(".question")?.textContent ?? null);
+
+/** Answers the open scale step with `score` and confirms it with its button (`Next`, or
+ * `Submit` on a last step). */
+async function answerScale(page, score, button = "Next") {
   await page.click({ role: "radio", name: String(score) });
-  await page.click({ css: "[data-cxkit=survey] >>> .submit" });
+  await page.click({ role: "button", name: button });
 }
 
 /** Every scenario ends by delivering one more event, with no cxkit console error but `allowed`. */
@@ -115,10 +119,9 @@ describe("configured surveys", () => {
       await page.clock.runFor(1001);
       await assertPresent(page, "delay:1s");
       await answerScale(page, score);
-      await page.waitFor({ role: "dialog" });
-      assert.equal(await page.count({ css: "[data-cxkit=survey]", text: follow }), 0);
+      await eventually(async () => (await question(page)) === follow, `the follow-up for ${score}`);
       for (const option of pick) await page.click({ role: pick.length > 1 ? "checkbox" : "radio", name: option });
-      await page.click({ css: "[data-cxkit=survey] >>> .submit" });
+      await page.click({ role: "button", name: "Submit" });
       const answers = await stored(page, siteId);
       assert.deepEqual(answers.map((a) => [a.survey, a.question, a.kind, a.value ?? a.choice]), [
         ["loyalty", "score", "nps", score],
@@ -130,5 +133,107 @@ describe("configured surveys", () => {
       await assertStillDelivers(page, siteId);
     }
     assert.notEqual(runs[0], runs[1], "each showing is a run of its own");
+  });
+
+  scenario("the cap holds across a reload: answered, its trigger shows nothing on the next page load; force previews it", async () => {
+    const survey = { id: "once", steps: [{ id: "score", kind: "csat" }], trigger: "delay:1s" };
+    const { page, siteId } = await openWith({ surveys: [survey] });
+    await page.clock.runFor(1001);
+    await assertPresent(page, "first visit");
+    await answerScale(page, 4, "Submit");
+    assert.equal((await stored(page, siteId)).length, 1);
+    await page.reload();
+    await startOn(page, { surveys: [survey] }, siteId);
+    await page.clock.runFor(1001);
+    await assertAbsent(page, "answered, no cap.days: never again");
+    assert.ok((await debugLines(page)).includes('cxkit: survey "once" not shown: answered, and its cap keeps it away'), JSON.stringify(await debugLines(page)));
+    assert.deepEqual(await page.evaluate(() => window.cx.showSurvey("once")), { ok: true });
+    await assertAbsent(page, "showSurvey without force keeps to the cap");
+    assert.deepEqual(await page.evaluate(() => window.cx.showSurvey("once", { force: true })), { ok: true });
+    await assertPresent(page, "force: a preview");
+    await assertStillDelivers(page, siteId);
+  });
+
+  scenario("two tabs: a survey open in one does not show in the other, and an answer in the first caps it in the second", async () => {
+    const survey = { id: "tabs", steps: [{ id: "score", kind: "nps" }], trigger: "delay:1s" };
+    const first = await openWith({ surveys: [survey] });
+    await first.page.clock.runFor(1001);
+    await assertPresent(first.page, "the first tab shows it");
+    const second = await openWith({ surveys: [survey] }, first.siteId);
+    await second.page.clock.runFor(1001);
+    await assertAbsent(second.page, "open in the first tab");
+    assert.ok((await debugLines(second.page)).includes('cxkit: survey "tabs" not shown: open in another tab'), JSON.stringify(await debugLines(second.page)));
+    await answerScale(first.page, 9, "Submit");
+    assert.equal((await stored(first.page, first.siteId)).length, 1);
+    await second.page.evaluate(() => window.cx.showSurvey("tabs"));
+    await assertAbsent(second.page, "answered in the first tab");
+    assert.ok((await debugLines(second.page)).includes('cxkit: survey "tabs" not shown: answered, and its cap keeps it away'));
+    await assertStillDelivers(second.page, first.siteId);
+  });
+
+  scenario("sampling: a 0 % survey never shows and a 100 % survey always does, for every visitor", async () => {
+    for (let visitor = 0; visitor < 3; visitor++) {
+      const surveys = [
+        { id: "nobody", steps: [{ id: "s", kind: "nps" }], trigger: "delay:1s", sample: 0 },
+        { id: "everybody", steps: [{ id: "s", kind: "ces" }], trigger: "delay:2s", sample: 100 },
+      ];
+      const { page, siteId } = await openWith({ surveys });
+      await page.clock.runFor(1001);
+      await assertAbsent(page, "sample 0");
+      assert.ok((await debugLines(page)).includes('cxkit: survey "nobody" not shown: this visitor is outside its sample'));
+      await page.clock.runFor(1000);
+      await assertPresent(page, "sample 100");
+      await assertStillDelivers(page, siteId);
+    }
+  });
+
+  scenario("SPA: a delayed survey whose URL rule stops matching does not appear; one already open stays when the URL changes", async () => {
+    const urls = { include: ["/test/tracker.html"] };
+    const late = await openWith({ surveys: [{ id: "landing", steps: [{ id: "s", kind: "csat" }], trigger: "delay:2s", urls }] });
+    await late.page.clock.runFor(1000);
+    await late.page.click({ css: "#to-cart" });
+    await late.page.clock.runFor(1001);
+    await assertAbsent(late.page, "the visitor navigated on to /test/cart");
+    assert.ok((await debugLines(late.page)).includes('cxkit: survey "landing" not shown: the page is not among its urls'));
+    await assertStillDelivers(late.page, late.siteId);
+
+    const open = await openWith({ surveys: [{ id: "landing", steps: [{ id: "s", kind: "csat" }], trigger: "delay:1s", urls }] });
+    await open.page.clock.runFor(1001);
+    await assertPresent(open.page, "on its page");
+    await open.page.click({ css: "#to-cart" });
+    await open.page.clock.runFor(2000);
+    await assertPresent(open.page, "still open after the route change");
+    await answerScale(open.page, 5, "Submit");
+    assert.deepEqual((await stored(open.page, open.siteId)).map((a) => [a.survey, a.value, a.path]), [["landing", 5, "/test/cart"]]);
+    await assertStillDelivers(open.page, open.siteId);
+  });
+
+  scenario("a survey with a bad field is off alone: one console error names the field, the other survey shows", async () => {
+    const options = Array.from({ length: 11 }, (_, i) => `Option ${i}`);
+    const surveys = [
+      { id: "broken", steps: [{ id: "why", kind: "choice", question: "Why?", options }], trigger: "delay:1s" },
+      { id: "fine", steps: [{ id: "s", kind: "nps" }], trigger: "delay:1s" },
+    ];
+    const { page, siteId } = await openWith({ surveys });
+    await page.clock.runFor(1001);
+    await assertPresent(page, "the good survey");
+    assert.deepEqual(await page.evaluate(() => window.cx.showSurvey("broken")).then((r) => r.ok), false, "an id that is off is unknown");
+    await assertStillDelivers(page, siteId, ["cxkit: surveys[0].steps[0].options: at most 10; that survey is off", "cxkit: survey: no configured or built-in survey has this id"]);
+  });
+
+  scenario("the script tag reads surveys from data-config (a JSON script on the page) and shows one by its trigger", async () => {
+    const page = await browser.open(`${pages.origin}/test/surveys-tag.html`, { clock: { now: START } });
+    await page.clock.runFor(1000);
+    await page.waitForFunction(() => window.cxkit !== undefined);
+    assert.deepEqual(await page.evaluate(() => window.cxkit.ready), { ok: true });
+    await page.clock.runFor(2001);
+    await assertPresent(page, "delay:2s from data-config");
+    assert.equal(await question(page), "Wie einfach war es?");
+    await page.click({ role: "radio", name: "6" });
+    await page.click({ role: "button", name: "Senden" });
+    const flushed = await page.evaluate(() => window.cxkit.flush());
+    assert.equal(flushed.ok, true, JSON.stringify(flushed));
+    const answers = query(collector.db, "SELECT props FROM events WHERE site = 'surveys-tag' AND name = '$response'").map((row) => JSON.parse(row.props));
+    assert.deepEqual(answers.map((a) => [a.survey, a.kind, a.value, a.locale]), [["effort", "ces", 6, "de"]]);
   });
 });
