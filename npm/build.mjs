@@ -3,11 +3,13 @@
 //   dist/index.js          ESM for bundlers (+ .d.ts from tsc): the core
 //   dist/cxkit.js          minified IIFE for a <script> tag: the core
 //   dist/cxkit-survey.js   ESM, the survey module's glue: imported only where a survey shows
+//   dist/locales/<tag>.json  the survey's words in each language (locales/, minified), fetched
+//                            by the survey module from beside itself
 // The .wasm files are written by the Makefile (wasm-opt) before this runs: their SHA-384 is
 // built into the JS that loads them, and that of cxkit-survey.js into the script tag's loader.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -76,6 +78,26 @@ const glue = {
   },
 };
 
+/**
+ * Writes `locales/<tag>.json` minified to `dist/locales/` (JSON.parse proves each is JSON, and
+ * JSON.stringify drops the indentation translators read) and returns their `sha384-…` by tag.
+ * English is compiled into the survey module; the others are fetched beside it, never built
+ * into the core (issue 16, "Languages"; the set and the keys are held by the host tests of
+ * crates/domain/src/survey/locale.rs). The folder is this build's alone: emptied first, so a
+ * locale taken out of `locales/` does not linger in what ships.
+ */
+async function locales() {
+  await rm(here + "dist/locales", { recursive: true, force: true });
+  await mkdir(here + "dist/locales", { recursive: true });
+  const hashes = {};
+  for (const name of (await readdir(here + "locales")).filter((name) => name.endsWith(".json")).sort()) {
+    const words = JSON.parse(await readFile(here + "locales/" + name, "utf8"));
+    await writeFile(here + "dist/locales/" + name, JSON.stringify(words));
+    hashes[name.slice(0, -".json".length)] = await sri("dist/locales/" + name);
+  }
+  return hashes;
+}
+
 const common = { bundle: true, target: "es2022", plugins: [glue], absWorkingDir: here, logLevel: "warning" };
 // The survey chunk stays a separate file in both builds.
 const external = ["./cxkit-survey.js"];
@@ -85,7 +107,12 @@ await build({
   format: "esm",
   minify: true,
   outfile: "dist/cxkit-survey.js",
-  define: { __CX_SURVEY_WASM_SRI__: JSON.stringify(await sri("dist/cxkit-survey.wasm")) },
+  define: {
+    __CX_SURVEY_WASM_SRI__: JSON.stringify(await sri("dist/cxkit-survey.wasm")),
+    // For `fetch(url, { integrity })`, like the wasm: a locale file of another release is refused.
+    // Inlined only where the survey module reads it: ~75 B of hash a locale, which gzip cannot shrink.
+    __CX_LOCALES_SRI__: JSON.stringify(await locales()),
+  },
 });
 const define = {
   __CX_CORE_WASM_SRI__: JSON.stringify(await sri("dist/cxkit.wasm")),

@@ -180,19 +180,22 @@ impl Store {
         })
     }
 
-    /// The site's `$response` events tallied by `survey` with the domain's scoring code: an
+    /// The site's `$response` events tallied by the `kind` of step they answer (a built-in
+    /// survey's answers before steps had kinds: by `survey`) with the domain's scoring code: an
     /// integer `value` on the kind's scale counts, anything else is not an answer.
     fn answers(&self, site: &str) -> rusqlite::Result<Answers> {
         let mut answers = self.connection.prepare_cached(
-            "SELECT json_extract(props, '$.survey'), json_extract(props, '$.value') FROM events
-             WHERE site = ?1 AND name = '$response'
-               AND json_type(props, '$.survey') = 'text' AND json_type(props, '$.value') = 'integer'",
+            "SELECT CASE WHEN json_type(props, '$.kind') IS NULL THEN json_extract(props, '$.survey')
+                         WHEN json_type(props, '$.kind') = 'text' THEN json_extract(props, '$.kind') END,
+                    json_extract(props, '$.value')
+             FROM events
+             WHERE site = ?1 AND name = '$response' AND json_type(props, '$.value') = 'integer'",
         )?;
         let mut tally = Answers::default();
-        let rows = answers.query_map([site], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let rows = answers.query_map([site], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?)))?;
         for row in rows {
-            let (survey, value) = row?;
-            if let (Some(kind), Ok(value)) = (SurveyKind::from_id(&survey), u8::try_from(value)) {
+            let (kind, value) = row?;
+            if let (Some(kind), Ok(value)) = (kind.as_deref().and_then(SurveyKind::from_id), u8::try_from(value)) {
                 tally.add(kind, value);
             }
         }
@@ -323,7 +326,7 @@ mod tests {
     }
 
     #[test]
-    fn csat_and_ces_answers_are_scored_by_survey_and_only_integers_on_the_scale_count() {
+    fn csat_and_ces_answers_are_scored_by_kind_and_only_integers_on_the_scale_count() {
         use crate::testing::batch;
         use serde_json::json;
         let response =
@@ -344,6 +347,10 @@ mod tests {
             response("text", json!(3)),  // no score
             ("$dismiss", 2, json!({ "survey": "csat" })),
             ("csat", 3, json!({ "survey": "csat", "value": 1 })), // a site's own event, not ours
+            // A configured survey's steps count by their kind, not by the survey's id.
+            ("$response", 4, json!({ "survey": "checkout", "question": "score", "kind": "ces", "value": 1 })),
+            ("$response", 4, json!({ "survey": "csat", "question": "why", "kind": "choice", "value": 5 })),
+            ("$response", 4, json!({ "survey": "checkout", "question": "how", "kind": 7, "value": 5 })),
         ];
         let mut store = Store::in_memory().unwrap();
         store.insert(&batch("shop", 0, &events), 100, 0).unwrap();
@@ -351,9 +358,9 @@ mod tests {
         // CSAT 5, 4, 2: 2 of 3 satisfied = 66.67 % → 66.7; mean 11 / 3 = 3.67 → 3.7.
         assert_eq!(stats.csat, CsatTally { responses: 3, top: 2, total: 11 });
         assert_eq!((stats.csat.top_percent(), stats.csat.mean()), (Some(Tenths(667)), Some(Tenths(37))));
-        // CES 7, 3: 1 of 2 agrees = 50.0 %; mean 10 / 2 = 5.0.
-        assert_eq!(stats.ces, CesTally { responses: 2, top: 1, total: 10 });
-        assert_eq!((stats.ces.top_percent(), stats.ces.mean()), (Some(Tenths(500)), Some(Tenths(50))));
+        // CES 7, 3, 1: 1 of 3 agrees = 33.3 %; mean 11 / 3 = 3.67 → 3.7.
+        assert_eq!(stats.ces, CesTally { responses: 3, top: 1, total: 11 });
+        assert_eq!((stats.ces.top_percent(), stats.ces.mean()), (Some(Tenths(333)), Some(Tenths(37))));
         assert_eq!((stats.nps.responses(), stats.nps.score()), (1, Some(Tenths(1000))));
         let other = store.stats("elsewhere").unwrap();
         assert_eq!(

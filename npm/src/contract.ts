@@ -50,14 +50,14 @@ export const FORBIDDEN_IN_NAME = /[\u0000-\u001f\u007f-\u009f]/;
  *
  * Owned by `crates/domain/src/config.rs`.
  */
-export const NUMBER_OPTIONS = ["maxBatchAgeMs"] as const;
+export const NUMBER_OPTIONS = ["zIndex", "maxBatchAgeMs"] as const;
 
 /**
  * The options that take `true` or `false`: the script tag turns the text of their `data-*` attribute into that.
  *
  * Owned by `crates/domain/src/config.rs`.
  */
-export const BOOLEAN_OPTIONS = ["strict", "countBots"] as const;
+export const BOOLEAN_OPTIONS = ["debug", "strict", "countBots"] as const;
 
 /**
  * One touchpoint switch of `capture: { … }`.
@@ -81,20 +81,17 @@ export const MAX_BATCH_EVENTS = 500;
 export const MAX_RETRY_AFTER_MS = 3_600_000;
 
 /**
- * The built-in surveys (decisions.md §4): `showSurvey("nps")` and friends.
- *
- * Whether the survey module can show this kind today: it renders scales only, and free
- * text has no widget yet. The one rule for what config, triggers and `showSurvey` accept,
- * so a configured survey never silently fails to show; the shell's `SurveyId` type is
- * generated from it.
+ * The built-in surveys (decisions.md §4): `showSurvey("nps")` and friends, and the kinds of
+ * score a step asks for.
  *
  * - `nps`: Net Promoter Score: 0–10.
  * - `csat`: Customer satisfaction: 1–5.
  * - `ces`: Customer effort ("made it easy"): 1–7.
+ * - `text`: A free-text question.
  *
  * Owned by `crates/domain/src/survey/mod.rs`.
  */
-export type SurveyId = "nps" | "csat" | "ces";
+export type BuiltinSurvey = "nps" | "csat" | "ces" | "text";
 
 /**
  * The visitor's consent, as the site reports it.

@@ -38,6 +38,9 @@ declare const __CX_CORE_WASM_SRI__: string;
 export interface Loader {
   wasmUrl: URL | string;
   loadSurvey: () => Promise<SurveyModule>;
+  /** Options that come later than the instance, beneath the ones given (the script tag's
+   * `data-config`); one that fails to load is a bad config. */
+  config?: Promise<Partial<Options>>;
 }
 
 /**
@@ -51,12 +54,20 @@ const CAPTURE_INTAKE_MS = 1000;
 /** Inputs that take typed text: an automatic survey waits until the visitor leaves one. */
 const TEXT_INPUT = /^(text|email|password|search|tel|url|number)$/;
 
-/** Runs `show` now, or once the visitor leaves the text field they are typing in (decisions.md §29). */
-function unlessTyping(show: () => void): void {
+/** Runs `show` now, or once the visitor leaves the text field they are typing in (decisions.md
+ * §29); whether it ran now. */
+function unlessTyping(show: () => void): boolean {
   const field = document.activeElement;
   const typing = field instanceof HTMLTextAreaElement || (field instanceof HTMLInputElement && TEXT_INPUT.test(field.type)) || (field instanceof HTMLElement && field.isContentEditable);
   if (typing) field.addEventListener("focusout", show, { once: true });
   else show();
+  return !typing;
+}
+
+/** A survey run's id: 128 random bits as 22 base64url characters, like an event stream's. */
+function runId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").slice(0, 22);
 }
 
 /** Calls kept while the wasm loads; beyond this they are refused, not buffered without end. */
@@ -121,12 +132,6 @@ function errorOf(code: ErrorCode, thrown: unknown): ErrorInfo {
 }
 
 /** The plain object the core throws when it refuses a call (never an `Error`). */
-/** A survey run's id, linking its events: 128 random bits as 22 chars of base64url. */
-function runId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").slice(0, 22);
-}
-
 function isCoreError(thrown: unknown): thrown is CoreError {
   return typeof thrown === "object" && thrown !== null && !(thrown instanceof Error) && typeof (thrown as CoreError).field === "string";
 }
@@ -146,7 +151,7 @@ type ResponseListener = (response: SurveyResponse) => void;
 export class Cx {
   /** Settles when the wasm core is running (`{ ok: true }`) or failed to start. */
   readonly ready: Promise<Result>;
-  readonly #options: Options;
+  #options: Options;
   readonly #strict: boolean;
   readonly #buffer: unknown[][] = [];
   /** Raw observations of the page, for the core's tracker. */
@@ -163,6 +168,8 @@ export class Cx {
   #survey: Survey | undefined;
   /** The friction that fired the survey on screen, as JSON, if one did. */
   #cause: string | undefined;
+  /** The language the survey on screen speaks. */
+  #locale = "en";
   #delivery: Delivery | undefined;
   #stopped: ErrorInfo | undefined;
 
@@ -170,7 +177,7 @@ export class Cx {
     this.#options = options;
     this.#strict = options.strict === true;
     this.#loadSurvey = loader.loadSurvey;
-    this.ready = this.#start(loader.wasmUrl);
+    this.ready = this.#start(loader.wasmUrl, loader.config);
   }
 
   /** The options this instance was made with. */
@@ -178,12 +185,17 @@ export class Cx {
     return this.#options;
   }
 
-  async #start(wasmUrl: URL | string): Promise<Result> {
+  async #start(wasmUrl: URL | string, config?: Promise<Partial<Options>>): Promise<Result> {
     try {
-      await loadWasm(wasmUrl);
+      const [, later] = await Promise.all([loadWasm(wasmUrl), config]);
+      if (later) this.#options = { ...later, ...this.#options };
       checkHeaders(this.#options.headers);
-      // A trigger fired (`cause`: the friction that fired it): automatic surveys wait while the visitor types.
-      const fired = (id: SurveyId, cause?: string): void => unlessTyping(() => void this.#show(id, cause));
+      // A trigger fired (`cause`: the friction that fired it; `skip`: why its survey may not
+      // show): automatic surveys wait while the visitor types.
+      const fired = (id: SurveyId, cause?: string, skip?: string): void => {
+        if (skip !== undefined) return this.#debug(id, `not shown: ${skip}`);
+        if (!unlessTyping(() => void this.#show(id, cause))) this.#debug(id, "waits: the visitor is typing in a field");
+      };
       this.#core = new Core(JSON.stringify(this.#options), fired, browserOptOut(), automated(), new LocalStore());
     } catch (thrown) {
       const error = thrown instanceof LoadError ? { code: "not_running" as const, field: "", message: thrown.message } : errorOf("config", thrown);
@@ -194,6 +206,9 @@ export class Cx {
       return { ok: false, error };
     }
     const core = this.#core;
+    for (const line of core.surveyErrors().split("\n").filter(Boolean)) console.error(`cxkit: ${line}; that survey is off`);
+    // A survey left unanswered when the page goes is dismissed: before delivery's last send.
+    addEventListener("pagehide", this.#onLeave);
     // Capture listens first, so at hide its last entries are in before delivery takes them.
     this.#stopCapture = this.#capture(core);
     this.#delivery = new Delivery(core, this.#options, this.#buffer, this.#captured);
@@ -232,6 +247,14 @@ export class Cx {
       else if (first) setTimeout(() => this.#delivery?.intake(), CAPTURE_INTAKE_MS);
     });
   }
+
+  /** One line of the `debug` log: what was decided about survey `id`. */
+  #debug(id: SurveyId, decision: string): void {
+    if (this.#core?.debug()) console.info(`cxkit: survey "${id}" ${decision}`);
+  }
+
+  /** The page is going: an open survey with no answer counts as dismissed. */
+  readonly #onLeave = (): void => this.#survey?.leave();
 
   #log(error: ErrorInfo): void {
     if (this.#logged.has(error.code)) return;
@@ -282,25 +305,27 @@ export class Cx {
   }
 
   /** Shows survey `id`, which the core allowed, unless one is on screen; `cause` is the friction
-   * signal (JSON) that fired its trigger, carried into its outcome as `trigger`. */
+   * that fired its trigger, as JSON. */
   async #show(id: SurveyId, cause?: string): Promise<void> {
     const module = await this.#surveyReady();
-    if (!module || this.#stopped || this.#survey?.isOpen()) return;
-    // The page's locale, zIndex and CSP nonce, when given (read loosely until Options names them).
-    const options = this.#options as Options & { locale?: string; zIndex?: number; nonce?: string };
-    const { locale, words } = await module.words(options.locale ?? navigator.language);
-    if (this.#stopped || this.#survey?.isOpen()) return;
+    const core = this.#core;
+    if (!module || !core || this.#stopped) return;
+    if (this.#survey?.isOpen()) return this.#debug(id, "not shown: another survey is open");
+    const { locale, words } = await module.words(this.#options.locale ?? navigator.language);
+    if (this.#survey?.isOpen()) return this.#debug(id, "not shown: another survey is open");
     this.#survey?.free();
     this.#cause = cause;
-    // The words go in as the JSON text they came as (the module checked it parses).
-    const rest = JSON.stringify({ locale, zIndex: options.zIndex, nonce: options.nonce ?? null, runId: runId() });
-    const setup = `{"words":${words ?? "null"},${rest.slice(1)}`;
+    this.#locale = locale;
+    const { zIndex = null, nonce = null } = this.#options;
+    const setup = `{"locale":${JSON.stringify(locale)},"words":${words ?? "null"},"zIndex":${JSON.stringify(zIndex)},"nonce":${JSON.stringify(nonce)},"runId":${JSON.stringify(runId())}}`;
     try {
-      this.#survey = new module.Survey(id, setup, (name: string, props: string, answered: boolean) => this.#recorded(name, props, answered));
+      this.#survey = new module.Survey(core.surveySource(id), setup, (name: string, props: string, answered: boolean) => this.#recorded(name, props, answered));
     } catch (thrown) {
       this.#survey = undefined;
-      this.#log(errorOf("invalid_survey", thrown));
+      return this.#log(errorOf("invalid_survey", thrown));
     }
+    core.surveySeen(id, "shown");
+    this.#debug(id, "shown");
   }
 
   /** Removes the survey on screen, if any. */
@@ -314,14 +339,16 @@ export class Cx {
    * it, send it at once, and tell listeners about an answer with what was queued. */
   #recorded(name: string, props: string, answered: boolean): void {
     const response = JSON.parse(props) as SurveyResponse;
-    Object.assign(response, JSON.parse(this.#core?.context() ?? "{}"), { locale: navigator.language });
+    Object.assign(response, JSON.parse(this.#core?.context() ?? "{}"), { locale: this.#locale });
     if (this.#cause !== undefined) response.trigger = JSON.parse(this.#cause) as NonNullable<SurveyResponse["trigger"]>;
     this.#buffer.push([name, response, Date.now()]);
     this.#delivery?.intake();
     void this.#delivery?.send("flush");
+    // Every tab's caps read it.
+    this.#core?.surveySeen(response.survey, answered ? "answered" : "dismissed");
     if (!answered) return;
-    // The core tallies it for scores(), with the formulas /v1/stats uses.
-    this.#core?.answered(response.survey, response.value);
+    // The core tallies a score for scores(), with the formulas /v1/stats uses.
+    if (response.value !== undefined) this.#core?.answered(response.kind, response.value);
     // Listeners get their own copy: one that edits it must not change what is still queued.
     const seen = JSON.parse(JSON.stringify(response)) as SurveyResponse;
     for (const listener of this.#listeners) {
@@ -359,11 +386,16 @@ export class Cx {
     return failure ? this.#fail(failure) : result;
   }
 
-  /** Shows a built-in survey now (its module is loaded first, if it is not yet). */
-  showSurvey(id: SurveyId): Result {
+  /**
+   * Shows survey `id` now, a configured or built-in one, if its URL rule, sample and caps allow
+   * (`debug` logs why not); `{ force: true }` shows it regardless: a preview.
+   * @example cx.showSurvey("checkout_ces", { force: true })
+   */
+  showSurvey(id: SurveyId, options: { force?: boolean } = {}): Result {
     return this.#coreCall("invalid_survey", (core) => {
-      core.showSurvey(id);
-      void this.#show(id);
+      const skip = core.showSurvey(id, options.force === true);
+      if (skip === undefined) void this.#show(id);
+      else this.#debug(id, `not shown: ${skip}`);
     });
   }
 
@@ -447,6 +479,7 @@ export class Cx {
     if (!ready.ok || !core || !delivery || this.#stopped) return OK;
     this.#stopped = { code: "not_running", field: "", message: "cxkit was shut down" };
     this.#listeners.clear();
+    removeEventListener("pagehide", this.#onLeave);
     this.#stopCapture?.();
     this.#closeSurvey();
     core.shutdown();

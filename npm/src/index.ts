@@ -11,7 +11,7 @@ import { CxError, type Options } from "./types.js";
 
 export { Cx } from "./cx.js";
 export { CxError } from "./types.js";
-export type { Batch, CesScore, ConsentState, CsatScore, ErrorInfo, NpsScore, Options, Props, Result, ScoreReason, Scores, Status, SurveyId, SurveyResponse } from "./types.js";
+export type { Batch, CesScore, ConsentState, CsatScore, ErrorInfo, Localized, NpsScore, Options, Props, Result, ScoreReason, Scores, Status, SurveyConfig, SurveyId, SurveyResponse, SurveyStep, When } from "./types.js";
 
 /** Where to load the wasm from, when not beside this module (a CDN, a hashed asset). */
 export interface LoadOptions {

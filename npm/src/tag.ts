@@ -35,8 +35,25 @@ function optionsFrom(dataset: DOMStringMap): Options {
   return options as unknown as Options;
 }
 
+/**
+ * The options of `data-config` (decisions.md §5): the id of a `<script type="application/json">`
+ * on the page, or a URL of a JSON file (resolved against the page), for what attributes cannot
+ * say (`surveys`, `journey`…). Attributes win over it.
+ */
+async function configFrom(reference: string): Promise<Partial<Options>> {
+  const inline = document.getElementById(reference);
+  const text = inline ? inline.textContent ?? "" : await fetch(new URL(reference, document.baseURI), { credentials: "omit" }).then((response) => {
+    if (!response.ok) throw new Error(`config: data-config ${reference} answered ${response.status}`);
+    return response.text();
+  });
+  const config: unknown = JSON.parse(text);
+  if (typeof config !== "object" || config === null || Array.isArray(config)) throw new Error(`config: data-config ${reference} must hold a JSON object`);
+  return config as Partial<Options>;
+}
+
 function start(script: HTMLScriptElement): void {
-  const options = optionsFrom(script.dataset);
+  const { config: reference, ...attributes } = script.dataset;
+  const options = optionsFrom(attributes);
   const running = window.cxkit;
   if (running) {
     if (running.options.siteId !== options.siteId) {
@@ -49,6 +66,7 @@ function start(script: HTMLScriptElement): void {
     wasmUrl: new URL("cxkit.wasm", script.src),
     loadSurvey: () =>
       importVerified<{ start: typeof startSurvey }>(new URL("cxkit-survey.js", script.src), __CX_SURVEY_JS_SRI__).then((survey) => survey.start()),
+    config: reference === undefined ? undefined : configFrom(reference),
   });
   window.cxkit = cx;
   void cx.ready.then((started) => {

@@ -2,9 +2,48 @@
  * the Rust that owns them (`contract.ts`). */
 import type * as contract from "./contract.js";
 
-/** The built-in surveys that can be shown today (decisions.md §4), as the Rust rule decides
- * them; each is documented on its type. */
-export type SurveyId = contract.SurveyId;
+/** A survey's id: one of the `surveys` option, or a built-in one (decisions.md §4), each
+ * documented on its type. */
+export type SurveyId = contract.BuiltinSurvey | (string & {});
+
+/** Words a site gives as one string, or by locale (`{ en: "…", de: "…" }`; the first is the
+ * fallback). */
+export type Localized = string | Record<string, string>;
+
+/** When a step comes next: a condition on an earlier step's answer (the first step whose
+ * condition holds comes next; a step without one always does). */
+export type When =
+  | { step: string; min?: number; max?: number }
+  | { step: string; bucket: "promoter" | "passive" | "detractor" }
+  | { step: string; satisfied: boolean }
+  | { step: string; option: string };
+
+/** One step of a survey. A scale step without `question`, `low` or `high` takes the built-in
+ * words in the visitor's language. */
+export type SurveyStep = { id: string; question?: Localized; when?: When } & (
+  | { kind: contract.BuiltinSurvey; low?: Localized; high?: Localized }
+  | { kind: "choice"; options: Localized[]; multiple?: boolean }
+);
+
+/** A survey of the `surveys` option (README, "Surveys"). */
+export interface SurveyConfig {
+  /** `showSurvey(id)`; the `survey` of its events. A built-in id replaces that survey. */
+  id: string;
+  /** 1–10 steps. Each answered step is a `$response` of its own, linked by `run_id`. */
+  steps: SurveyStep[];
+  /** The note after the last step. */
+  thankYou?: Localized;
+  /** When it shows by itself (as {@link Options.trigger}), or `manual` (default): only by `showSurvey`. */
+  trigger?: Options["trigger"] | "manual";
+  /** Path globs (`*`: any run): one of `include` must match (all pages when absent), none of `exclude`. */
+  urls?: { include?: string[]; exclude?: string[] };
+  /** Percent of visitors who may see it, 0–100 (default 100), the same for a visitor on every visit. */
+  sample?: number;
+  /** Answered: away `days` (absent: never again); dismissed `dismissals` times (default 3): never again. */
+  cap?: { days?: number; dismissals?: number };
+  /** Where it shows (default `bottom-right`); only `center` is modal and takes focus. */
+  placement?: "bottom-right" | "bottom-left" | "center" | { inline: string };
+}
 
 /**
  * The visitor's consent. `granted`: track and send. `pending`: hold events in memory, send
@@ -19,8 +58,8 @@ export interface Options {
   endpoint: string;
   /** Your site's id: 1–64 of `A–Z a–z 0–9 _ -`. */
   siteId: string;
-  /** The survey a trigger shows. */
-  survey?: SurveyId;
+  /** Shorthand for one built-in survey that {@link Options.trigger} shows. */
+  survey?: contract.BuiltinSurvey;
   /**
    * When that survey shows by itself, once per page load (decisions §29): `delay:20s` after init,
    * `time:20s` visible on this page, `scroll:50` (25/50/75/100 % depth), `exit` (pointer out
@@ -65,6 +104,18 @@ export interface Options {
   score?: Partial<Record<string, { points?: number; cap?: number }>>;
   /** Capture and score known bots and automated browsers too (tests; default false). */
   countBots?: boolean;
+  /** Your surveys: steps, branching, triggers, targeting, caps, placement. A survey with a
+   * bad field is off alone, with one console error naming the field. */
+  surveys?: SurveyConfig[];
+  /** The widget's language, a BCP 47 tag (default `navigator.language`): en, de, fr, es, it,
+   * pt, nl, pl, ja, zh, ar, he; others fall back to English. */
+  locale?: string;
+  /** The CSP nonce for the widget's `<style>` where a browser lacks constructable style sheets. */
+  nonce?: string;
+  /** The widget's z-index (default 2147483000). */
+  zIndex?: number;
+  /** Log one line per survey decision: why a survey showed or not. */
+  debug?: boolean;
   /**
    * Sees each batch before it is sent and returns it (edited or not), or `null` to drop it:
    * e.g. to strip a property. A hook that throws is logged once and the batch goes unchanged.
@@ -183,11 +234,21 @@ export interface CesScore {
   agree: number;
 }
 
-/** A scored survey answer, as passed to `on("response", …)`. */
+/** One answered step of a survey, scored, as passed to `on("response", …)`. */
 export interface SurveyResponse {
   survey: SurveyId;
-  /** The score on the survey's scale (NPS 0–10, CSAT 1–5, CES 1–7). */
-  value: number;
+  /** The survey run it belongs to: every step answered in one showing shares it. */
+  run_id: string;
+  /** The step's id (a built-in survey's one step has the survey's id). */
+  question: string;
+  /** What the step asked. */
+  kind: contract.BuiltinSurvey | "choice";
+  /** The score on the step's scale (NPS 0–10, CSAT 1–5, CES 1–7). */
+  value?: number;
+  /** A choice step's chosen options, in their first-language words. */
+  choice?: string[];
+  /** A text step's answer, with e-mail addresses, phone and card numbers replaced on the device. */
+  text?: string;
   /** NPS only: the answer's group. */
   bucket?: "promoter" | "passive" | "detractor";
   /** The page path it was given on. */
@@ -198,7 +259,7 @@ export interface SurveyResponse {
   step?: string;
   /** The session score (0–100) when it was given, as `scores().session.score`, when the tracker runs. */
   score?: number;
-  /** The visitor's locale (`navigator.language`). */
+  /** The language the survey was shown in. */
   locale: string;
   /** The friction that showed the survey, when a `friction:` trigger did: its kind and the
    * clicked element's descriptor. */

@@ -217,9 +217,9 @@ pub struct Core {
 
 #[wasm_bindgen]
 impl Core {
-    /// Validates `config` (JSON text) and starts. `on_survey` gets a survey id when a trigger
-    /// shows it (the shell loads the survey module), and for a friction trigger the signal as
-    /// JSON; `browser_opt_out` is true under Global
+    /// Validates `config` (JSON text) and starts. `on_survey` gets a survey id when its trigger
+    /// fires, for a friction trigger the signal as JSON, and, when it may not show, why (the
+    /// shell loads the survey module, or logs the reason under `debug`); `browser_opt_out` is true under Global
     /// Privacy Control or Do-Not-Track "1"; `automated` in a known bot or a browser driven by
     /// automation (`navigator.webdriver`); `store` makes the storage calls. Throws a
     /// `CoreError` for a bad config.
@@ -373,12 +373,38 @@ impl Core {
         self.instance.warm();
     }
 
-    /// Checks that survey `id` may show now; the shell then loads the survey module. Throws a
-    /// `CoreError`: `invalid_survey` for an id that does not show, `consent` when consent
-    /// forbids it.
+    /// Checks whether survey `id` may show now (with `force`, a preview, whatever its URL rule,
+    /// sample and caps say): `undefined` when it may, and the shell loads the survey module;
+    /// else why not, for the `debug` log. Throws a `CoreError`: `invalid_survey` for an id
+    /// neither configured nor built in, `consent` when consent forbids it.
     #[wasm_bindgen(js_name = showSurvey)]
-    pub fn show_survey(&self, id: &str) -> Result<(), JsCoreError> {
-        self.instance.show_survey(id).map_err(thrown)
+    pub fn show_survey(&self, id: &str, force: bool) -> Result<Option<String>, JsCoreError> {
+        self.instance.show_survey(id, force).map(|skip| skip.map(String::from)).map_err(thrown)
+    }
+
+    /// What the survey module renders for survey `id`: a configured survey's JSON text, or a
+    /// built-in survey's id.
+    #[wasm_bindgen(js_name = surveySource)]
+    pub fn survey_source(&self, id: &str) -> String {
+        self.instance.survey_source(id)
+    }
+
+    /// Records what happened to survey `id`: `shown`, `answered` or `dismissed` (a survey left
+    /// unanswered when the page goes is dismissed); every tab's caps read it.
+    #[wasm_bindgen(js_name = surveySeen)]
+    pub fn survey_seen(&self, id: &str, what: &str) {
+        self.instance.survey_seen(id, what);
+    }
+
+    /// The configured surveys that are off, one `field: rule` per line ("" when none).
+    #[wasm_bindgen(js_name = surveyErrors)]
+    pub fn survey_errors(&self) -> String {
+        self.instance.survey_errors()
+    }
+
+    /// Whether to log one line per survey decision (`debug: true`).
+    pub fn debug(&self) -> bool {
+        self.instance.debug()
     }
 
     /// Whether a trigger may show a survey on this page view: the shell prefetches the survey
@@ -400,7 +426,7 @@ impl Core {
         fields.done()
     }
 
-    /// Stops the survey trigger.
+    /// Stops the survey triggers.
     pub fn shutdown(&self) {
         self.instance.shutdown();
     }

@@ -30,6 +30,8 @@ use cxkit_domain::json::write_integer;
 use cxkit_domain::queue::Queue;
 use cxkit_domain::score::answers::Answers;
 use cxkit_domain::score::session::SessionScore;
+use cxkit_domain::survey::spec::Survey;
+use cxkit_domain::survey::target::{Book, Skip};
 use cxkit_domain::survey::SurveyKind;
 
 /// Events in the warm-up buffer: enough work for the engine to optimise the hot functions.
@@ -45,6 +47,14 @@ extern "C" {
 
     #[wasm_bindgen(static_method_of = Global, getter)]
     fn crypto() -> web_sys::Crypto;
+
+    /// `location`, for the path a survey's URL rule reads when it would show: read then, so a
+    /// survey whose page the visitor left does not show (issue 16, "SPA-correct").
+    #[wasm_bindgen(js_name = location)]
+    type PageLocation;
+
+    #[wasm_bindgen(static_method_of = PageLocation, getter)]
+    fn pathname() -> String;
 
     /// The shell's localStorage calls (`npm/src/store.ts`), each in its own try/catch: a key
     /// listing, a read, a write that reports whether it succeeded, a removal.
@@ -98,9 +108,12 @@ struct Shared {
     /// Whether the shell captures at all: not in a known bot or automated browser, unless the
     /// site counts them (`countBots`).
     captures: bool,
-    /// Called with a survey id when a trigger decides it shows: the shell loads the survey
-    /// module and shows it (once the visitor is not typing in a field).
+    /// Called with a survey id, the friction that fired its trigger (JSON, or undefined) and
+    /// why it does not show (undefined: it does): the shell loads the survey module and shows
+    /// it (once the visitor is not typing in a field), or logs the reason under `debug`.
     on_survey: js_sys::Function,
+    /// The index in `config.surveys()` of each armed trigger, in the order of arming.
+    armed: Vec<usize>,
     delivery: RefCell<Delivery>,
     store: StoreIo,
     /// This browser's survey answers not in storage: all of them while consent keeps nothing,
@@ -123,10 +136,14 @@ impl Instance {
         let mut config = Config::parse(config).map_err(|e| CallError::from_config(ErrorCode::Config, e))?;
         let mut tracker = Tracker::new(config.take_capture());
         let captures = !automated || tracker.capture().count_bots;
-        // The trigger's policy lives with the tracker, which feeds it what it sees; its time
-        // comes in with each intake, and the shell's timer for the tracker wakes it when due.
-        if let Some(trigger) = config.trigger() {
-            tracker.arm(trigger.clone(), now_ms());
+        // The triggers' policy lives with the tracker, which feeds them what it sees; their
+        // time comes in with each intake, and the shell's timer for the tracker wakes it when due.
+        let mut armed = Vec::new();
+        for (index, (survey, _)) in config.surveys().iter().enumerate() {
+            if let Some(trigger) = &survey.targeting.trigger {
+                tracker.arm(trigger.clone(), now_ms());
+                armed.push(index);
+            }
         }
         let consent = Consent::at_start(config.consent(), browser_opt_out);
         let delivery = Delivery::new(config.site_id(), random_stream_id()?, config.max_batch_age_ms(), consent);
@@ -135,6 +152,7 @@ impl Instance {
             tracker: RefCell::new(tracker),
             captures,
             on_survey,
+            armed,
             delivery: RefCell::new(delivery),
             store,
             unsaved: RefCell::new(Answers::default()),
@@ -178,11 +196,13 @@ impl Instance {
         // calls alone costs no storage read.
         let idle = captured.is_none() && {
             let mut tracker = self.shared.tracker.borrow_mut();
-            let trigger_due = tracker.trigger().and_then(|watch| watch.due()).is_some_and(|due| due <= now.wall);
+            let trigger_due = tracker.trigger_due().is_some_and(|due| due <= now.wall);
             tracker.deadline().is_none() && !trigger_due
         };
-        if let (Some(chunk), Some(watch)) = (&chunk, self.shared.tracker.borrow_mut().trigger()) {
-            watch.see_chunk(chunk, now.wall);
+        if let Some(chunk) = &chunk {
+            for watch in self.shared.tracker.borrow_mut().triggers() {
+                watch.see_chunk(chunk, now.wall);
+            }
         }
         let events = if idle {
             None
@@ -196,27 +216,70 @@ impl Instance {
         }
     }
 
-    /// Shows the configured survey if the trigger fired and consent allows automatic surveys
-    /// (decisions.md §18): a trigger fires once per page load, whether or not it could show.
+    /// Offers each survey whose trigger fired to the shell, with the friction that fired it
+    /// and, when it may not show, why: a trigger fires once per page load, whether or not its
+    /// survey could show.
     fn fire(&self) {
-        let Some(cause) = self.shared.tracker.borrow_mut().fired() else { return };
-        let (Some(kind), true) = (self.shared.config.survey(), self.consent().allows_automatic_surveys()) else {
-            return;
-        };
-        let cause = cause.map(|(signal, descriptor)| {
-            let mut json = String::from("{\"kind\":\"");
-            json.push_str(signal.id());
-            json.push('"');
-            // The descriptor's members, each written with its leading comma.
-            json.push_str(&descriptor);
-            json.push('}');
-            JsValue::from_str(&json)
-        });
-        let _ = self.shared.on_survey.call2(
-            &JsValue::NULL,
-            &JsValue::from_str(kind.id()),
-            &cause.unwrap_or(JsValue::UNDEFINED),
-        );
+        // The tracker's borrow ends with the statement: the shell's handler may call back in.
+        while let Some((armed, cause)) = self.shared.tracker.borrow_mut().fired() {
+            let Some((survey, _)) = self.shared.armed.get(armed).and_then(|&i| self.shared.config.surveys().get(i))
+            else {
+                continue;
+            };
+            let verdict = match self.consent().allows_automatic_surveys() {
+                true => self.targeted(survey),
+                false => Err(Skip::Consent),
+            };
+            let cause = cause.map(|(signal, descriptor)| {
+                let mut json = String::from("{\"kind\":\"");
+                json.push_str(signal.id());
+                json.push('"');
+                // The descriptor's members, each written with its leading comma.
+                json.push_str(&descriptor);
+                json.push('}');
+                JsValue::from_str(&json)
+            });
+            let reason = verdict.err().map_or(JsValue::UNDEFINED, |skip| JsValue::from_str(skip.reason()));
+            let _ = self.shared.on_survey.call3(
+                &JsValue::NULL,
+                &JsValue::from_str(&survey.spec.id),
+                &cause.unwrap_or(JsValue::UNDEFINED),
+                &reason,
+            );
+        }
+    }
+
+    /// Whether `survey` may show now on this page to this visitor: its URL rule, sample and
+    /// caps, read from storage now so that another tab's answer counts.
+    fn targeted(&self, survey: &Survey) -> Result<(), Skip> {
+        let visitor = if self.consent().may_send() { self.visitor() } else { String::new() };
+        let (book, _) = self.book();
+        let id = &survey.spec.id;
+        survey.targeting.allows(id, &PageLocation::pathname(), &visitor, book.seen(id), now_ms())
+    }
+
+    /// What this visitor did with each survey, and the key to store it under (`None`: consent
+    /// keeps nothing, and the book starts empty on each page load).
+    fn book(&self) -> (Book, Option<String>) {
+        if !self.consent().may_send() {
+            return (Book::default(), None);
+        }
+        let key = self.shared.delivery.borrow().layout().surveys();
+        (Book::decode(&self.shared.store.get(&key).unwrap_or_default()), Some(key))
+    }
+
+    /// Records what happened to survey `id` now: `shown`, `answered` or `dismissed`; the caps
+    /// of every tab read it (nothing is kept unless consent keeps it).
+    pub fn survey_seen(&self, id: &str, what: &str) {
+        let (mut book, Some(key)) = self.book() else { return };
+        let now = now_ms();
+        match what {
+            "shown" => book.opened(id, now),
+            "answered" => book.answered(id, now),
+            "dismissed" => book.dismissed(id, now),
+            _ => return,
+        }
+        self.shared.store.set(&key, &book.encode());
     }
 
     /// Records journey step `name` (`cx.step`). The error names the rule the name broke.
@@ -291,7 +354,7 @@ impl Instance {
         let mut tracker = self.shared.tracker.borrow_mut();
         let window = tracker.deadline().map(|due| due as f64 - now.mono);
         // The trigger's time is `Date.now()` time, the windows' `performance.now()` time.
-        let trigger = tracker.trigger().and_then(|watch| watch.due()).map(|due| (due - now.wall) as f64);
+        let trigger = tracker.trigger_due().map(|due| (due - now.wall) as f64);
         let due = match (window, trigger) {
             (Some(a), Some(b)) => a.min(b),
             (a, b) => a.or(b)?,
@@ -421,22 +484,53 @@ impl Instance {
         }
     }
 
-    /// Whether `showSurvey(id)` may show survey `id` now: one that shows today, and consent that
-    /// keeps the answer (an answer that could not be kept must not be asked for). The shell
-    /// then loads the survey module and shows it.
-    pub fn show_survey(&self, id: &str) -> Result<(), CallError> {
-        SurveyKind::showable(id)
-            .ok_or_else(|| refused(ErrorCode::InvalidSurvey, "survey", ConfigProblem::UnknownSurvey))?;
+    /// Whether `showSurvey(id)` may show survey `id` now: a configured or built-in survey, and
+    /// consent that keeps the answer (an answer that could not be kept must not be asked
+    /// for). Unless `force` (a preview), the survey's URL rule, sample and caps hold too: the
+    /// reason it does not show is the answer, for the `debug` log.
+    pub fn show_survey(&self, id: &str, force: bool) -> Result<Option<&'static str>, CallError> {
+        let configured = self.shared.config.surveys().iter().find(|(survey, _)| survey.spec.id == id);
+        if configured.is_none() && SurveyKind::from_id(id).is_none() {
+            return Err(CallError::new(ErrorCode::InvalidSurvey, "survey", "no configured or built-in survey has this id"));
+        }
         if !self.consent().keeps_events() {
             return Err(CallError::new(ErrorCode::Consent, "consent", "denied, so no survey is shown"));
         }
-        Ok(())
+        Ok(match configured {
+            Some((survey, _)) if !force => self.targeted(survey).err().map(Skip::reason),
+            _ => None,
+        })
+    }
+
+    /// What the survey module renders for survey `id`: a configured survey's JSON text, or the
+    /// id of a built-in one.
+    pub fn survey_source(&self, id: &str) -> String {
+        let configured = self.shared.config.surveys().iter().find(|(survey, _)| survey.spec.id == id);
+        configured.map_or_else(|| String::from(id), |(_, source)| source.clone())
     }
 
     /// Whether a trigger may show a survey on this page view: the shell then fetches the
     /// survey module at idle, so the dialog does not wait on the network when it fires.
     pub fn survey_armed(&self) -> bool {
-        self.shared.tracker.borrow_mut().trigger().is_some() && self.consent().allows_automatic_surveys()
+        self.shared.tracker.borrow_mut().triggers().next().is_some() && self.consent().allows_automatic_surveys()
+    }
+
+    /// The configured surveys that are off, each error as `field: rule` on a line of its own,
+    /// for the shell to log.
+    pub fn survey_errors(&self) -> String {
+        let mut lines = String::new();
+        for error in self.shared.config.survey_errors() {
+            if !lines.is_empty() {
+                lines.push('\n');
+            }
+            lines.push_str(&error.message());
+        }
+        lines
+    }
+
+    /// Whether to log each survey decision.
+    pub fn debug(&self) -> bool {
+        self.shared.config.debug()
     }
 
     /// The visitor's consent now.
@@ -465,9 +559,9 @@ impl Instance {
         self.shared.delivery.borrow().status()
     }
 
-    /// Stops the survey trigger.
+    /// Stops the survey triggers.
     pub fn shutdown(&self) {
-        if let Some(watch) = self.shared.tracker.borrow_mut().trigger() {
+        for watch in self.shared.tracker.borrow_mut().triggers() {
             watch.disarm();
         }
     }

@@ -5,11 +5,13 @@
 //! site owner can fix a bad tag from the console message alone.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::capture::journey::{self, Corridor};
 use super::capture::options::Capture;
 use super::consent::Consent;
 use super::json;
+use super::survey::spec::{is_language_tag, parse_surveys, Cap, Spec, Survey, Targeting, Urls};
 use super::survey::{SurveyKind, Trigger};
 
 /// Default batch age before a send: one request per 5 s under steady traffic (design.md).
@@ -26,8 +28,9 @@ pub const MAX_ENDPOINT_LEN: usize = 2_000;
 pub struct Config {
     endpoint: String,
     site_id: String,
-    survey: Option<SurveyKind>,
-    trigger: Option<Trigger>,
+    surveys: Vec<(Survey, String)>,
+    survey_errors: Vec<ConfigError>,
+    debug: bool,
     max_batch_age_ms: u32,
     consent: Consent,
     capture: Capture,
@@ -42,13 +45,18 @@ impl Config {
     pub fn site_id(&self) -> &str {
         &self.site_id
     }
-    /// The survey that triggers show, if any.
-    pub fn survey(&self) -> Option<SurveyKind> {
-        self.survey
+    /// The configured surveys, each with its JSON text for the survey module: the `surveys`
+    /// option's valid ones, then the built-in one that the `survey` + `trigger` shorthand names.
+    pub fn surveys(&self) -> &[(Survey, String)] {
+        &self.surveys
     }
-    /// When the configured survey shows by itself.
-    pub fn trigger(&self) -> Option<&Trigger> {
-        self.trigger.as_ref()
+    /// One error per configured survey that is off (the others work): the shell logs each.
+    pub fn survey_errors(&self) -> &[ConfigError] {
+        &self.survey_errors
+    }
+    /// Whether to log one line per survey decision (`debug: true`).
+    pub fn debug(&self) -> bool {
+        self.debug
     }
     /// The oldest a queued event gets before a send is due.
     pub fn max_batch_age_ms(&self) -> u32 {
@@ -110,8 +118,7 @@ pub enum ConfigProblem {
     Credentials,
     /// A number outside its range.
     OutOfRange,
-    /// A survey id that does not show today ([`SurveyKind::showable`]): unknown, or free
-    /// text, which has no widget yet.
+    /// A survey id that is neither configured nor built in ([`SurveyKind`]).
     UnknownSurvey,
     /// A trigger that is none of decisions.md §29 ([`Trigger::parse`]).
     BadTrigger,
@@ -131,8 +138,12 @@ pub enum ConfigProblem {
     NotAPathGlob,
     /// A list longer than its limit.
     TooMany,
+    /// A `nonce` with characters outside base64.
+    NotANonce,
     /// A list longer than the limit it states: `surveys[0].steps[1].options: at most 10`.
     AtMost(u16),
+    /// Words longer than the limit it states: `surveys[0].steps[0].question: longer than 500 characters`.
+    LongerThan(u16),
     /// A list shorter than the least it states: `surveys[0].steps[1].options: at least 2`.
     AtLeast(u16),
     /// A survey id given to an earlier survey of the same `surveys` array.
@@ -172,8 +183,8 @@ pub enum ConfigProblem {
 }
 
 impl ConfigProblem {
-    /// Appends the rule, in words, to `out`. The survey rule lists the ids that show today,
-    /// read from [`SurveyKind::shows`], so the message cannot drift from the rule it states.
+    /// Appends the rule, in words, to `out`. The survey rule lists the built-in ids, read from
+    /// [`SurveyKind::ALL`], so the message cannot drift from the rule it states.
     pub fn write_rule(self, out: &mut String) {
         out.push_str(match self {
             ConfigProblem::NotJson => "is not valid JSON",
@@ -202,7 +213,9 @@ impl ConfigProblem {
             ConfigProblem::ControlCharacters => "must not contain control characters",
             ConfigProblem::NotAPathGlob => "must be a path like /p/*",
             ConfigProblem::TooMany => "has too many entries",
+            ConfigProblem::NotANonce => "must be a base64 nonce",
             ConfigProblem::AtMost(_) => "at most ",
+            ConfigProblem::LongerThan(_) => "longer than ",
             ConfigProblem::AtLeast(_) => "at least ",
             ConfigProblem::DuplicateSurvey => "duplicate survey id",
             ConfigProblem::UnknownStepKind => "must be one of",
@@ -224,8 +237,11 @@ impl ConfigProblem {
             ConfigProblem::UnknownPlacement => "must be bottom-right, bottom-left, center or {\"inline\": selector}",
             ConfigProblem::BadSurveyTrigger => "",
         });
-        if let ConfigProblem::AtMost(n) | ConfigProblem::AtLeast(n) = self {
+        if let ConfigProblem::AtMost(n) | ConfigProblem::AtLeast(n) | ConfigProblem::LongerThan(n) = self {
             json::write_integer(i64::from(n), out);
+        }
+        if let ConfigProblem::LongerThan(_) = self {
+            out.push_str(" characters");
         }
         if self == ConfigProblem::UnknownStepKind {
             for kind in SurveyKind::ALL {
@@ -246,7 +262,7 @@ impl ConfigProblem {
             out.push_str(" steps");
         }
         if self == ConfigProblem::UnknownSurvey {
-            for (i, kind) in SurveyKind::ALL.iter().filter(|kind| kind.shows()).enumerate() {
+            for (i, kind) in SurveyKind::ALL.iter().enumerate() {
                 out.push_str(if i == 0 { " " } else { ", " });
                 out.push_str(kind.id());
             }
@@ -293,12 +309,18 @@ pub enum OptionKind {
 
 /// Options the JS API accepts, with the kind of value each takes. `strict` and `headers` are
 /// read and checked by the JS wrapper (`headers` by the browser's own `Headers` parser); they
-/// are listed so they are not "unknown".
-pub const OPTIONS: [(&str, OptionKind); 14] = [
+/// are listed so they are not "unknown". `locale`, `nonce` and `zIndex` are checked here and
+/// handed to the survey module by the shell.
+pub const OPTIONS: [(&str, OptionKind); 19] = [
     ("endpoint", OptionKind::Text),
     ("siteId", OptionKind::Text),
     ("survey", OptionKind::Text),
     ("trigger", OptionKind::Text),
+    ("surveys", OptionKind::Object),
+    ("locale", OptionKind::Text),
+    ("nonce", OptionKind::Text),
+    ("zIndex", OptionKind::Number),
+    ("debug", OptionKind::Boolean),
     ("maxBatchAgeMs", OptionKind::Number),
     ("consent", OptionKind::Text),
     ("strict", OptionKind::Boolean),
@@ -342,7 +364,7 @@ impl Config {
         let site_id = required("siteId")?;
         validate_site_id(&site_id).map_err(|problem| ConfigError::new("siteId", problem))?;
         let survey = string("survey")?
-            .map(|id| SurveyKind::showable(&id).ok_or(ConfigError::new("survey", ConfigProblem::UnknownSurvey)))
+            .map(|id| SurveyKind::from_id(&id).ok_or(ConfigError::new("survey", ConfigProblem::UnknownSurvey)))
             .transpose()?;
         let trigger = string("trigger")?
             .map(|text| Trigger::parse(&text).ok_or(ConfigError::new("trigger", ConfigProblem::BadTrigger)))
@@ -350,6 +372,17 @@ impl Config {
         if trigger.is_some() && survey.is_none() {
             return Err(ConfigError::new("trigger", ConfigProblem::TriggerWithoutSurvey));
         }
+        let (mut surveys, survey_errors) = raw("surveys").map(parse_surveys).unwrap_or_default();
+        if let Some(kind) = survey {
+            surveys.push((shorthand(kind, trigger), String::from(kind.id())));
+        }
+        if let Some(locale) = string("locale")? {
+            check_locale(&locale).map_err(|problem| ConfigError::new("locale", problem))?;
+        }
+        if let Some(nonce) = string("nonce")? {
+            check_nonce(&nonce).map_err(|problem| ConfigError::new("nonce", problem))?;
+        }
+        integer_in(raw("zIndex"), "zIndex", (0, i32::MAX as u32))?;
         let max_batch_age_ms = integer_in(raw("maxBatchAgeMs"), "maxBatchAgeMs", MAX_BATCH_AGE_RANGE_MS)?
             .unwrap_or(DEFAULT_MAX_BATCH_AGE_MS);
         let consent = string("consent")?
@@ -380,8 +413,42 @@ impl Config {
             capture.read_penalties(value)?;
         }
         capture.count_bots = boolean("countBots")?.unwrap_or(false);
-        Ok(Config { endpoint, site_id, survey, trigger, max_batch_age_ms, consent, capture })
+        let debug = boolean("debug")?.unwrap_or(false);
+        Ok(Config { endpoint, site_id, surveys, survey_errors, debug, max_batch_age_ms, consent, capture })
     }
+}
+
+/// The survey the `survey` + `trigger` shorthand names: the built-in one, with default targeting.
+fn shorthand(kind: SurveyKind, trigger: Option<Trigger>) -> Survey {
+    Survey {
+        spec: Spec::builtin(kind),
+        targeting: Targeting { trigger, urls: Urls::default(), sample: 100, cap: Cap::default() },
+    }
+}
+
+/// Longest `nonce`.
+pub const MAX_NONCE_CHARS: usize = 200;
+
+/// The `locale` option: a language tag, as the keys of a survey's words by locale.
+fn check_locale(tag: &str) -> Result<(), ConfigProblem> {
+    match (tag.is_empty(), is_language_tag(tag)) {
+        (true, _) => Err(ConfigProblem::Empty),
+        (false, false) => Err(ConfigProblem::BadLocale),
+        (false, true) => Ok(()),
+    }
+}
+
+/// A CSP nonce: base64 characters, so it can never break out of the attribute it goes in.
+fn check_nonce(nonce: &str) -> Result<(), ConfigProblem> {
+    if nonce.is_empty() {
+        return Err(ConfigProblem::Empty);
+    }
+    if nonce.len() > MAX_NONCE_CHARS
+        || !nonce.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'))
+    {
+        return Err(ConfigProblem::NotANonce);
+    }
+    Ok(())
 }
 
 fn integer_in(raw: Option<&str>, field: &str, (min, max): (u32, u32)) -> Result<Option<u32>, ConfigError> {
@@ -493,8 +560,7 @@ mod tests {
         let config = Config::parse(GOOD).unwrap();
         assert_eq!(config.endpoint(), "https://collect.example.com/cx");
         assert_eq!(config.site_id(), "shop");
-        assert_eq!(config.survey(), None);
-        assert_eq!(config.trigger(), None);
+        assert!(config.surveys().is_empty() && config.survey_errors().is_empty() && !config.debug());
         assert_eq!(config.max_batch_age_ms(), DEFAULT_MAX_BATCH_AGE_MS);
         assert_eq!(config.consent(), Consent::Granted, "a pasted tag just works");
     }
@@ -502,11 +568,11 @@ mod tests {
     #[test]
     fn every_option_is_read() {
         let config = Config::parse(&with(
-            r#""survey":"nps","trigger":"delay:20s","maxBatchAgeMs":250,"consent":"pending","strict":true,"headers":{"X-Key":"k"}"#,
+            r#""survey":"nps","trigger":"delay:20s","maxBatchAgeMs":250,"consent":"pending","strict":true,"headers":{"X-Key":"k"},"locale":"pt-BR","nonce":"r4nd0m+/=","zIndex":10,"debug":true"#,
         ))
         .unwrap();
-        assert_eq!(config.survey(), Some(SurveyKind::Nps));
-        assert_eq!(config.trigger(), Some(&Trigger::Delay { ms: 20_000 }));
+        assert_eq!(config.surveys()[0].0.targeting.trigger, Some(Trigger::Delay { ms: 20_000 }));
+        assert!(config.debug());
         assert_eq!(config.max_batch_age_ms(), 250);
         assert_eq!(config.consent(), Consent::Pending);
         let capture = Config::parse(&with(
@@ -547,9 +613,14 @@ mod tests {
                 "siteId: may only contain letters, digits, '_' and '-'",
             ),
             (format!(r#"{{"endpoint":"https://a.b/","siteId":"{}"}}"#, "x".repeat(65)), "siteId: is too long"),
-            (with(r#""survey":"poll""#), "survey: must be one of nps, csat, ces"),
-            (with(r#""survey":"text","trigger":"delay:2s""#), "survey: must be one of nps, csat, ces"),
-            (with(r#""survey":"text""#), "survey: must be one of nps, csat, ces"),
+            (with(r#""survey":"poll""#), "survey: must be one of nps, csat, ces, text"),
+            (with(r#""locale":"d""#), "locale: must be a language tag like en or de-AT"),
+            (with(r#""locale":"de_DE""#), "locale: must be a language tag like en or de-AT"),
+            (with(r#""locale":"""#), "locale: must not be empty"),
+            (with(r#""nonce":"a\"><script>""#), "nonce: must be a base64 nonce"),
+            (with(r#""zIndex":-1"#), "zIndex: is out of range"),
+            (with(r#""zIndex":2147483648"#), "zIndex: is out of range"),
+            (with(r#""debug":"yes""#), "debug: must be true or false"),
             (with(r#""survey":"nps","trigger":"soon""#), "trigger: must look like delay:20s, time:20s, scroll:50, exit, event:NAME, step:NAME or friction:rage|dead|error"),
             (with(r#""trigger":"delay:2s""#), "trigger: needs a survey to show"),
             (with(r#""maxBatchAgeMs":1.5"#), "maxBatchAgeMs: must be a whole number"),
@@ -581,14 +652,31 @@ mod tests {
     }
 
     #[test]
-    fn a_trigger_accepts_exactly_the_surveys_that_show() {
+    fn the_shorthand_names_a_built_in_survey_with_its_trigger() {
         for kind in SurveyKind::ALL {
-            let parsed = Config::parse(&with(&(r#""trigger":"delay:2s","survey":""#.to_owned() + kind.id() + "\"")));
-            match parsed {
-                Ok(config) => assert!(kind.shows() && config.survey() == Some(kind), "{kind:?}"),
-                Err(error) => assert!(!kind.shows() && error.field == "survey", "{kind:?}: {error}"),
-            }
+            let config =
+                Config::parse(&with(&(r#""trigger":"delay:2s","survey":""#.to_owned() + kind.id() + "\""))).unwrap();
+            let [(survey, source)] = config.surveys() else { panic!("{kind:?}: one survey") };
+            assert_eq!((survey.spec.id.as_str(), source.as_str()), (kind.id(), kind.id()));
+            assert_eq!(survey.targeting.trigger, Some(Trigger::Delay { ms: 2_000 }));
         }
+    }
+
+    #[test]
+    fn a_bad_survey_is_off_alone() {
+        let config = Config::parse(&with(
+            r#""surveys":[{"id":"a","steps":[{"id":"s","kind":"nps"}]},{"id":"b","steps":[]}],"survey":"csat""#,
+        ))
+        .unwrap();
+        let ids: Vec<_> = config.surveys().iter().map(|(survey, _)| survey.spec.id.as_str()).collect();
+        assert_eq!(ids, ["a", "csat"]);
+        assert_eq!(config.survey_errors().len(), 1);
+        assert_eq!(config.survey_errors()[0].message(), "surveys[1].steps: at least 1");
+        let broken = Config::parse(&with(r#""surveys":{}"#)).unwrap();
+        assert_eq!(
+            broken.survey_errors().iter().map(ConfigError::message).collect::<Vec<_>>(),
+            ["surveys: must be an array"]
+        );
     }
 
     #[test]

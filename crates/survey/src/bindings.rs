@@ -7,6 +7,7 @@ use alloc::string::String;
 
 use cxkit_domain::config::{ConfigError, ConfigProblem};
 use cxkit_domain::json::{self, Value};
+use cxkit_domain::survey::locale;
 use cxkit_domain::survey::spec::{parse_survey, Spec};
 use cxkit_domain::survey::{Outcome, SurveyKind, PROTOCOL};
 use wasm_bindgen::prelude::*;
@@ -96,19 +97,6 @@ impl Setup {
             Some(words) if !words.is_empty() => words,
             _ => english(key),
         }
-    }
-}
-
-/// The locale negotiation of `cxkit_domain::survey::locale`, until branch `surveys-locales`
-/// brings it: English, and right-to-left for Arabic and Hebrew.
-mod locale {
-    pub fn negotiate(_requested: &str) -> &'static str {
-        "en"
-    }
-
-    pub fn is_rtl(locale: &str) -> bool {
-        let language = locale.split(['-', '_']).next().unwrap_or_default();
-        language.eq_ignore_ascii_case("ar") || language.eq_ignore_ascii_case("he")
     }
 }
 

@@ -77,8 +77,9 @@ pub struct Tracker {
     depths: u8,
     vitals: u8,
     emit: Emit,
-    /// The survey trigger of this page load, fed by what the tracker sees.
-    watch: Option<Watch>,
+    /// The survey triggers of this page load, in the order they were armed, fed by what the
+    /// tracker sees.
+    watches: Vec<Watch>,
 }
 
 /// A fresh random id (a session's), from the caller's random source.
@@ -100,7 +101,7 @@ impl Tracker {
             depths: 0,
             vitals: 0,
             emit: Emit::default(),
-            watch: None,
+            watches: Vec::new(),
         }
     }
 
@@ -145,24 +146,29 @@ impl Tracker {
         Some(state.encode())
     }
 
-    /// Arms the survey trigger at `wall` (init).
+    /// Arms a survey trigger at `wall` (init); [`Tracker::fired`] names it by the order of arming.
     pub fn arm(&mut self, trigger: Trigger, wall: i64) {
-        self.watch = Some(Watch::new(trigger, wall));
+        self.watches.push(Watch::new(trigger, wall));
     }
 
-    /// The armed trigger, if it has not fired yet.
-    pub fn trigger(&mut self) -> Option<&mut Watch> {
-        self.watch.as_mut().filter(|watch| watch.armed())
+    /// The armed triggers that have not fired yet.
+    pub fn triggers(&mut self) -> impl Iterator<Item = &mut Watch> {
+        self.watches.iter_mut().filter(|watch| watch.armed())
     }
 
-    /// Whether the trigger fired since the last call, and why.
-    pub fn fired(&mut self) -> Option<Cause> {
-        self.watch.as_mut()?.fired()
+    /// When the first time trigger comes due (`Date.now()` time), if one waits on time.
+    pub fn trigger_due(&mut self) -> Option<i64> {
+        self.triggers().filter_map(|watch| watch.due()).min()
     }
 
-    /// Feeds the trigger what was seen at `wall`.
+    /// A trigger that fired since the last call (its index in the order of arming), and why.
+    pub fn fired(&mut self) -> Option<(usize, Cause)> {
+        self.watches.iter_mut().enumerate().find_map(|(index, watch)| Some((index, watch.fired()?)))
+    }
+
+    /// Feeds the triggers what was seen at `wall`.
     fn cue(&mut self, cue: Cue<'_>, wall: i64) {
-        if let Some(watch) = self.watch.as_mut() {
+        for watch in &mut self.watches {
             watch.see(cue, wall);
         }
     }
@@ -195,7 +201,7 @@ impl Tracker {
     /// Decides what the time passed settles (a redirect window, click windows) at `now`.
     pub fn settle(&mut self, now: Now) -> Option<String> {
         self.decide(now.mono as i64, now.wall);
-        if let Some(watch) = self.watch.as_mut() {
+        for watch in &mut self.watches {
             watch.tick(now.wall);
         }
         self.emit.finish()
@@ -760,6 +766,21 @@ mod tests {
     }
 
     #[test]
+    fn each_survey_has_its_own_trigger_named_by_the_order_of_arming() {
+        let mut run = Run::new("");
+        run.tracker.arm(Trigger::parse("delay:3s").unwrap(), EPOCH);
+        run.tracker.arm(Trigger::parse("exit").unwrap(), EPOCH);
+        run.tracker.arm(Trigger::parse("delay:1s").unwrap(), EPOCH);
+        assert_eq!(run.tracker.trigger_due(), Some(EPOCH + 1_000), "the earliest time trigger");
+        run.take(r#"["exit",{},10]"#, 10);
+        assert_eq!(run.tracker.fired(), Some((1, None)));
+        assert_eq!(run.tracker.fired(), None, "once");
+        run.settle(3_001);
+        assert_eq!((run.tracker.fired(), run.tracker.fired(), run.tracker.fired()), (Some((0, None)), Some((2, None)), None));
+        assert_eq!(run.tracker.triggers().count(), 0);
+    }
+
+    #[test]
     fn the_trigger_hears_what_the_tracker_sees() {
         let armed = |trigger: &str, options: &str| {
             let mut run = Run::new(options);
@@ -768,22 +789,22 @@ mod tests {
         };
         let mut time = armed("time:1s", "");
         time.take(r#"["hide",{},400],["show",{},2000]"#, 2_000);
-        assert_eq!(time.tracker.trigger().and_then(|w| w.due()), Some(EPOCH + 2_600), "hidden 1.6 s of it");
+        assert_eq!(time.tracker.trigger_due(), Some(EPOCH + 2_600), "hidden 1.6 s of it");
         time.settle(2_599);
         assert_eq!(time.tracker.fired(), None, "T − 1 ms");
         time.settle(2_601);
-        assert_eq!(time.tracker.fired(), Some(None), "T + 1 ms");
-        assert_eq!(time.tracker.trigger().map(|w| w.armed()), None, "once");
+        assert_eq!(time.tracker.fired(), Some((0, None)), "T + 1 ms");
+        assert_eq!(time.tracker.triggers().count(), 0, "once");
 
         let mut scroll = armed("scroll:75", "");
         scroll.take(r#"["scroll",{"depth":50},10]"#, 10);
         assert_eq!(scroll.tracker.fired(), None);
         scroll.take(r#"["scroll",{"depth":75},20]"#, 20);
-        assert_eq!(scroll.tracker.fired(), Some(None));
+        assert_eq!(scroll.tracker.fired(), Some((0, None)));
 
         let mut exit = armed("exit", "");
         exit.take(r#"["exit",{},10]"#, 10);
-        assert_eq!(exit.tracker.fired(), Some(None));
+        assert_eq!(exit.tracker.fired(), Some((0, None)));
 
         let mut rage = armed("friction:rage", "");
         rage.take(&click("dead", 500, 1, 0), 0);
@@ -792,7 +813,7 @@ mod tests {
         rage.take(&[click("r", 10, 1, 3_000), click("r", 12, 1, 3_300), click("r", 14, 1, 3_600)].join(","), 3_600);
         rage.settle(6_000);
         let descriptor = String::from(r#","tag":"button","cx":"r""#);
-        assert_eq!(rage.tracker.fired(), Some(Some((SignalKind::Rage, descriptor))));
+        assert_eq!(rage.tracker.fired(), Some((0, Some((SignalKind::Rage, descriptor)))));
 
         let journey = r#""journey":[{"step":"landing","url":"/"},{"step":"cart","url":"/cart"}]"#;
         let mut step = armed("step:cart", journey);
@@ -801,7 +822,7 @@ mod tests {
         assert_eq!(step.tracker.fired(), None, "the landing step");
         step.take(&view("https://s.example/cart", "push", 1_000), 1_000);
         step.settle(1_200);
-        assert_eq!(step.tracker.fired(), Some(None), "the cart step, from its URL");
+        assert_eq!(step.tracker.fired(), Some((0, None)), "the cart step, from its URL");
     }
 
     #[test]

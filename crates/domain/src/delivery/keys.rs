@@ -5,7 +5,8 @@
 //! a page load's stream), `cxkit:<site>:<stream>` that stream's lease, and `cxkit:<site>:wait`
 //! the wait the collector asked for, `cxkit:<site>:session` the tracker's session,
 //! `cxkit:<site>:visitor` the visitor id and `cxkit:<site>:scores` the tallies of this browser's
-//! survey answers (`score::answers`). A chunk's key names its stream and seq range, so removal
+//! survey answers (`score::answers`), `cxkit:<site>:surveys` what the visitor did with each survey
+//! (`survey::target::Book`). A chunk's key names its stream and seq range, so removal
 //! and counting need no value read.
 
 use crate::json::{parse_integer, write_integer};
@@ -21,6 +22,8 @@ const SESSION: &str = "session";
 const VISITOR: &str = "visitor";
 /// The last part of the key of this browser's answer tallies.
 const SCORES: &str = "scores";
+/// The last part of the key of what this visitor did with each survey.
+const SURVEYS: &str = "surveys";
 
 /// A chunk's key, split: events `first … end − 1` of `stream`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +102,12 @@ impl Layout {
     /// consent allows.
     pub fn scores(&self) -> String {
         self.key(SCORES)
+    }
+
+    /// The key of what this visitor did with each survey (`survey::target::Book`): the caps
+    /// every tab of the site reads, kept only where consent allows.
+    pub fn surveys(&self) -> String {
+        self.key(SURVEYS)
     }
 
     /// Splits the key of a chunk of this site; `None` for any other key (a lease, the wait,

@@ -12,6 +12,7 @@ use super::score::nps::NpsBucket;
 pub use super::trigger::Trigger;
 
 pub mod branch;
+pub mod locale;
 pub mod spec;
 pub mod target;
 
@@ -20,7 +21,8 @@ pub mod target;
 /// protocol refuses it instead of misreading it (docs/architecture.md, "Version skew").
 pub const PROTOCOL: u32 = 1;
 
-/// The built-in surveys (decisions.md §4): `showSurvey("nps")` and friends.
+/// The built-in surveys (decisions.md §4): `showSurvey("nps")` and friends, and the kinds of
+/// score a step asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SurveyKind {
     /// Net Promoter Score: 0–10.
@@ -46,20 +48,6 @@ impl SurveyKind {
             "text" => Some(SurveyKind::Text),
             _ => None,
         }
-    }
-
-    /// Whether the survey module can show this kind today: it renders scales only, and free
-    /// text has no widget yet. The one rule for what config, triggers and `showSurvey` accept,
-    /// so a configured survey never silently fails to show; the shell's `SurveyId` type is
-    /// generated from it.
-    pub fn shows(self) -> bool {
-        self.scale().is_some()
-    }
-
-    /// The kind for an id that config, triggers and `showSurvey` accept: a known kind that
-    /// [`shows`](SurveyKind::shows) today.
-    pub fn showable(id: &str) -> Option<SurveyKind> {
-        SurveyKind::from_id(id).filter(|kind| kind.shows())
     }
 
     /// The id, as on the wire.
@@ -241,15 +229,6 @@ mod tests {
         assert_eq!(SurveyKind::Ces.scale(), Some((1, 7)));
         assert_eq!(SurveyKind::Text.scale(), None);
         assert_eq!(SurveyKind::from_id("NPS"), None);
-    }
-
-    #[test]
-    fn only_scales_show_until_free_text_has_a_widget() {
-        let shown: Vec<_> = SurveyKind::ALL.into_iter().filter(|kind| kind.shows()).map(SurveyKind::id).collect();
-        assert_eq!(shown, ["nps", "csat", "ces"]);
-        assert_eq!(SurveyKind::showable("csat"), Some(SurveyKind::Csat));
-        assert_eq!(SurveyKind::showable("text"), None, "known, but it would never show");
-        assert_eq!(SurveyKind::showable("poll"), None);
     }
 
     #[test]

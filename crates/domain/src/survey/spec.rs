@@ -423,7 +423,8 @@ fn parse_when(raw: &str, at: &str, earlier: &[Step]) -> Result<When, ConfigError
     }
     let raw = |key: &str| json::member(&members, key);
     let (min, max) = (raw("min"), raw("max"));
-    let given = [min.is_some() || max.is_some(), raw("bucket").is_some(), raw("satisfied").is_some(), raw("option").is_some()];
+    let given =
+        [min.is_some() || max.is_some(), raw("bucket").is_some(), raw("satisfied").is_some(), raw("option").is_some()];
     if given.iter().filter(|given| **given).count() != 1 {
         return Err(ConfigError::new(at, ConfigProblem::OneCondition));
     }
@@ -479,7 +480,8 @@ fn parse_urls(raw: &str, at: &str) -> Result<Urls, ConfigError> {
         }
         let mut globs = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            let glob = json::string_of(item).ok_or_else(|| ConfigError::new(&nth(&field, i), ConfigProblem::NotAString))?;
+            let glob =
+                json::string_of(item).ok_or_else(|| ConfigError::new(&nth(&field, i), ConfigProblem::NotAString))?;
             check_path_glob(&glob).map_err(|problem| ConfigError::new(&nth(&field, i), problem))?;
             globs.push(glob);
         }
@@ -549,14 +551,15 @@ fn check_words(words: &str, max_chars: usize) -> Result<(), ConfigProblem> {
         return Err(ConfigProblem::ControlCharacters);
     }
     if json::char_count(words) > max_chars {
-        return Err(ConfigProblem::TooLong);
+        return Err(ConfigProblem::LongerThan(max_chars as u16));
     }
     Ok(())
 }
 
 /// A BCP 47-ish tag: [`LOCALE_TAG_CHARS`] ASCII letters, digits and `-`, starting with a
-/// letter, without empty subtags (`en`, `de-AT`, `zh-Hant-TW`, `es-419`).
-fn is_language_tag(tag: &str) -> bool {
+/// letter, without empty subtags (`en`, `de-AT`, `zh-Hant-TW`, `es-419`): the keys of a text
+/// given by locale, and the `locale` option.
+pub fn is_language_tag(tag: &str) -> bool {
     let bytes = tag.as_bytes();
     (LOCALE_TAG_CHARS.0..=LOCALE_TAG_CHARS.1).contains(&bytes.len())
         && bytes.first().is_some_and(u8::is_ascii_alphabetic)
@@ -726,27 +729,42 @@ mod tests {
 
     #[test]
     fn placements_and_branch_conditions_read() {
-        let placement = |raw: &str| parse_survey(&with(&(r#""placement":"#.to_owned() + raw)), 0).unwrap().spec.placement;
+        let placement =
+            |raw: &str| parse_survey(&with(&(r#""placement":"#.to_owned() + raw)), 0).unwrap().spec.placement;
         assert_eq!(placement(r#""bottom-left""#), Placement::BottomLeft);
         assert_eq!(placement(r#""center""#), Placement::Center);
         assert_eq!(placement(r##"{"inline":"#feedback"}"##), Placement::Inline("#feedback".into()));
 
-        let when = |step: &str| parse_survey(&with_step(step), 0).unwrap().spec.steps[1].when.clone().unwrap().condition;
-        assert_eq!(when(r#""kind":"text","question":"q","when":{"step":"a","min":9}"#), Condition::Range { min: Some(9), max: None });
+        let when =
+            |step: &str| parse_survey(&with_step(step), 0).unwrap().spec.steps[1].when.clone().unwrap().condition;
+        assert_eq!(
+            when(r#""kind":"text","question":"q","when":{"step":"a","min":9}"#),
+            Condition::Range { min: Some(9), max: None }
+        );
         assert_eq!(
             when(r#""kind":"text","question":"q","when":{"step":"a","min":0,"max":10}"#),
             Condition::Range { min: Some(0), max: Some(10) }
         );
-        assert_eq!(when(r#""kind":"text","question":"q","when":{"step":"a","bucket":"passive"}"#), Condition::Bucket(NpsBucket::Passive));
+        assert_eq!(
+            when(r#""kind":"text","question":"q","when":{"step":"a","bucket":"passive"}"#),
+            Condition::Bucket(NpsBucket::Passive)
+        );
         let csat = r#"{"id":"s","steps":[{"id":"a","kind":"csat"},{"id":"b","kind":"ces","when":{"step":"a","satisfied":false}}]}"#;
-        assert_eq!(parse_survey(csat, 0).unwrap().spec.steps[1].when.clone().unwrap().condition, Condition::Satisfied(false));
+        assert_eq!(
+            parse_survey(csat, 0).unwrap().spec.steps[1].when.clone().unwrap().condition,
+            Condition::Satisfied(false)
+        );
         let choice = r#"{"id":"s","steps":[{"id":"a","kind":"choice","question":"q","options":[{"en":"Price","de":"Preis"},"Other"],"multiple":true},
             {"id":"b","kind":"text","question":"Which?","when":{"step":"a","option":"Other"}},
             {"id":"c","kind":"text","question":"Which?","when":{"step":"a","option":"Price"}}]}"#;
         let spec = parse_survey(choice, 0).unwrap().spec;
         assert!(matches!(&spec.steps[0].kind, StepKind::Choice { multiple: true, options } if options.len() == 2));
         assert_eq!(spec.steps[1].when, Some(When { step: 0, condition: Condition::Option(1) }));
-        assert_eq!(spec.steps[2].when, Some(When { step: 0, condition: Condition::Option(0) }), "a map by its first locale");
+        assert_eq!(
+            spec.steps[2].when,
+            Some(When { step: 0, condition: Condition::Option(0) }),
+            "a map by its first locale"
+        );
     }
 
     #[test]
@@ -801,8 +819,8 @@ mod tests {
             (with_step(r#""kind":"nps","question":"a\nb""#), "surveys[0].steps[1].question: must not contain control characters"),
             (with_step(r#""kind":"nps","question":"a\u0085b""#), "surveys[0].steps[1].question: must not contain control characters"),
             (with_step(r#""kind":"nps","question":"a\u007fb""#), "surveys[0].steps[1].question: must not contain control characters"),
-            (with_step(&format!(r#""kind":"nps","question":"{}""#, long(501))), "surveys[0].steps[1].question: is too long"),
-            (with_step(&format!(r#""kind":"nps","low":"{}""#, long(201))), "surveys[0].steps[1].low: is too long"),
+            (with_step(&format!(r#""kind":"nps","question":"{}""#, long(501))), "surveys[0].steps[1].question: longer than 500 characters"),
+            (with_step(&format!(r#""kind":"nps","low":"{}""#, long(201))), "surveys[0].steps[1].low: longer than 200 characters"),
             (with_step(r#""kind":"nps","question":7"#), "surveys[0].steps[1].question: must be a string"),
             (with_step(r#""kind":"nps","question":{}"#), "surveys[0].steps[1].question: must not be empty"),
             (with_step(r#""kind":"nps","question":{"e":"Hi"}"#), "surveys[0].steps[1].question.e: must be a language tag like en or de-AT"),
@@ -864,7 +882,7 @@ mod tests {
             (with(r#""placement":{}"#), "surveys[0].placement.inline: is required"),
             (with(r#""placement":{"inline":""}"#), "surveys[0].placement.inline: must not be empty"),
             (with(r##""placement":{"inline":"#a\u0000"}"##), "surveys[0].placement.inline: must not contain control characters"),
-            (with(&format!(r#""placement":{{"inline":"{}"}}"#, long(201))), "surveys[0].placement.inline: is too long"),
+            (with(&format!(r#""placement":{{"inline":"{}"}}"#, long(201))), "surveys[0].placement.inline: longer than 200 characters"),
             (with(r##""placement":{"inline":"#a","at":1}"##), "surveys[0].placement.at: unknown option"),
         ];
         for (text, expected) in cases {
@@ -875,7 +893,9 @@ mod tests {
     #[test]
     fn conditions_must_fit_the_step_they_read() {
         let survey = |first: &str, when: &str| {
-            format!(r#"{{"id":"s","steps":[{{"id":"a",{first}}},{{"id":"b","kind":"nps","when":{{"step":"a",{when}}}}}]}}"#)
+            format!(
+                r#"{{"id":"s","steps":[{{"id":"a",{first}}},{{"id":"b","kind":"nps","when":{{"step":"a",{when}}}}}]}}"#
+            )
         };
         let choice = r#""kind":"choice","question":"q","options":["x",{"en":"y","de":"ü"}]"#;
         let text = r#""kind":"text","question":"q""#;
@@ -943,13 +963,22 @@ mod tests {
     #[test]
     fn limits_are_inclusive() {
         let step = |question: usize, label: usize| {
-            with_step(&format!(r#""kind":"nps","question":"{}","low":"{}","high":"é""#, "q".repeat(question), "l".repeat(label)))
+            with_step(&format!(
+                r#""kind":"nps","question":"{}","low":"{}","high":"é""#,
+                "q".repeat(question),
+                "l".repeat(label)
+            ))
         };
         assert!(parse_survey(&step(MAX_QUESTION_CHARS, MAX_LABEL_CHARS), 0).is_ok());
         let id = "é".repeat(MAX_ID_CHARS);
-        assert!(parse_survey(&format!(r#"{{"id":"{id}","steps":[{{"id":"{id}","kind":"csat"}}]}}"#), 0).is_ok(), "chars, not bytes");
+        assert!(
+            parse_survey(&format!(r#"{{"id":"{id}","steps":[{{"id":"{id}","kind":"csat"}}]}}"#), 0).is_ok(),
+            "chars, not bytes"
+        );
         let options = (0..MAX_OPTIONS).map(|i| format!("\"o{i}\"")).collect::<Vec<_>>().join(",");
-        assert!(parse_survey(&with_step(&format!(r#""kind":"choice","question":"q","options":[{options}]"#)), 0).is_ok());
+        assert!(
+            parse_survey(&with_step(&format!(r#""kind":"choice","question":"q","options":[{options}]"#)), 0).is_ok()
+        );
         let steps = (0..MAX_STEPS).map(|i| format!(r#"{{"id":"s{i}","kind":"nps"}}"#)).collect::<Vec<_>>().join(",");
         assert!(parse_survey(&format!(r#"{{"id":"s","steps":[{steps}]}}"#), 0).is_ok());
         let caps = with(r#""sample":0,"cap":{"days":3650,"dismissals":100},"placement":{"inline":"main > .feedback"}"#);

@@ -138,7 +138,7 @@ impl Book {
             let mut time = || -> Option<Option<i64>> {
                 match fields.next()? {
                     "" => Some(None),
-                    digits => json::parse_integer(digits).map(Some),
+                    digits => integer(digits).map(Some),
                 }
             };
             let (answered_at, dismissed_at) = (time()?, time()?);
@@ -233,6 +233,22 @@ impl Book {
     }
 }
 
+/// A decimal integer of the whole `i64` range (times the clock gave, however odd; `json::parse_integer`
+/// stops at 18 digits), without a `+`.
+fn integer(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    digits.bytes().try_fold(0i64, |n, b| {
+        let digit = i64::from(b.checked_sub(b'0').filter(|d| *d <= 9)?);
+        n.checked_mul(10)?.checked_add(if negative { -digit } else { digit })
+    })
+}
+
 /// Writes `id` with `%`, `=`, `;` and `,` escaped.
 fn escape(id: &str, out: &mut String) {
     for c in id.chars() {
@@ -306,7 +322,10 @@ mod tests {
     const T: i64 = 1_700_000_000_000;
 
     fn urls(include: &[&str], exclude: &[&str]) -> Urls {
-        Urls { include: include.iter().map(|g| (*g).into()).collect(), exclude: exclude.iter().map(|g| (*g).into()).collect() }
+        Urls {
+            include: include.iter().map(|g| (*g).into()).collect(),
+            exclude: exclude.iter().map(|g| (*g).into()).collect(),
+        }
     }
 
     fn targeting(cap: Cap) -> Targeting {
@@ -361,7 +380,10 @@ mod tests {
         assert!((800..=1_200).contains(&tenth), "{tenth} of 10,000 in a 10 % sample");
         for visitor in &visitors[..100] {
             assert_eq!(sampled(visitor, "nps", 50), sampled(visitor, "nps", 50), "sticky");
-            assert!(!sampled(visitor, "nps", 30) || sampled(visitor, "nps", 60), "a larger sample keeps the smaller one's");
+            assert!(
+                !sampled(visitor, "nps", 30) || sampled(visitor, "nps", 60),
+                "a larger sample keeps the smaller one's"
+            );
         }
         let both = visitors.iter().filter(|v| sampled(v, "nps", 50) && sampled(v, "checkout_ces", 50)).count();
         assert!((2_200..=2_800).contains(&both), "{both}: independent between surveys, about a quarter");
@@ -389,7 +411,10 @@ mod tests {
         book.dismissed("nps", T + 5);
         book.opened("checkout_ces", T + 6);
         book.answered("checkout_ces", T + 9);
-        assert_eq!(book.seen("nps"), Seen { answered_at: None, dismissed_at: Some(T + 5), dismissals: 1, open_until: None });
+        assert_eq!(
+            book.seen("nps"),
+            Seen { answered_at: None, dismissed_at: Some(T + 5), dismissals: 1, open_until: None }
+        );
         assert_eq!(
             book.seen("checkout_ces"),
             Seen { answered_at: Some(T + 9), dismissed_at: None, dismissals: 0, open_until: None }
@@ -429,6 +454,12 @@ mod tests {
             assert_eq!(Book::decode(garbled), Book::default(), "{garbled:?}");
         }
         assert_eq!(Book::decode("nps=-5,,4294967295,").seen("nps").dismissals, u32::MAX);
+        let extremes = Book::decode("nps=-9223372036854775808,9223372036854775807,0,");
+        assert_eq!(extremes.seen("nps").answered_at, Some(i64::MIN));
+        assert_eq!(extremes.seen("nps").dismissed_at, Some(i64::MAX));
+        for overflow in ["nps=9223372036854775808,,0,", "nps=-9223372036854775809,,0,", "nps=+1,,0,", "nps=-,,0,"] {
+            assert_eq!(Book::decode(overflow), Book::default(), "{overflow}");
+        }
     }
 
     #[test]
@@ -454,13 +485,15 @@ mod tests {
     }
 
     fn seen_strategy() -> impl Strategy<Value = Seen> {
-        let time = proptest::option::of(any::<i64>().prop_filter("18 digits", |t| t.unsigned_abs() < 10u64.pow(18)));
-        (time.clone(), time.clone(), any::<u32>(), time).prop_map(|(answered_at, dismissed_at, dismissals, open_until)| Seen {
-            answered_at,
-            dismissed_at,
-            dismissals,
-            open_until,
-        })
+        let time = proptest::option::of(any::<i64>());
+        (time.clone(), time.clone(), any::<u32>(), time).prop_map(
+            |(answered_at, dismissed_at, dismissals, open_until)| Seen {
+                answered_at,
+                dismissed_at,
+                dismissals,
+                open_until,
+            },
+        )
     }
 
     proptest! {
@@ -491,10 +524,17 @@ mod tests {
         assert_eq!(half.allows("s", "/checkout/pay", &visitor, Seen::default(), T), Err(Skip::Sample));
         assert_eq!(half.allows("s", "/", &visitor, Seen::default(), T), Err(Skip::Url), "urls first");
         let everything = Seen { answered_at: Some(T), dismissed_at: Some(T), dismissals: 9, open_until: Some(T + 1) };
-        assert_eq!(open.allows("s", "/checkout/pay", "v", everything, T), Err(Skip::Answered), "answered before dismissed");
+        assert_eq!(
+            open.allows("s", "/checkout/pay", "v", everything, T),
+            Err(Skip::Answered),
+            "answered before dismissed"
+        );
         let dismissed_and_open = Seen { answered_at: None, ..everything };
         assert_eq!(open.allows("s", "/checkout/pay", "v", dismissed_and_open, T), Err(Skip::Dismissed));
-        assert_eq!(Targeting { sample: 0, ..open }.allows("s", "/checkout/pay", "v", Seen::default(), T), Err(Skip::Sample));
+        assert_eq!(
+            Targeting { sample: 0, ..open }.allows("s", "/checkout/pay", "v", Seen::default(), T),
+            Err(Skip::Sample)
+        );
     }
 
     #[test]
@@ -507,14 +547,22 @@ mod tests {
         assert_eq!(days.allows("s", path, "v", answered, back), Ok(()));
         assert_eq!(days.allows("s", path, "v", answered, back + 1), Ok(()));
         let never = targeting(Cap::default());
-        assert_eq!(never.allows("s", path, "v", answered, T + 3_650 * 86_400_000), Err(Skip::Answered), "days None: never again");
+        assert_eq!(
+            never.allows("s", path, "v", answered, T + 3_650 * 86_400_000),
+            Err(Skip::Answered),
+            "days None: never again"
+        );
 
         let once = Seen { dismissed_at: Some(T), dismissals: 1, ..Seen::default() };
         let back = T + DISMISSED_PAUSE_MS;
         assert_eq!(days.allows("s", path, "v", once, back - 1), Err(Skip::Dismissed));
         assert_eq!(days.allows("s", path, "v", once, back + 1), Ok(()));
         let twice = Seen { dismissals: 2, ..once };
-        assert_eq!(days.allows("s", path, "v", twice, back + 1), Err(Skip::Dismissed), "cap.dismissals reached: never again");
+        assert_eq!(
+            days.allows("s", path, "v", twice, back + 1),
+            Err(Skip::Dismissed),
+            "cap.dismissals reached: never again"
+        );
         let default_cap = Seen { dismissals: DEFAULT_DISMISSALS - 1, ..once };
         assert_eq!(never.allows("s", path, "v", default_cap, back + 1), Ok(()));
         let default_cap = Seen { dismissals: DEFAULT_DISMISSALS, ..once };
