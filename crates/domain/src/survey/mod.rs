@@ -39,7 +39,7 @@ impl SurveyKind {
     /// Every kind cxkit knows, in the order the docs list them.
     pub const ALL: [SurveyKind; 4] = [SurveyKind::Nps, SurveyKind::Csat, SurveyKind::Ces, SurveyKind::Text];
 
-    /// The kind for an id, whether or not it [`shows`](SurveyKind::shows) today.
+    /// The kind for an id: `nps`, `csat`, `ces` or `text`.
     pub fn from_id(id: &str) -> Option<SurveyKind> {
         match id {
             "nps" => Some(SurveyKind::Nps),
