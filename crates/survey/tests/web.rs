@@ -92,9 +92,18 @@ fn find(selector: &str) -> Option<HtmlElement> {
 }
 
 fn key(key: &str, ctrl: bool) {
+    send(key, ctrl, false);
+}
+
+fn key_with(key: &str, shift: bool) {
+    send(key, false, shift);
+}
+
+fn send(key: &str, ctrl: bool, shift: bool) {
     let init = KeyboardEventInit::new();
     init.set_key(key);
     init.set_ctrl_key(ctrl);
+    init.set_shift_key(shift);
     init.set_bubbles(true);
     init.set_cancelable(true);
     init.set_composed(true);
@@ -423,6 +432,9 @@ fn a_corner_card_takes_no_focus_and_announces_itself() {
 
 #[wasm_bindgen_test]
 fn the_centre_dialog_is_modal_and_takes_focus() {
+    let input = document().create_element("input").unwrap();
+    document().body().unwrap().append_child(&input).unwrap();
+    input.unchecked_ref::<HtmlElement>().focus().unwrap();
     let mut harness = show(&CHECKOUT.replace("bottom-right", "center"), &setup(",\"zIndex\":99999999999"));
     let dialog = find("[role=dialog]").unwrap();
     assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("true"));
@@ -431,6 +443,27 @@ fn the_centre_dialog_is_modal_and_takes_focus() {
     assert_eq!(active.text_content().unwrap(), "1");
     let host: HtmlElement = document().query_selector("[data-cxkit=survey]").unwrap().unwrap().unchecked_into();
     assert_eq!(host.style().get_property_value("--cx-z").unwrap(), "2147483647", "clamped");
+
+    // Tab wraps: from the close button (first) backwards to the last control, and on to the first.
+    find(".close").unwrap().focus().unwrap();
+    key_with("Tab", true);
+    assert_eq!(root().active_element().unwrap().get_attribute("class").as_deref(), Some("option"));
+    press("Tab");
+    assert_eq!(root().active_element().unwrap().get_attribute("class").as_deref(), Some("close"));
+    harness.close();
+    assert_eq!(document().active_element(), Some(input.clone()), "focus goes back where it was");
+    input.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_focused_text_field_follows_the_on_screen_keyboard_until_it_blurs() {
+    let mut harness = show("text", &setup(""));
+    let host: HtmlElement = document().query_selector("[data-cxkit=survey]").unwrap().unwrap().unchecked_into();
+    assert_eq!(host.style().get_property_value("--cx-kb").unwrap(), "");
+    tab_in();
+    assert_eq!(host.style().get_property_value("--cx-kb").unwrap(), "0px", "no keyboard in a headless browser");
+    find(".close").unwrap().focus().unwrap();
+    assert_eq!(host.style().get_property_value("--cx-kb").unwrap(), "", "removed with the focus");
     harness.close();
 }
 
