@@ -66,7 +66,7 @@ function start(script: HTMLScriptElement): void {
     wasmUrl: new URL("cxkit.wasm", script.src),
     loadSurvey: () =>
       importVerified<{ start: typeof startSurvey }>(new URL("cxkit-survey.js", script.src), __CX_SURVEY_JS_SRI__).then((survey) => survey.start()),
-    config: reference === undefined ? undefined : configFrom(reference),
+    ...(reference === undefined ? {} : { config: configFrom(reference) }),
   });
   window.cxkit = cx;
   void cx.ready.then((started) => {

@@ -16,6 +16,28 @@ export async function accepted(): Promise<void> {
   const status: Status = cx.status();
   console.log(status.queued, status.consent, status.inFlight, status.failures, status.buffered, status.stored);
   cx.showSurvey("ces");
+  cx.showSurvey("checkout_ces", { force: true });
+  await init({
+    endpoint: "https://collect.example.com/v1/batch",
+    siteId: "shop",
+    locale: "de-AT",
+    debug: true,
+    zIndex: 10,
+    surveys: [{
+      id: "checkout_ces",
+      steps: [
+        { id: "score", kind: "ces", question: { en: "Easy?", de: "Einfach?" }, low: "No", high: "Yes" },
+        { id: "why", kind: "text", question: "What made it hard?", when: { step: "score", max: 4 } },
+        { id: "reason", kind: "choice", question: "Why?", options: ["Price", { en: "Delivery", de: "Lieferung" }], multiple: true },
+      ],
+      thankYou: "Thanks",
+      trigger: "manual",
+      urls: { include: ["/checkout/*"] },
+      sample: 50,
+      cap: { days: 90, dismissals: 2 },
+      placement: { inline: "#feedback" },
+    }],
+  });
   const reasons: Batch["reason"][] = ["size", "age", "flush", "hide", "retry", "load"];
   console.log(reasons);
   cx.on("response", (r) => console.log(r.value, r.bucket));
@@ -29,12 +51,14 @@ export async function accepted(): Promise<void> {
 export async function refused(): Promise<void> {
   // @ts-expect-error: a misspelt option is a type error, not a silent no-op
   await init({ endpoint: "https://collect.example.com/v1/batch", sitId: "shop" });
-  // @ts-expect-error: surveys are nps, csat or ces
-  (await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop" })).showSurvey("poll");
-  // @ts-expect-error: free text is not available yet, so it is no survey id
-  (await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop" })).showSurvey("text");
-  // @ts-expect-error: nor can a trigger show it
-  await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop", survey: "text", trigger: "delay:2s" });
+  // @ts-expect-error: the shorthand names a built-in survey: nps, csat, ces or text
+  await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop", survey: "poll", trigger: "delay:2s" });
+  // @ts-expect-error: a step kind is nps, csat, ces, text or choice
+  await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop", surveys: [{ id: "s", steps: [{ id: "a", kind: "slider" }] }] });
+  // @ts-expect-error: a choice step needs its options
+  await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop", surveys: [{ id: "s", steps: [{ id: "a", kind: "choice", question: "?" }] }] });
+  // @ts-expect-error: a placement is a corner, the centre or inline
+  await init({ endpoint: "https://c.example.com/v1/batch", siteId: "shop", surveys: [{ id: "s", steps: [{ id: "a", kind: "nps" }], placement: "top" }] });
   // @ts-expect-error: an error code is one the core and the shell report
   const code: ErrorInfo["code"] = "oops";
   console.log(code);

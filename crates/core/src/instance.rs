@@ -491,7 +491,11 @@ impl Instance {
     pub fn show_survey(&self, id: &str, force: bool) -> Result<Option<&'static str>, CallError> {
         let configured = self.shared.config.surveys().iter().find(|(survey, _)| survey.spec.id == id);
         if configured.is_none() && SurveyKind::from_id(id).is_none() {
-            return Err(CallError::new(ErrorCode::InvalidSurvey, "survey", "no configured or built-in survey has this id"));
+            return Err(CallError::new(
+                ErrorCode::InvalidSurvey,
+                "survey",
+                "no configured or built-in survey has this id",
+            ));
         }
         if !self.consent().keeps_events() {
             return Err(CallError::new(ErrorCode::Consent, "consent", "denied, so no survey is shown"));

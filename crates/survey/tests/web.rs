@@ -215,7 +215,7 @@ fn a_keyboard_choice_of_nine_is_a_promoter_response() {
     assert!(answered);
     assert_eq!(props["survey"], "nps");
     assert_eq!(props["run_id"], RUN);
-    assert_eq!(props["step"], "nps");
+    assert_eq!(props["question"], "nps");
     assert_eq!(props["kind"], "nps");
     assert_eq!(props["value"], 9);
     assert_eq!(props["bucket"], "promoter");
@@ -287,7 +287,7 @@ fn the_issue_example_answered_by_keyboard_takes_the_why_branch() {
     for (props, (step, kind)) in responses.iter().zip([("score", "ces"), ("why", "text"), ("reason", "choice")]) {
         assert_eq!(props["survey"], "checkout_ces");
         assert_eq!(props["run_id"], RUN, "one run");
-        assert_eq!(props["step"], step);
+        assert_eq!(props["question"], step);
         assert_eq!(props["kind"], kind);
         assert_eq!(props["path"], "/");
     }
@@ -403,7 +403,7 @@ fn each_nps_bucket_takes_its_own_follow_up() {
         let responses = harness.responses();
         assert_eq!(responses.len(), 2, "score {n}");
         assert_eq!(responses[0]["bucket"], if n == 3 { "detractor" } else { "promoter" });
-        assert_eq!(responses[1]["step"], step);
+        assert_eq!(responses[1]["question"], step);
         assert!(find("[role=status]").is_some(), "score {n}: one follow-up, then thanks");
         harness.close();
     }

@@ -776,7 +776,10 @@ mod tests {
         assert_eq!(run.tracker.fired(), Some((1, None)));
         assert_eq!(run.tracker.fired(), None, "once");
         run.settle(3_001);
-        assert_eq!((run.tracker.fired(), run.tracker.fired(), run.tracker.fired()), (Some((0, None)), Some((2, None)), None));
+        assert_eq!(
+            (run.tracker.fired(), run.tracker.fired(), run.tracker.fired()),
+            (Some((0, None)), Some((2, None)), None)
+        );
         assert_eq!(run.tracker.triggers().count(), 0);
     }
 

@@ -110,7 +110,7 @@ impl Outcome<'_> {
         }
     }
 
-    /// The event's properties as JSON, scored: e.g. `{"survey":"nps","run_id":"…","step":"nps",
+    /// The event's properties as JSON, scored: e.g. `{"survey":"nps","run_id":"…","question":"nps",
     /// "kind":"nps","value":9,"bucket":"promoter","path":"/"}`; a dismissal has only `survey`,
     /// `run_id` and `path`.
     pub fn props_json(&self, survey: &str, run_id: &str, path: &str) -> String {
@@ -119,7 +119,7 @@ impl Outcome<'_> {
         json.push_str(",\"run_id\":");
         write_string(run_id, &mut json);
         if let Outcome::Answered { step, reply } = self {
-            json.push_str(",\"step\":");
+            json.push_str(",\"question\":");
             write_string(step, &mut json);
             json.push_str(",\"kind\":");
             match reply {
@@ -237,12 +237,12 @@ mod tests {
         assert_eq!(answer.event_name(), "$response");
         assert_eq!(
             answer.props_json("nps", "r1", "/a\"b"),
-            r#"{"survey":"nps","run_id":"r1","step":"nps","kind":"nps","value":9,"bucket":"promoter","path":"/a\"b"}"#
+            r#"{"survey":"nps","run_id":"r1","question":"nps","kind":"nps","value":9,"bucket":"promoter","path":"/a\"b"}"#
         );
         let csat = Outcome::Answered { step: "score", reply: Reply::Score(SurveyKind::Csat, 4) };
         assert_eq!(
             csat.props_json("csat", "r", "/"),
-            r#"{"survey":"csat","run_id":"r","step":"score","kind":"csat","value":4,"path":"/"}"#
+            r#"{"survey":"csat","run_id":"r","question":"score","kind":"csat","value":4,"path":"/"}"#
         );
         assert_eq!(Outcome::Dismissed.event_name(), "$dismiss");
         assert_eq!(Outcome::Dismissed.props_json("ces", "r", "/"), r#"{"survey":"ces","run_id":"r","path":"/"}"#);
@@ -254,14 +254,14 @@ mod tests {
         let choice = Outcome::Answered { step: "reason", reply: Reply::Choice(&chosen) };
         assert_eq!(
             choice.props_json("checkout_ces", "r", "/c"),
-            r#"{"survey":"checkout_ces","run_id":"r","step":"reason","kind":"choice","choice":["Price","Other \"x\""],"path":"/c"}"#
+            r#"{"survey":"checkout_ces","run_id":"r","question":"reason","kind":"choice","choice":["Price","Other \"x\""],"path":"/c"}"#
         );
         let none = Outcome::Answered { step: "reason", reply: Reply::Choice(&[]) };
         assert!(none.props_json("s", "r", "/").contains(r#""choice":[]"#));
         let text = Outcome::Answered { step: "why", reply: Reply::Text("line\nтекст") };
         assert_eq!(
             text.props_json("s", "r", "/"),
-            r#"{"survey":"s","run_id":"r","step":"why","kind":"text","text":"line\nтекст","path":"/"}"#
+            r#"{"survey":"s","run_id":"r","question":"why","kind":"text","text":"line\nтекст","path":"/"}"#
         );
     }
 
