@@ -167,15 +167,15 @@ describe("fallbacks, each API deleted by a first script", () => {
         adopted: root.adoptedStyleSheets,
         radius: style.borderTopLeftRadius,
         background: style.backgroundColor,
-        backdrop: getComputedStyle(root.querySelector(".backdrop")).position,
-        question: root.getElementById("cx-question").textContent,
+        frame: getComputedStyle(root.querySelector(".frame")).position,
+        question: root.getElementById("cx-q").textContent,
         labels: [...root.querySelectorAll("[role=radio]")].map((radio) => radio.textContent),
         active: root.querySelectorAll("img, script").length,
       };
     });
     assert.equal(widget.styles, 1, "one <style> element");
     assert.equal(widget.adopted, undefined, "no constructed sheet could be adopted");
-    assert.deepEqual([widget.radius, widget.background, widget.backdrop], ["12px", "rgb(255, 255, 255)", "fixed"], "the widget's CSS applies");
+    assert.deepEqual([widget.radius, widget.background, widget.frame], ["12px", "rgb(255, 255, 255)", "fixed"], "the widget's CSS applies");
     assert.equal(widget.question, "How likely are you to recommend us to a friend or colleague?");
     assert.deepEqual(widget.labels, Array.from({ length: 11 }, (_, n) => String(n)));
     assert.equal(widget.active, 0, "no img or script in the shadow root");

@@ -159,11 +159,11 @@ describe("ESM import", () => {
 });
 
 describe("errors", () => {
-  scenario("refusals carry the core's code, field and message; free text is refused like an unknown survey", async () => {
+  scenario("refusals carry the core's code, field and message: an unknown built-in survey, a bad header, an insecure endpoint, an unknown survey id, a bad consent", async () => {
     const page = await browser.open(`${pages.origin}/test/init.html`);
     await page.waitForFunction(() => window.cxkitInit !== undefined);
     const results = await page.evaluate(async (endpoint) => {
-      const text = await window.cxkitInit({ endpoint, siteId: "errors", survey: "text", trigger: "delay:1s" });
+      const text = await window.cxkitInit({ endpoint, siteId: "errors", survey: "poll", trigger: "delay:1s" });
       const headers = await window.cxkitInit({ endpoint, siteId: "errors", headers: { "bad name": "x" } });
       let strict;
       try {
@@ -177,25 +177,23 @@ describe("errors", () => {
         text: (await text.ready).error,
         headers: (await headers.ready).error,
         strict,
-        showText: cx.showSurvey("text"),
         showPoll: cx.showSurvey("poll"),
         consent: cx.consent("maybe"),
       };
     }, collector.endpoint);
-    const survey = { code: "invalid_survey", field: "survey", message: "survey: must be one of nps, csat, ces" };
+    const survey = { code: "invalid_survey", field: "survey", message: "survey: no configured or built-in survey has this id" };
     assert.deepEqual(results, {
-      text: { code: "config", field: "survey", message: "survey: must be one of nps, csat, ces" },
+      text: { code: "config", field: "survey", message: "survey: must be one of nps, csat, ces, text" },
       headers: { code: "config", field: "headers", message: "headers: must map header names to one-line text" },
       strict: { name: "CxError", code: "config", field: "endpoint", message: "endpoint: must use https (http only for localhost / 127.0.0.1)" },
-      showText: { ok: false, error: survey },
       showPoll: { ok: false, error: survey },
       consent: { ok: false, error: { code: "consent", field: "consent", message: "consent: must be granted, pending or denied" } },
     });
     assert.deepEqual((await page.errors()).consoleErrors, [
-      "cxkit: survey: must be one of nps, csat, ces",
+      "cxkit: survey: must be one of nps, csat, ces, text",
       "cxkit: headers: must map header names to one-line text",
       "cxkit: endpoint: must use https (http only for localhost / 127.0.0.1)",
-      "cxkit: survey: must be one of nps, csat, ces",
+      "cxkit: survey: no configured or built-in survey has this id",
       "cxkit: consent: must be granted, pending or denied",
     ]);
     await assertStillDelivers(page, "cxErrors", "errors");

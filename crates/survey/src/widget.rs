@@ -376,7 +376,9 @@ impl Parts {
                 }
             }
         };
-        let last = index + 1 >= self.spec.steps.len();
+        let answers = self.answers.take();
+        let last = !self.spec.may_follow(index, &answers);
+        self.answers.set(answers);
         let submit = text(document, "button", "submit", body, self.setup.word(if last { "submit" } else { "next" }))?;
         submit.set_attribute("type", "button")?;
         submit.set_attribute("disabled", "")?;

@@ -34,6 +34,19 @@ impl Spec {
     }
 }
 
+impl Spec {
+    /// Whether any step may come after step `index` once it is answered, given the answers so
+    /// far: a later step without `when`, one whose `when` reads step `index` itself (its answer
+    /// is still to come), or one whose `when` already holds. The widget's button then reads
+    /// "Next", else "Submit".
+    pub fn may_follow(&self, index: usize, answers: &[Option<Answer>]) -> bool {
+        self.steps.iter().skip(index + 1).any(|step| match &step.when {
+            None => true,
+            Some(when) => when.step == index || when.holds(answers),
+        })
+    }
+}
+
 impl When {
     /// Whether it holds on `answers`, by step index.
     pub fn holds(&self, answers: &[Option<Answer>]) -> bool {
@@ -98,6 +111,8 @@ mod tests {
                 _ => "promoter",
             };
             assert_eq!(spec.steps[follow_up].id, expected, "score {score}");
+            assert!(spec.may_follow(0, &[None]), "before the score, a follow-up may come");
+            assert!(!spec.may_follow(follow_up, &answers), "score {score}: its follow-up is the last step");
             answers[follow_up] = Some(Answer::Text);
             assert_eq!(spec.next_step(Some(follow_up), &answers), None, "score {score}: one follow-up only");
         }
