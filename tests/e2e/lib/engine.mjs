@@ -207,7 +207,10 @@ export async function launchEngine(pages) {
       return page;
     },
     /** Closes every page still open (so a failed test leaves none retrying). */
-    closePages: () => Promise.all([...open].map((page) => page.close())),
+    // One after the other: a WebDriver session has one current window, which each close moves.
+    async closePages() {
+      for (const page of [...open]) await page.close();
+    },
     close: () => browser.close(),
   };
 }
