@@ -236,4 +236,58 @@ describe("configured surveys", () => {
     const answers = query(collector.db, "SELECT props FROM events WHERE site = 'surveys-tag' AND name = '$response'").map((row) => JSON.parse(row.props));
     assert.deepEqual(answers.map((a) => [a.survey, a.kind, a.value, a.locale]), [["effort", "ces", 6, "de"]]);
   });
+
+  scenario("every kind answered by mouse, in one survey: CSAT, CES, free text (its e-mail and card number redacted on the device) and a multiple choice", async () => {
+    const survey = {
+      id: "all_kinds",
+      steps: [
+        { id: "sat", kind: "csat" },
+        { id: "effort", kind: "ces" },
+        { id: "words", kind: "text", question: "Anything else?" },
+        { id: "topics", kind: "choice", question: "Which topics?", options: ["Price", "Delivery", "Support"], multiple: true },
+      ],
+      placement: "bottom-left",
+    };
+    const { page, siteId } = await openWith({ surveys: [survey] });
+    assert.deepEqual(await page.evaluate(() => window.cx.showSurvey("all_kinds")), { ok: true });
+    await assertPresent(page, "manual");
+    await answerScale(page, 2);
+    await answerScale(page, 6);
+    await eventually(async () => (await question(page)) === "Anything else?", "the text step");
+    await page.click({ css: "textarea" });
+    for (const key of "mail:reach.me@example.com,card:4111111111111111") await page.press(key);
+    await page.click({ role: "button", name: "Next" });
+    await page.click({ role: "checkbox", name: "Support" });
+    await page.click({ role: "checkbox", name: "Price" });
+    await page.click({ role: "button", name: "Submit" });
+    const answers = await stored(page, siteId);
+    assert.deepEqual(answers.map((a) => [a.question, a.kind, a.value ?? a.choice ?? a.text]), [
+      ["sat", "csat", 2],
+      ["effort", "ces", 6],
+      ["words", "text", "mail:[email],card:[card]"],
+      ["topics", "choice", ["Price", "Support"]],
+    ]);
+    assert.equal(new Set(answers.map((a) => a.run_id)).size, 1, "one run");
+    const scores = await page.evaluate(() => window.cx.scores());
+    assert.deepEqual([scores.csat.responses, scores.csat.satisfied, scores.ces.responses, scores.ces.agree], [1, 0, 1, 1], "the scale steps count in the browser's tallies");
+    await assertStillDelivers(page, siteId);
+  });
+
+  scenario("Arabic: the built-in words come from the fetched locale file, right to left — 0 lies to the right of 10, the thank-you in Arabic", async () => {
+    const { page, siteId } = await openWith({ locale: "ar-EG", surveys: [{ id: "loyal", steps: [{ id: "score", kind: "nps" }], placement: "center" }] });
+    assert.deepEqual(await page.evaluate(() => window.cx.showSurvey("loyal")), { ok: true });
+    await assertPresent(page, "manual");
+    assert.equal(await question(page), "ما مدى احتمال أن توصي بنا لصديق أو زميل؟");
+    const [zero, ten] = await page.evaluate(() => {
+      const root = document.querySelector("[data-cxkit=survey]").shadowRoot;
+      const radio = (name) => [...root.querySelectorAll("[role=radio]")].find((r) => r.textContent === name).getBoundingClientRect();
+      return [radio("0"), radio("10")].map((rect) => rect.left + rect.width / 2);
+    });
+    assert.ok(zero > ten, `0 at x=${zero} lies right of 10 at x=${ten}`);
+    await answerScale(page, 7, "إرسال");
+    const [answer] = await stored(page, siteId);
+    assert.deepEqual([answer.survey, answer.value, answer.locale], ["loyal", 7, "ar"]);
+    await eventually(async () => (await page.evaluate(() => document.querySelector("[data-cxkit=survey]")?.shadowRoot.querySelector("[role=status]")?.textContent)) === "شكرًا لك على ملاحظاتك!", "the thank-you in Arabic");
+    await assertStillDelivers(page, siteId);
+  });
 });
