@@ -65,4 +65,29 @@ describe("harness", () => {
     assert.deepEqual(await page.evaluate(() => [Date.now(), performance.now() - window.start]), [now.getTime() + 1001, 1001]);
     await page.close();
   });
+
+  scenario("the fake clock never runs past runFor's end: an idle callback with a 2 s timeout, alone, does not see 2 s within runFor(1998)", async () => {
+    const now = new Date("2026-11-23T12:00:00Z");
+    const page = await browser.open(`${pages.origin}/test/init.html`, { clock: { now } });
+    const idle = await page.evaluate(() => {
+      window.start = performance.now();
+      window.seen = [];
+      const look = (what) => window.seen.push([what, performance.now() - window.start, Date.now()]);
+      // A 0 ms timer first: once it has run, the idle callback is the only one left.
+      setTimeout(() => look("timer"), 0);
+      if (typeof requestIdleCallback !== "function") return false;
+      requestIdleCallback(() => look("idle"), { timeout: 2000 });
+      return true;
+    });
+    await page.clock.runFor(1998);
+    const seen = await page.evaluate(() => window.seen);
+    for (const [what, elapsed, wall] of seen) {
+      assert.ok(elapsed <= 1998 && wall <= now.getTime() + 1998, `${what} ran at ${elapsed} ms, past the end of runFor(1998): ${JSON.stringify(seen)}`);
+    }
+    assert.deepEqual(await page.evaluate(() => [Date.now(), performance.now() - window.start]), [now.getTime() + 1998, 1998]);
+    await page.clock.runFor(4);
+    // The idle callback ran by its timeout at the latest, and once.
+    assert.deepEqual((await page.evaluate(() => window.seen)).map(([what]) => what), idle ? ["timer", "idle"] : ["timer"]);
+    await page.close();
+  });
 });
