@@ -16,4 +16,7 @@ document.getElementById("send").addEventListener("click", () => whenCxkit(async 
   const result = await cx.flush();
   log(result.ok ? `Sent ${result.sent} event(s).` : result.error.message);
 }));
-whenCxkit((cx) => cx.on("response", (answer) => log(`Thanks! NPS answer ${answer.value} (${answer.bucket}).`)));
+whenCxkit((cx) => cx.on("response", (answer) => {
+  const given = answer.value ?? answer.choice?.join(", ") ?? answer.text;
+  log(`Thanks! ${answer.survey} / ${answer.question}: ${given}${answer.bucket ? ` (${answer.bucket})` : ""}.`);
+}));

@@ -290,4 +290,27 @@ describe("configured surveys", () => {
     await eventually(async () => (await page.evaluate(() => document.querySelector("[data-cxkit=survey]")?.shadowRoot.querySelector("[role=status]")?.textContent)) === "شكرًا لك على ملاحظاتك!", "the thank-you in Arabic");
     await assertStillDelivers(page, siteId);
   });
+
+  scenario("consent pending: no automatic survey and nothing of the caps stored; a shown survey's answer is held, and the caps are kept once consent is granted", async () => {
+    const survey = { id: "held", steps: [{ id: "s", kind: "nps" }], trigger: "delay:1s" };
+    const { page, siteId } = await openWith({ consent: "pending", surveys: [survey] });
+    await page.clock.runFor(1001);
+    await assertAbsent(page, "pending consent shows no automatic survey");
+    assert.ok((await debugLines(page)).includes('cxkit: survey "held" not shown: consent does not allow automatic surveys'));
+    assert.deepEqual(await page.evaluate(() => window.cx.showSurvey("held")), { ok: true });
+    await assertPresent(page, "a manual survey shows");
+    await answerScale(page, 8, "Submit");
+    const keys = () => page.evaluate((site) => Object.keys(localStorage).filter((key) => key.startsWith(`cxkit:${site}:`)), siteId);
+    assert.deepEqual(await keys(), [], "nothing stored while pending");
+    await page.evaluate(() => window.cx.consent("granted"));
+    const [answer] = await stored(page, siteId);
+    assert.deepEqual([answer.survey, answer.value], ["held", 8], "the held answer is sent once granted");
+    await page.clock.runFor(3000);
+    await page.waitFor({ css: "[data-cxkit=survey]" }, { gone: true });
+    assert.deepEqual(await page.evaluate(() => window.cx.showSurvey("held")), { ok: true });
+    await assertPresent(page, "not capped: its answer came while nothing could be kept");
+    await answerScale(page, 9, "Submit");
+    assert.ok((await keys()).includes(`cxkit:${siteId}:surveys`), "the caps are kept now");
+    await assertStillDelivers(page, siteId);
+  });
 });
