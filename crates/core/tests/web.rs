@@ -90,11 +90,11 @@ fn a_bad_config_names_the_field_and_the_rule() {
         parts(error),
         parts_of("config", "endpoint", "endpoint: must use https (http only for localhost / 127.0.0.1)")
     );
-    let text = CONFIG.replace('}', r#","survey":"text","trigger":"delay:1s"}"#);
+    let poll = CONFIG.replace('}', r#","survey":"poll","trigger":"delay:1s"}"#);
     assert_eq!(
-        parts(start(&text, &memory(), false).err().unwrap()),
-        parts_of("config", "survey", "survey: must be one of nps, csat, ces"),
-        "free text has no widget yet: a trigger for it would never show"
+        parts(start(&poll, &memory(), false).err().unwrap()),
+        parts_of("config", "survey", "survey: must be one of nps, csat, ces, text"),
+        "the shorthand names a built-in survey"
     );
     let consent = CONFIG.replace('}', r#","consent":"maybe"}"#);
     assert_eq!(
@@ -205,7 +205,7 @@ fn consent_gates_sending_keeping_storing_and_surveys() {
     core.set_consent("granted").unwrap();
     assert!(body(&core.round("flush", None, 0.0, WALL)).is_some(), "granted releases it");
     core.settle(200, None, 0, 1.0, WALL);
-    core.show_survey("nps").expect("granted consent may show a survey");
+    assert_eq!(core.show_survey("nps", false).ok(), Some(None), "granted consent may show a survey");
     core.take(Some(chunk(1)), None, 2.0, WALL);
     assert!(!store.keys("cxkit:test:").is_empty());
     core.set_consent("denied").unwrap();
@@ -214,7 +214,7 @@ fn consent_gates_sending_keeping_storing_and_surveys() {
     assert!(body(&core.round("flush", None, 3.0, WALL)).is_none());
     assert_eq!(status(&core)["queued"], 0, "denied keeps nothing");
     assert_eq!(
-        parts(core.show_survey("nps").unwrap_err()),
+        parts(core.show_survey("nps", true).unwrap_err()),
         parts_of("consent", "consent", "consent: denied, so no survey is shown")
     );
     assert_eq!(
@@ -233,10 +233,42 @@ fn consent_gates_sending_keeping_storing_and_surveys() {
 #[wasm_bindgen_test]
 fn an_unknown_survey_is_refused() {
     let core = start(CONFIG, &memory(), false).unwrap();
-    let refused = parts_of("invalid_survey", "survey", "survey: must be one of nps, csat, ces");
-    assert_eq!(parts(core.show_survey("poll").unwrap_err()), refused);
-    assert_eq!(parts(core.show_survey("text").unwrap_err()), refused, "free text has no widget yet");
+    let refused = parts_of("invalid_survey", "survey", "survey: no configured or built-in survey has this id");
+    assert_eq!(parts(core.show_survey("poll", false).unwrap_err()), refused);
+    assert_eq!(parts(core.show_survey("poll", true).unwrap_err()), refused, "force previews only what exists");
+    assert_eq!(core.show_survey("text", false).ok(), Some(None), "free text is a built-in survey");
+    assert_eq!(core.survey_source("text"), "text", "a built-in survey's source is its id");
     assert!(!core.survey_armed(), "no trigger configured");
+    core.shutdown();
+}
+
+#[wasm_bindgen_test]
+fn configured_surveys_keep_to_their_caps_which_only_granted_consent_stores() {
+    let survey = r#"{"id":"once","steps":[{"id":"s","kind":"nps"}],"cap":{"dismissals":1}}"#;
+    let config = CONFIG.replace('}', &[r#","surveys":["#, survey, r#",{"id":"bad","steps":[]}]}"#].concat());
+    let store = memory();
+    let core = start(&config, &store, false).unwrap();
+    assert_eq!(core.survey_errors(), "surveys[1].steps: at least 1", "the bad survey is off alone");
+    assert_eq!(core.survey_source("once"), survey, "the module gets the survey's own JSON text");
+    assert_eq!(core.show_survey("once", false).ok(), Some(None));
+    core.survey_seen("once", "shown");
+    assert_eq!(
+        core.show_survey("once", false).ok(),
+        Some(Some("open in another tab".into())),
+        "held open by this showing"
+    );
+    core.survey_seen("once", "dismissed");
+    assert_eq!(core.show_survey("once", false).ok(), Some(Some("dismissed too often or too recently".into())));
+    assert_eq!(core.show_survey("once", true).ok(), Some(None), "force: a preview");
+    assert_eq!(store.keys("cxkit:test:surveys"), ["cxkit:test:surveys"]);
+    core.shutdown();
+
+    let pending = config.replace(r#""siteId":"test""#, r#""siteId":"test","consent":"pending""#);
+    let held = memory();
+    let core = start(&pending, &held, false).unwrap();
+    core.survey_seen("once", "dismissed");
+    assert_eq!(held.keys("cxkit:"), Vec::<String>::new(), "pending consent stores nothing of the caps");
+    assert_eq!(core.show_survey("once", false).ok(), Some(None), "and holds none in memory across calls");
     core.shutdown();
 }
 

@@ -47,7 +47,8 @@ pub struct Book {
     entries: Vec<(String, Seen)>,
 }
 
-/// Why a survey does not show now: one line of the `debug` log each.
+/// Why the core keeps a survey from showing now: one line of the `debug` log each. (The shell
+/// decides the rest itself, in its own words: another survey on screen, a field in use.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Skip {
     /// The page's path is not among its `urls`.
@@ -60,12 +61,8 @@ pub enum Skip {
     Dismissed,
     /// Open in another tab.
     OpenElsewhere,
-    /// Another survey is on screen in this page.
-    AnotherOpen,
     /// Consent does not allow automatic surveys (pending or denied).
     Consent,
-    /// The visitor is typing in a field: it waits.
-    Typing,
 }
 
 impl Skip {
@@ -77,9 +74,7 @@ impl Skip {
             Skip::Answered => "answered, and its cap keeps it away",
             Skip::Dismissed => "dismissed too often or too recently",
             Skip::OpenElsewhere => "open in another tab",
-            Skip::AnotherOpen => "another survey is open",
             Skip::Consent => "consent does not allow automatic surveys",
-            Skip::Typing => "the visitor is typing; it waits",
         }
     }
 }
@@ -285,7 +280,7 @@ fn unescape(text: &str) -> Option<String> {
 impl Targeting {
     /// Whether survey `id` may show by a trigger on a page of `path` to `visitor` at `now`,
     /// given what the visitor has seen: checked in the order of [`Skip`]'s variants from
-    /// `Url` to `OpenElsewhere` (consent, another open survey and typing are the caller's).
+    /// `Url` to `OpenElsewhere` (consent is the caller's).
     pub fn allows(&self, id: &str, path: &str, visitor: &str, seen: Seen, now: i64) -> Result<(), Skip> {
         if !self.urls.matches(path) {
             return Err(Skip::Url);
@@ -334,19 +329,10 @@ mod tests {
 
     #[test]
     fn every_skip_has_its_words() {
-        let all = [
-            Skip::Url,
-            Skip::Sample,
-            Skip::Answered,
-            Skip::Dismissed,
-            Skip::OpenElsewhere,
-            Skip::AnotherOpen,
-            Skip::Consent,
-            Skip::Typing,
-        ];
+        let all = [Skip::Url, Skip::Sample, Skip::Answered, Skip::Dismissed, Skip::OpenElsewhere, Skip::Consent];
         let reasons: Vec<_> = all.into_iter().map(Skip::reason).collect();
         assert_eq!(reasons[0], "the page is not among its urls");
-        assert_eq!(reasons[7], "the visitor is typing; it waits");
+        assert_eq!(reasons[5], "consent does not allow automatic surveys");
         for (i, reason) in reasons.iter().enumerate() {
             assert!(!reason.is_empty() && !reasons[..i].contains(reason), "{reason}");
         }
