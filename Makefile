@@ -29,7 +29,9 @@ WASM_RUSTFLAGS = target.$(WASM_TARGET).rustflags = [$(foreach map,$(WASM_REMAP),
 # From apt: the browsers the tests drive and their drivers; WebKitGTK's driver runs its
 # MiniBrowser, which has no headless mode, under xvfb's virtual display (xvfb-run needs xauth,
 # a recommended package). With recommends, as the engines were seen working (toolchain.md).
-APT_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb
+# Fonts with Arabic and CJK glyphs, so the survey in ar/he and ja/zh shows text, not boxes, in
+# `make screenshots` and the tests' browsers.
+APT_PACKAGES := chromium chromium-driver firefox-esr webkit2gtk-driver xvfb fonts-noto-core fonts-noto-cjk
 # wasm-opt for the shipped modules, in two passes (docs/architecture.md, "Where the core's bytes
 # go"). WASM_OPT optimises into npm/pkg: --low-memory-unused, since rustc puts the 1 MiB stack
 # first, so the low 1 KiB is the stack's far end, which only an overflow reaches (binaryen then
@@ -47,12 +49,13 @@ WASM_SHIP := --minify-imports-and-exports-and-modules --strip-producers --strip-
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build gen test test-contract test-lint test-types test-size test-shipped test-host test-browser test-e2e demo bench fuzz clean
+.PHONY: help setup build gen test test-contract test-lint test-types test-size test-shipped test-host test-browser test-e2e demo bench screenshots fuzz clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
 	@echo "make test   build and run every test (host, headless Chromium and Firefox, end to end)"
 	@echo "make bench  size and runtime benchmark, writes bench/results.md"
+	@echo "make screenshots  PNGs of the survey widget (kinds, light/dark, desktop/phone, ar, ja, placements) in screenshots/"
 	@echo "make gen    rewrite npm/src/contract.ts from the Rust that owns each item"
 	@echo "make fuzz   fuzz the collector's batch decoder for FUZZ_SECONDS (60) on nightly"
 
@@ -168,6 +171,13 @@ bench: build
 	@start=$$(date +%s)
 	node bench/run.mjs
 	@echo "bench: $$(( $$(date +%s) - start )) s"
+
+# PNGs of the survey widget for a person to look at (tests/screenshots.mjs); nothing is compared.
+# ONLY=pattern keeps the shots whose file name contains it.
+screenshots: build
+	@start=$$(date +%s)
+	ONLY='$(ONLY)' node tests/screenshots.mjs
+	@echo "screenshots: $$(( $$(date +%s) - start )) s"
 
 # The fuzzer's own corpus grows here, kept between runs; fuzz/corpus holds the committed seeds.
 # No sanitizer: the domain crate forbids unsafe code, so the fuzzer hunts panics (overflow

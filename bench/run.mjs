@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { launch, open } from "../tests/e2e/lib/browser.mjs";
 import { startCollector } from "../tests/e2e/lib/collector.mjs";
 import { MODULES, measureSizes, readBudgets } from "./size.mjs";
+import { PAINT_RUNS, surveyPaint } from "./survey-paint.mjs";
 import { CLICKS, ERRORS, IDLE_MS, autocaptureOnce, idleOnce } from "./touch.mjs";
 
 const RUNS = 5;
@@ -126,25 +127,6 @@ function runOnce() {
     const stats = await collector.stats("bench");
     if (stats.events !== EVENTS) throw new Error(`collector stored ${stats.events} of ${EVENTS} events`);
 
-    // showSurvey → the dialog in the DOM → the next frame painted: first with the survey
-    // module still to fetch (cold), then again once it runs (as after the idle prefetch that
-    // an armed trigger starts).
-    const paint = () => page.evaluate(async () => {
-      const t0 = performance.now();
-      const mounted = new Promise((resolve) => {
-        const seen = () => document.querySelector("[data-cxkit=survey]") && (observer.disconnect(), resolve(performance.now()));
-        const observer = new MutationObserver(seen);
-        observer.observe(document.body, { childList: true });
-      });
-      window.cxkit.showSurvey("nps");
-      const mountedAt = await mounted;
-      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-      return { mount: mountedAt - t0, frame: performance.now() - t0 };
-    });
-    const cold = await paint();
-    await page.keyboard.press("Escape");
-    await page.waitForFunction(() => !document.querySelector("[data-cxkit=survey]"));
-    const prefetched = await paint();
     // A repeat visit: the same profile, so the HTTP cache and V8's code cache are warm.
     await page.reload();
     await page.waitForFunction(() => window.__bench.readyAt !== undefined);
@@ -169,10 +151,6 @@ function runOnce() {
       bytes_per_event: stats.bytes / EVENTS,
       memory_growth_bytes: memoryAfter - memoryBefore,
       memory_after_bytes: memoryAfter,
-      survey_cold_mount_ms: cold.mount,
-      survey_cold_paint_ms: cold.frame,
-      survey_prefetched_mount_ms: prefetched.mount,
-      survey_prefetched_paint_ms: prefetched.frame,
       chromium: browser.context.browser()?.version() ?? "",
     };
   });
@@ -202,10 +180,12 @@ const ROWS = [
   ["bytes_per_event", "request-body bytes per event (at the collector)", "B", 1],
   ["memory_growth_bytes", "JS heap (after GC) + wasm memory growth", "KiB", 0],
   ["memory_after_bytes", "JS heap (after GC) + wasm memory after", "KiB", 0],
-  ["survey_cold_mount_ms", "`showSurvey` → dialog in the DOM, survey module not loaded (cold)", "ms", 2],
+  ["survey_cold_mount_ms", `\`showSurvey\` → dialog in the DOM, survey module not loaded (cold; ${PAINT_RUNS} runs, survey-paint.mjs)`, "ms", 2],
   ["survey_cold_paint_ms", "`showSurvey` → dialog painted (next frame), cold", "ms", 2],
   ["survey_prefetched_mount_ms", "`showSurvey` → dialog in the DOM, survey module prefetched", "ms", 2],
   ["survey_prefetched_paint_ms", "`showSurvey` → dialog painted (next frame), prefetched", "ms", 2],
+  ["survey_delay_mount_ms", "`delay:1s` trigger fires → dialog in the DOM, module prefetched at idle", "ms", 2],
+  ["survey_delay_paint_ms", "`delay:1s` trigger fires → dialog painted (next frame)", "ms", 2],
   ["autocapture_us_per_event", "main thread per autocaptured event, capture + delivery (cxkit's share)", "µs", 1],
   ["autocapture_clicks_us", `  of which per event of the ${CLICKS} clicks`, "µs", 1],
   ["autocapture_errors_us", `  of which per event of the ${ERRORS} errors`, "µs", 1],
@@ -239,6 +219,7 @@ for (let i = 0; i < RUNS; i++) {
 }
 for (const [i, run] of runs.entries()) Object.assign(run, await autocaptureOnce(i));
 for (const run of runs.slice(0, IDLE_RUNS)) Object.assign(run, await idleOnce());
+const paint = await surveyPaint();
 const mixes = new Set(runs.map((run) => JSON.stringify(run.autocapture_mix)));
 if (mixes.size !== 1) throw new Error(`the autocaptured events differ between runs: ${[...mixes].join(" ")}`);
 const mix = Object.entries(runs[0].autocapture_mix).map(([name, n]) => `${n} \`${name}\``).join(", ");
@@ -277,7 +258,7 @@ const lines = [
   "|---|---:|---:|---|---|",
 ];
 for (const [key, label, unit, digits] of ROWS) {
-  const values = runs.map((run) => run[key]).filter((value) => value !== undefined);
+  const values = paint.series[key] ?? runs.map((run) => run[key]).filter((value) => value !== undefined);
   const mid = median(values);
   const range = `${format(Math.min(...values), unit, digits)}–${format(Math.max(...values), unit, digits)}`;
   lines.push(`| ${label} | ${format(mid, unit, digits)} | ${range} | ${unit} | ${verdict(key, mid)} |`);
@@ -290,7 +271,8 @@ lines.push(
   "",
   "Each figure is a difference of CDP `TaskDuration` (the renderer main thread's busy time, wall clock, as the figures above) between the same page with and without cxkit, doing the same things, each page in a fresh profile: what is left is cxkit's, not the page's handlers', the browser's input handling or the driver's. On a machine shared with other work a task's wall time stretches while it waits for a core, and a difference of two such times varies with the load; the main thread's CPU time (`ThreadTime`) does not, and is given beside it. `ScriptDuration` is the part spent running script, storage calls made from script included.",
   "",
-  `- **Autocaptured events** (${RUNS} runs): bench/touch.html, the script tag with \`data-count-bots="true"\` (headless Chromium is an automated browser, where the tracker is off by default) and \`data-max-batch-age-ms="1000"\`; bench/out/touch-bare.html is the same page without cxkit (written from it by bench/touch.mjs, as is bench/out/touch-off.html without `data-count-bots`). The two pages alternate which goes first. Once the load's events are delivered: ${CLICKS} real clicks (CDP \`Input.dispatchMouseEvent\`, 40 a second, so the core never holds its 64 undecided clicks) on \`data-cx\` buttons at least 160 px apart, the first half on buttons whose handler changes a counter's text (the effect), then the second half on buttons that do nothing; then ${ERRORS} uncaught errors with distinct messages, one per task, thrown by the page's own script. Each phase ends once its events are delivered: the windows closed (1.2 s), then \`cx.flush()\` acknowledged. Per run the collector stored, and the bench checks: ${mix} — ${runs[0].autocapture_events} events. The figure includes the listeners, the descriptor (\`innerText\`), the effect window's MutationObserver, the intake into the core (classification, redaction, the session and queue writes to localStorage) and delivery (encode, gzip, fetch).`,
+  `- **Autocaptured events** (${RUNS} runs): bench/touch.html, the script tag with \`data-count-bots="true"\` (headless Chromium is an automated browser, where the tracker is off by default) and \`data-max-batch-age-ms="1000"\`; bench/out/touch-bare.html is the same page without cxkit (written from it by bench/touch.mjs, as is bench/out/touch-off.html without \`data-count-bots\`). The two pages alternate which goes first. Once the load's events are delivered: ${CLICKS} real clicks (CDP \`Input.dispatchMouseEvent\`, 40 a second, so the core never holds its 64 undecided clicks) on \`data-cx\` buttons at least 160 px apart, the first half on buttons whose handler changes a counter's text (the effect), then the second half on buttons that do nothing; then ${ERRORS} uncaught errors with distinct messages, one per task, thrown by the page's own script. Each phase ends once its events are delivered: the windows closed (1.2 s), then \`cx.flush()\` acknowledged. Per run the collector stored, and the bench checks: ${mix} — ${runs[0].autocapture_events} events. The figure includes the listeners, the descriptor (\`innerText\`), the effect window's MutationObserver, the intake into the core (classification, redaction, the session and queue writes to localStorage) and delivery (encode, gzip, fetch).`,
+  `- **Survey trigger → dialog painted** (bench/survey-paint.mjs, ${paint.runs} fresh profiles, median (min–max) of one figure per profile; \`node bench/survey-paint.mjs --runs N\` runs it alone): bench/survey.html, page.html's script tag with the site (one per profile, so no cap applies) and the trigger from its query, and bench/survey-hooks.js, which notes \`performance.now()\` when the survey's host is connected (a MutationObserver) and after the next frame (\`requestAnimationFrame\`, then a task: the frame holding the dialog painted). Cold: \`showSurvey("nps")\` with no trigger armed, so the survey module was not fetched (checked), in a fresh profile (nothing cached): fetch, integrity check, compile, instantiate, the English words, mount. Prefetched: closed, then \`showSurvey("nps")\` again. Delay: a new page in the same profile with \`data-survey="nps" data-trigger="delay:1s"\`, from the start of the timer callback in which the trigger fires, the module prefetched at idle (checked: ${paint.runs - paint.unprefetched} of ${paint.runs} runs; the others are left out). A frame is at most 16.7 ms apart here (60 Hz), so a paint figure holds the wait for the next frame.`,
   `- **Idle minute** (${IDLE_RUNS} runs of ${IDLE_MS / 1000} s; fewer than the others, to keep \`make bench\` short): the page with cxkit and the tracker on, with cxkit and the tracker off (no \`data-count-bots\`), and without cxkit, side by side in three browsers, from about 1 s after load, once the load's events are delivered; no request is sent in the minute (checked). The ≤ 5 ms target is the bench's own: the product states no goal for idle.`,
 );
 writeFileSync(RESULTS, `${lines.join("\n")}\n`);

@@ -190,6 +190,8 @@ pub fn mount(
 
     let frame = element(document, "div", frame_class, &root)?;
     let panel = element(document, "div", "panel", &frame)?;
+    // The language of its words: line breaks (Japanese phrases), CJK glyph forms, screen readers.
+    panel.set_attribute("lang", &setup.locale)?;
     if setup.rtl {
         frame.set_attribute("dir", "rtl")?;
         panel.set_attribute("dir", "rtl")?;
