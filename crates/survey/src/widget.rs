@@ -199,6 +199,10 @@ pub fn mount(
     match mode {
         Mode::Inline => {
             panel.set_attribute("role", "region")?;
+            // Named by the question, so it stays unique beside the page's own landmarks (an
+            // element it sits in is often named "Feedback" too); the word is the name left
+            // once the thank-you has replaced the question.
+            panel.set_attribute("aria-labelledby", "cx-q")?;
             panel.set_attribute("aria-label", setup.word("survey"))?;
         }
         _ => {

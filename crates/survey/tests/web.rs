@@ -477,6 +477,12 @@ fn an_inline_survey_renders_in_its_element_or_names_the_missing_one() {
     let mut harness = show(&inline, &setup(""));
     let host = slot.query_selector("[data-cxkit=survey]").unwrap().expect("inside #feedback");
     assert!(host.shadow_root().unwrap().query_selector(".center, [aria-modal]").unwrap().is_none());
+    let region = host.shadow_root().unwrap().query_selector("[role=region]").unwrap().expect("a region");
+    assert_eq!(
+        region.get_attribute("aria-labelledby").as_deref(),
+        Some("cx-q"),
+        "named by its question, not only by a word the page may use too"
+    );
     assert_eq!(document().active_element(), active, "no focus taken");
     harness.close();
     slot.remove();

@@ -1,5 +1,5 @@
 // Serves www/, the npm build at /dist/, test pages at /test/ and bench/ at /bench/ on a free loopback port, with
-// {{endpoint}} in HTML replaced by the collector's batch URL. Pages are opened as
+// {{endpoint}} in HTML replaced by the collector's batch URL and {{collector}} by its origin (for a CSP's connect-src). Pages are opened as
 // http://localhost:<port>, the collector is http://127.0.0.1:<port>: cross-origin, as on a site.
 // It records the path of every request (`requests`), and serves `overrides[path]` instead of
 // the file when a test sets one (a tampered module), or a 404 for `null` (a file gone).
@@ -42,7 +42,7 @@ export async function startPages(endpoint, { firstScript } = {}) {
       if (override === null) throw new Error("gone");
       let body = override ?? (await readFile(join(ROOT, dir, relative)));
       if (extname(relative) === ".html") {
-        body = body.toString("utf8").replaceAll("{{endpoint}}", endpoint);
+        body = body.toString("utf8").replaceAll("{{endpoint}}", endpoint).replaceAll("{{collector}}", new URL(endpoint).origin);
         if (firstScript) body = withFirstScript(body);
       }
       // CORS for every file: a sandboxed frame (an opaque origin) loads the wasm cross-origin.
