@@ -207,7 +207,7 @@ fn is_word(c: char) -> bool {
 /// no-break space, general punctuation (spaces, dashes, quotes, direction marks, joiners),
 /// arrows and other symbols, CJK and full-width punctuation, Arabic and Hebrew punctuation,
 /// variation selectors, emoji.
-fn is_mark(c: char) -> bool {
+pub(crate) fn is_mark(c: char) -> bool {
     matches!(c,
         '\u{80}'..='\u{BF}'
         | '\u{5BE}' | '\u{5C0}' | '\u{5C3}' | '\u{5F3}'..='\u{5F4}'
