@@ -308,7 +308,8 @@ fn iban(text: &str) -> Option<(usize, usize)> {
 fn iban_at(bytes: &[u8], start: usize) -> Option<usize> {
     let head = bytes.get(start..start + 4)?;
     let &[a, b, c, d] = head else { return None };
-    let country = a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && a.is_ascii_uppercase() == b.is_ascii_uppercase();
+    let country =
+        a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && a.is_ascii_uppercase() == b.is_ascii_uppercase();
     if !country || !c.is_ascii_digit() || !d.is_ascii_digit() {
         return None;
     }

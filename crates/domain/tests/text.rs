@@ -29,7 +29,8 @@ fn label(text: &str, lexicon: &Lexicon) -> Label {
 
 #[test]
 fn the_shipped_lexicons_parse_and_stay_small() {
-    let (en_text, de_text) = (include_str!("../../../npm/lexicons/en.txt"), include_str!("../../../npm/lexicons/de.txt"));
+    let (en_text, de_text) =
+        (include_str!("../../../npm/lexicons/en.txt"), include_str!("../../../npm/lexicons/de.txt"));
     let (en, de) = (en(), de());
     assert!(en.len() > 2_000, "{}", en.len());
     assert!(de.len() > 400, "{}", de.len());
@@ -142,7 +143,10 @@ fn themes_are_top_terms_and_repeated_phrases_without_stop_words() {
         ["delivery time", "delivery", "time", "time matters", "far"]
     );
     assert_eq!(themes("Checkout page froze. The checkout page froze again", &en)[..2], ["checkout page", "page froze"]);
-    assert_eq!(themes("Die Lieferzeit war zu lang, die Lieferzeit ist wichtig", &de), ["lieferzeit", "lang", "wichtig"]);
+    assert_eq!(
+        themes("Die Lieferzeit war zu lang, die Lieferzeit ist wichtig", &de),
+        ["lieferzeit", "lang", "wichtig"]
+    );
     assert_eq!(themes("ok", &en), Vec::<String>::new());
     // Placeholders are not words.
     assert_eq!(themes("mail [email] and [email] please", &en), ["mail", "please"]);
@@ -175,7 +179,9 @@ fn analysis_runs_on_the_redacted_text_and_writes_its_members() {
     write_props(&none, &mut out);
     assert!(out.contains(r#""redactions":{},"sentiment":"#), "{out}");
     // Two decimals from integers, sign and all.
-    for (milli, text) in [(0, "0.00"), (425, "0.43"), (-425, "-0.43"), (-4, "0.00"), (1000, "1.00"), (-1000, "-1.00"), (-61, "-0.06")] {
+    for (milli, text) in
+        [(0, "0.00"), (425, "0.43"), (-425, "-0.43"), (-4, "0.00"), (1000, "1.00"), (-1000, "-1.00"), (-61, "-0.06")]
+    {
         let mut a = none.clone();
         a.sentiment = Sentiment(milli);
         let mut out = String::new();
@@ -205,14 +211,24 @@ fn a_megabyte_paste_is_cut_before_the_scanners_see_it() {
 #[test]
 fn nothing_is_left_of_a_number_cut_in_two() {
     // Each kind, placed so that the 2,000-character cut falls inside it.
-    for span in ["4111 1111 1111 1111", "+44 20 7946 0958", "DE89 3704 0044 0532 0130 00", "jane.doe@example.com", "(555) 123-4567"] {
+    for span in [
+        "4111 1111 1111 1111",
+        "+44 20 7946 0958",
+        "DE89 3704 0044 0532 0130 00",
+        "jane.doe@example.com",
+        "(555) 123-4567",
+    ] {
         for split in 1..span.len() {
             let head = "x ".repeat((MAX_TEXT_CHARS - split) / 2);
             let pad = if head.len() + split < MAX_TEXT_CHARS { " " } else { "" };
             let text = format!("{head}{pad}{span} and more words after it");
             let (out, _) = redact_text(&text);
             let digits: String = out.chars().filter(char::is_ascii_digit).collect();
-            assert!(digits.is_empty() && !out.contains('@'), "{span:?} split at {split}: …{}", &out[out.len().saturating_sub(30)..]);
+            assert!(
+                digits.is_empty() && !out.contains('@'),
+                "{span:?} split at {split}: …{}",
+                &out[out.len().saturating_sub(30)..]
+            );
             assert!(out.len() + MAX_SPAN_TAIL + 2 >= head.len(), "{span:?} at {split}: dropped too much");
         }
     }

@@ -201,7 +201,8 @@ pub fn window(raw: &str) -> String {
         let tail = kept.get(..end).unwrap_or("").bytes().rev().take(MAX_SPAN_TAIL);
         let (mut len, mut risky, mut space) = (0, false, false);
         for b in tail {
-            let spans = b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b'(' | b')' | b'@' | b'%' | b'_' | b'\'');
+            let spans =
+                b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b'(' | b')' | b'@' | b'%' | b'_' | b'\'');
             if !(spans || (b == b' ' && !space)) {
                 break;
             }

@@ -116,7 +116,7 @@ impl Lexicon {
 
 /// One piece of a text, as the analysers see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Token<'a> {
+pub enum Token {
     /// A word, lowercased, with whether it was written in capitals (`GREAT`) and whether
     /// something other than white space (punctuation, an emoji) stood between it and the word
     /// before (a sentence or clause break, for the themes' phrases).
@@ -127,8 +127,6 @@ pub enum Token<'a> {
         caps: bool,
         /// Punctuation or a symbol came between it and the word before.
         after_break: bool,
-        /// The word as written.
-        raw: &'a str,
     },
     /// A character that is neither a letter nor white space: punctuation, digits, emoji.
     Mark(char),
@@ -159,7 +157,7 @@ fn lower(c: char) -> char {
 /// Splits `text` into words and marks, left to right. A word is a run of letters, with an
 /// apostrophe (`'` or `’`) kept when letters stand on both sides (`don't`); the redaction
 /// placeholders (`[email]`) are left out, word and brackets.
-pub fn tokens(text: &str) -> Vec<Token<'_>> {
+pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut chars = text.char_indices().peekable();
     let mut after_break = false;
@@ -173,7 +171,8 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
         }
         let mut end = start + c.len_utf8();
         while let Some(&(i, c)) = chars.peek() {
-            let apostrophe = (c == '\'' || c == '’') && text.get(i + c.len_utf8()..).and_then(|r| r.chars().next()).is_some_and(is_letter);
+            let apostrophe = (c == '\'' || c == '’')
+                && text.get(i + c.len_utf8()..).and_then(|r| r.chars().next()).is_some_and(is_letter);
             if !is_letter(c) && !apostrophe {
                 break;
             }
@@ -181,13 +180,14 @@ pub fn tokens(text: &str) -> Vec<Token<'_>> {
             chars.next();
         }
         let raw = text.get(start..end).unwrap_or("");
-        let placeholder = text.get(..start).is_some_and(|b| b.ends_with('[')) && text.get(end..).is_some_and(|a| a.starts_with(']'));
+        let placeholder =
+            text.get(..start).is_some_and(|b| b.ends_with('[')) && text.get(end..).is_some_and(|a| a.starts_with(']'));
         if placeholder {
             continue;
         }
         let text: String = raw.chars().map(|c| if c == '’' { '\'' } else { lower(c) }).collect();
         let caps = raw.chars().count() >= 2 && raw.chars().all(|c| !c.is_ascii_lowercase()) && text != raw;
-        out.push(Token::Word { text, caps, after_break, raw });
+        out.push(Token::Word { text, caps, after_break });
         after_break = false;
     }
     out

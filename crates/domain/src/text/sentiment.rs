@@ -74,11 +74,38 @@ const ALPHA: i64 = 15;
 /// Common emoji and their valence in thousandths (−4000…+4000), by their meaning in feedback:
 /// kept in code because they are the same in every language.
 const EMOJI: [(char, i16); 32] = [
-    ('☹', -2200), ('☺', 2000), ('♥', 3000), ('✅', 1500), ('❌', -1500), ('❤', 3000), ('⭐', 2000),
-    ('👌', 1800), ('👍', 2000), ('👎', -2000), ('👏', 2200), ('💔', -2800), ('💩', -2500), ('💯', 2500),
-    ('🔥', 1500), ('😀', 2200), ('😁', 2200), ('😂', 1500), ('😃', 2200), ('😉', 1200), ('😊', 2200),
-    ('😍', 3000), ('😐', -300), ('😒', -1800), ('😞', -2200), ('😠', -2800), ('😡', -3000), ('😢', -2200),
-    ('😭', -2300), ('🙁', -1800), ('🙂', 1500), ('🤬', -3200),
+    ('☹', -2200),
+    ('☺', 2000),
+    ('♥', 3000),
+    ('✅', 1500),
+    ('❌', -1500),
+    ('❤', 3000),
+    ('⭐', 2000),
+    ('👌', 1800),
+    ('👍', 2000),
+    ('👎', -2000),
+    ('👏', 2200),
+    ('💔', -2800),
+    ('💩', -2500),
+    ('💯', 2500),
+    ('🔥', 1500),
+    ('😀', 2200),
+    ('😁', 2200),
+    ('😂', 1500),
+    ('😃', 2200),
+    ('😉', 1200),
+    ('😊', 2200),
+    ('😍', 3000),
+    ('😐', -300),
+    ('😒', -1800),
+    ('😞', -2200),
+    ('😠', -2800),
+    ('😡', -3000),
+    ('😢', -2200),
+    ('😭', -2300),
+    ('🙁', -1800),
+    ('🙂', 1500),
+    ('🤬', -3200),
 ];
 
 /// The valence of emoji `c` in thousandths, if it is in the table.
@@ -89,7 +116,7 @@ fn emoji(c: char) -> Option<i32> {
 /// The sentiment of `text` by the rules of the module notes, with `lexicon`'s words.
 pub fn sentiment(text: &str, lexicon: &Lexicon) -> Sentiment {
     let tokens = tokens(text);
-    let shouting = tokens.iter().any(|t| matches!(t, Token::Word { caps: false, .. }));
+    let mixed_case = tokens.iter().any(|t| matches!(t, Token::Word { caps: false, .. }));
     // Each token's valence (thousandths), and where the last contrast word stands.
     let mut valences = Vec::with_capacity(tokens.len());
     let mut contrast = None;
@@ -110,7 +137,7 @@ pub fn sentiment(text: &str, lexicon: &Lexicon) -> Sentiment {
                 let negator = word.negates || text.ends_with("n't");
                 let mut v = i32::from(word.valence) * 1000;
                 if v != 0 {
-                    if *caps && shouting {
+                    if *caps && mixed_case {
                         v += v.signum() * CAPS;
                     }
                     for before in seen.iter().take(INTENSIFIER_WINDOW).flatten() {
