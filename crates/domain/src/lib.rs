@@ -40,5 +40,6 @@ pub mod scan;
 pub mod score;
 pub mod status;
 pub mod survey;
+pub mod text;
 pub mod time;
 pub mod trigger;

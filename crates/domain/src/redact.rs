@@ -1,7 +1,8 @@
 //! The one redaction pass every captured string goes through before it is stored or sent:
 //! URLs, titles, referrers, element text, error messages, free-text answers (decisions.md §19).
-//! E-mail addresses, payment card numbers, phone numbers and long runs of digits become
-//! placeholders (`[email]`, `[card]`, `[phone]`, `[digits]`); everything else is copied as it is.
+//! E-mail addresses, IBANs, payment card numbers, phone numbers and long runs of digits become
+//! placeholders (`[email]`, `[iban]`, `[card]`, `[phone]`, `[digits]`); everything else is copied
+//! as it is.
 //!
 //! The scanners are written by hand over bytes and chars: the `regex` crate would cost more
 //! than the whole tracker's wasm budget (decisions.md §39). They use no Unicode tables either
@@ -10,9 +11,11 @@
 //! ([`is_word`]). This module and the two URL cleaners came to about 2.8 KB gzip in the same
 //! probe (wasm-opt -Oz).
 //!
-//! **Precedence** when spans overlap: e-mail > card > phone > digits. Each kind is searched for
-//! only in the text the kinds before it left, so a number inside an address is part of the
-//! address, and a card is never cut into a phone number. Phone and digits spans cannot overlap
+//! **Precedence** when spans overlap: e-mail > IBAN > card > phone > digits. Each kind is
+//! searched for only in the text the kinds before it left, so a number inside an address is part
+//! of the address, an IBAN's digit groups are never taken for a card, a phone number or a run of
+//! digits (`DE89 3704 0044 0532 0130 00` holds a Luhn-valid-looking `3704 0044 0532 0130`), and
+//! a card is never cut into a phone number. Phone and digits spans cannot overlap
 //! (a phone has at most 15 digits, and every group is a whole run of digits), so the digits
 //! pass runs before the phone pass: that only lets a phone glued to a long run
 //! (`…7890+49 30 1234567`) be found in one pass, as a second pass would find it.
@@ -20,7 +23,8 @@
 //! What survives on purpose (the near-misses the tests hold): dates (`2026-11-27`,
 //! `27.11.2026`), versions and IP addresses (`10.0.19045`, `192.168.0.1`), prices and times
 //! (`1,299.00`, `12:30`), years, ZIP codes, ISBNs, UUIDs, tracking numbers, and a plain run of
-//! 13–19 digits that fails the Luhn check (an order number, decisions.md §31).
+//! 13–19 digits that fails the Luhn check (an order number, decisions.md §31), and an IBAN-shaped
+//! code whose mod-97 checksum fails.
 //!
 //! ```
 //! use cxkit_domain::redact::{redact, Pii};
@@ -37,13 +41,16 @@ use core::ops::{Add, AddAssign};
 use crate::scan::split_at_byte;
 
 /// A kind of personal data the pass replaces. Declared in order of precedence.
-// A later kind (an IBAN with its checksum, a site's own pattern) is one variant, its two
-// names, its place in `ALL` and `SCAN`, and one arm in `find` with its matcher.
+// A later kind (a site's own pattern) is one variant, its two names, its place in `ALL` and
+// `SCAN`, and one arm in `find` with its matcher.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Pii {
     /// An e-mail address, `local@domain.tld`, also with the `@` percent-encoded (`%40`).
     Email,
+    /// An IBAN (ISO 13616): country code, check digits and 11–30 letters and digits, compact or
+    /// in groups of four, its mod-97 checksum verified.
+    Iban,
     /// A payment card number: 13–19 digits passing the Luhn check.
     Card,
     /// A phone number: international (`+…`) or national with a phone's grouping.
@@ -54,12 +61,13 @@ pub enum Pii {
 
 impl Pii {
     /// Every kind, in order of precedence.
-    pub const ALL: [Pii; 4] = [Pii::Email, Pii::Card, Pii::Phone, Pii::Digits];
+    pub const ALL: [Pii; 5] = [Pii::Email, Pii::Iban, Pii::Card, Pii::Phone, Pii::Digits];
 
     /// The text that replaces a span of this kind.
     pub fn placeholder(self) -> &'static str {
         match self {
             Pii::Email => "[email]",
+            Pii::Iban => "[iban]",
             Pii::Card => "[card]",
             Pii::Phone => "[phone]",
             Pii::Digits => "[digits]",
@@ -70,6 +78,7 @@ impl Pii {
     pub fn id(self) -> &'static str {
         match self {
             Pii::Email => "email",
+            Pii::Iban => "iban",
             Pii::Card => "card",
             Pii::Phone => "phone",
             Pii::Digits => "digits",
@@ -78,7 +87,7 @@ impl Pii {
 }
 
 /// The order of the passes: [`Pii::ALL`] but for digits before phones (see the module notes).
-const SCAN: [Pii; 4] = [Pii::Email, Pii::Card, Pii::Digits, Pii::Phone];
+const SCAN: [Pii; 5] = [Pii::Email, Pii::Iban, Pii::Card, Pii::Digits, Pii::Phone];
 
 /// How many spans of each kind were replaced, so that what was removed can be counted without
 /// keeping any of it. Add the counts of several strings with `+`.
@@ -120,8 +129,8 @@ impl Add for Redactions {
     }
 }
 
-/// Appends `text` to `out` with every e-mail address, card number, phone number and run of 20+
-/// digits replaced by its placeholder, and says how many of each. Text without any is copied
+/// Appends `text` to `out` with every e-mail address, IBAN, card number, phone number and run of
+/// 20+ digits replaced by its placeholder, and says how many of each. Text without any is copied
 /// once, with no allocation of its own. Linear in the length of `text`; never panics.
 ///
 /// Redacting the output again changes nothing: placeholders hold no digits and no `@`, and a
@@ -154,6 +163,7 @@ fn pass(text: &str, kinds: &[Pii], out: &mut String, found: &mut Redactions) {
 fn find(kind: Pii, text: &str) -> Option<(usize, usize)> {
     match kind {
         Pii::Email => email(text),
+        Pii::Iban => iban(text),
         Pii::Card => number(text, card),
         Pii::Phone => number(text, phone),
         Pii::Digits => number(text, digits),
@@ -197,7 +207,7 @@ fn is_word(c: char) -> bool {
 /// no-break space, general punctuation (spaces, dashes, quotes, direction marks, joiners),
 /// arrows and other symbols, CJK and full-width punctuation, Arabic and Hebrew punctuation,
 /// variation selectors, emoji.
-fn is_mark(c: char) -> bool {
+pub(crate) fn is_mark(c: char) -> bool {
     matches!(c,
         '\u{80}'..='\u{BF}'
         | '\u{5BE}' | '\u{5C0}' | '\u{5C3}' | '\u{5F3}'..='\u{5F4}'
@@ -267,6 +277,73 @@ fn domain_end(text: &str, from: usize) -> Option<usize> {
         (len, letters) = (0, 0);
     }
     end
+}
+
+// ---- IBAN ----
+
+/// Shortest and longest IBAN, country code and check digits included (ISO 13616: Norway has 15,
+/// Russia 33; the standard allows 34).
+const IBAN_LEN: core::ops::RangeInclusive<usize> = 15..=34;
+
+/// The first IBAN: two letters of one case (the country) and two digits, not glued to an ASCII
+/// letter or digit before them, then letters and digits, either in one run or in groups of four
+/// joined by single spaces (the last group 1–4), 15–34 in all, where no ASCII letter or digit
+/// follows, and whose checksum holds: moved to the end, with letters as 10–35, the whole number
+/// is 1 mod 97. The longest such span. Letters of either case: a visitor types `de89 …`.
+fn iban(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut prev = b' ';
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_alphabetic() && !prev.is_ascii_alphanumeric() {
+            if let Some(end) = iban_at(bytes, i) {
+                return Some((i, end));
+            }
+        }
+        prev = b;
+    }
+    None
+}
+
+/// The end of the IBAN starting at `i`, if one does (see [`iban`]).
+fn iban_at(bytes: &[u8], start: usize) -> Option<usize> {
+    let head = bytes.get(start..start + 4)?;
+    let &[a, b, c, d] = head else { return None };
+    let country =
+        a.is_ascii_alphabetic() && b.is_ascii_alphabetic() && a.is_ascii_uppercase() == b.is_ascii_uppercase();
+    if !country || !c.is_ascii_digit() || !d.is_ascii_digit() {
+        return None;
+    }
+    // The remainder mod 97 of the basic account number read so far (ISO 7064 MOD 97-10, one
+    // character at a time: no big integers).
+    let (mut rest, mut len, mut i, mut best) = (0u32, 4, start + 4, None);
+    let grouped = bytes.get(i) == Some(&b' ');
+    loop {
+        i += usize::from(grouped);
+        let from = i;
+        while let Some(&c) = bytes.get(i).filter(|c| c.is_ascii_alphanumeric()) {
+            rest = mod97(rest, c);
+            i += 1;
+        }
+        let run = i - from;
+        len += run;
+        if run == 0 || len > *IBAN_LEN.end() || (grouped && run > 4) {
+            return best;
+        }
+        if IBAN_LEN.contains(&len) && head.iter().fold(rest, |r, &c| mod97(r, c)) == 1 {
+            best = Some(i);
+        }
+        if !grouped || run < 4 || bytes.get(i) != Some(&b' ') {
+            return best;
+        }
+    }
+}
+
+/// `rest` with the character `c` appended to the number: a digit, or a letter as 10–35.
+fn mod97(rest: u32, c: u8) -> u32 {
+    match c {
+        b'0'..=b'9' => (rest * 10 + u32::from(c - b'0')) % 97,
+        _ => (rest * 100 + u32::from(c.to_ascii_uppercase() - b'A') + 10) % 97,
+    }
 }
 
 // ---- Numbers ----

@@ -42,6 +42,34 @@ const CASES: &[(&str, &str)] = &[
     // Found by the property tests: the TLD ends where a later pass could not change it.
     ("jane@example.comé00005555555555554444é", "[email][digits]é"),
     ("100%40 off", "100%40 off"),
+    // ---- IBAN ----
+    ("DE89 3704 0044 0532 0130 00", "[iban]"),
+    ("DE89370400440532013000", "[iban]"),
+    ("IBAN: GB82 WEST 1234 5698 7654 32, BIC NWBKGB2L", "IBAN: [iban], BIC NWBKGB2L"),
+    ("FR14 2004 1010 0505 0001 3M02 606.", "[iban]."),
+    ("NL91ABNA0417164300", "[iban]"),
+    ("NO93 8601 1117 947", "[iban]"),
+    ("CH93 0076 2011 6238 5295 7 bitte", "[iban] bitte"),
+    ("MT84 MALT 0110 0001 2345 MTLC AST0 01S", "[iban]"),
+    ("Konto (AT61 1904 3002 3457 3201)", "Konto ([iban])"),
+    ("de89 3704 0044 0532 0130 00", "[iban]"),
+    ("حسابي SA03 8000 0000 6080 1016 7519 شكرا", "حسابي [iban] شكرا"),
+    ("账户PL61109010140000071219812874谢谢", "账户[iban]谢谢"),
+    ("💶IT60X0542811101000000123456", "💶[iban]"),
+    // Its digit groups are an IBAN's, not a card's: `5105 1051 0510 5100 00` passes Luhn.
+    ("DE04 5105 1051 0510 5100 00", "[iban]"),
+    // Near-misses: the checksum fails (one digit off), a group of five, glued to a word, too
+    // short, mixed-case country, a DHL-style tracking number.
+    ("DE88 3704 0044 0532 0130 00", "DE88 3704 0044 0532 0130 00"),
+    ("GB82 WEST 1234 5698 7654 33", "GB82 WEST 1234 5698 7654 33"),
+    ("DE89370400440532013001", "DE89370400440532013001"),
+    ("DE89 37040 0440 5320 1300 0", "DE89 37040 0440 5320 1300 0"),
+    ("xDE89370400440532013000", "xDE89370400440532013000"),
+    ("NO93 8601 111", "NO93 8601 111"),
+    ("De89370400440532013000", "De89370400440532013000"),
+    ("JD014600006281234567", "JD014600006281234567"),
+    // A bad checksum over a Luhn-valid run: the card pass still takes the digits.
+    ("DE05 5105 1051 0510 5100 00", "DE05 [card]"),
     // ---- Card ----
     ("4111 1111 1111 1111", "[card]"),
     ("4111-1111-1111-1111", "[card]"),
@@ -142,7 +170,9 @@ const CASES: &[(&str, &str)] = &[
     ("1234567890123456789", "1234567890123456789"),
     ("token=abc12345678901234567890", "token=abc12345678901234567890"),
     ("12345678901234567890+4915112345678", "[digits][phone]"),
-    // ---- Precedence: email > card > phone > digits ----
+    // ---- Precedence: email > IBAN > card > phone > digits ----
+    ("DE89370400440532013000@bank.example", "[email]"),
+    ("jane@example.com DE89 3704 0044 0532 0130 00 +44 20 7946 0958", "[email] [iban] [phone]"),
     ("4111111111111111@example.com", "[email]"),
     ("call 555-123-4567 or text 5551234567@txt.example.com", "call [phone] or text [email]"),
     ("030 4111 1111 1111 1111", "030 [card]"),
@@ -180,7 +210,7 @@ fn counts_add_up() {
         redacted("jane@example.com, 4111 1111 1111 1111, +44 20 7946 0958, 12345678901234567890 and bob@example.org");
     assert_eq!(out, "[email], [card], [phone], [digits] and [email]");
     let counts = Pii::ALL.map(|kind| found.count(kind));
-    assert_eq!((counts, found.total()), ([2, 1, 1, 1], 5));
+    assert_eq!((counts, found.total()), ([2, 0, 1, 1, 1], 5));
     let both = found + redacted("call 555-123-4567").1;
     assert_eq!((both.count(Pii::Phone), both.total()), (2, 6));
     let mut sum = Redactions::default();
@@ -191,7 +221,10 @@ fn counts_add_up() {
 #[test]
 fn placeholders_and_ids() {
     let names = Pii::ALL.map(|kind| (kind.placeholder(), kind.id()));
-    assert_eq!(names, [("[email]", "email"), ("[card]", "card"), ("[phone]", "phone"), ("[digits]", "digits")]);
+    assert_eq!(
+        names,
+        [("[email]", "email"), ("[iban]", "iban"), ("[card]", "card"), ("[phone]", "phone"), ("[digits]", "digits")]
+    );
 }
 
 #[test]
@@ -207,8 +240,27 @@ fn appends_to_what_is_there() {
 fn hostile_input_is_survived() {
     let repeat = |piece: &str| piece.repeat(50_000 / piece.len().max(1));
     for piece in [
-        "@", "%40", "a@", "a%40", "a.", "@a.", "1", "1 ", "0 ", "1-", "+", "+1", "(", "(1) ", "4111 ", "é", "🙂",
+        "@",
+        "%40",
+        "a@",
+        "a%40",
+        "a.",
+        "@a.",
+        "1",
+        "1 ",
+        "0 ",
+        "1-",
+        "+",
+        "+1",
+        "(",
+        "(1) ",
+        "4111 ",
+        "é",
+        "🙂",
         "a@b.cc ",
+        "DE89 ",
+        "AB12",
+        "DE89370400440532013000 ",
     ] {
         let text = repeat(piece);
         let (out, _) = redacted(&text);
@@ -216,7 +268,8 @@ fn hostile_input_is_survived() {
         assert_eq!((again, more.total()), (out, 0), "{piece:?}");
     }
     // Every way to cut a string that has every kind in it.
-    let text = "é jane@example.com 4111 1111 1111 1111 +44 20 7946 0958 12345678901234567890 🙂";
+    let text =
+        "é jane@example.com DE89 3704 0044 0532 0130 00 4111 1111 1111 1111 +44 20 7946 0958 12345678901234567890 🙂";
     for end in (0..=text.len()).filter(|&end| text.is_char_boundary(end)) {
         redacted(&text[..end]);
         redacted(&text[end..]);

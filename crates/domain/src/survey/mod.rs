@@ -6,7 +6,7 @@ use alloc::string::String;
 
 use super::event::{DISMISS_EVENT, RESPONSE_EVENT};
 use super::json::{write_integer, write_string};
-use super::redact::redact;
+use super::redact::{redact, Redactions};
 use super::score::nps::NpsBucket;
 
 pub use super::trigger::Trigger;
@@ -155,23 +155,71 @@ impl Outcome<'_> {
     }
 }
 
-/// A visitor's free text as it may leave the survey module: control characters dropped (a line
-/// break and a tab stay), personal data replaced by placeholders (`redact`, decisions.md §19),
-/// then cut to [`MAX_TEXT_CHARS`] and [`MAX_TEXT_BYTES`] (decisions.md §20), never rejected.
-/// Redaction comes first so that a cut can never leave the head of a card number behind.
+/// A visitor's free text as it may leave the survey module: [`redact_text`]'s text.
 pub fn clean_text(raw: &str) -> String {
-    let mut kept = String::with_capacity(raw.len().min(4 * MAX_TEXT_BYTES));
-    for c in raw.chars() {
-        if !c.is_control() || c == '\n' || c == '\t' {
-            kept.push(c);
-        }
-    }
-    let mut text = String::with_capacity(kept.len());
-    redact(kept.trim(), &mut text);
+    redact_text(raw).0
+}
+
+/// A visitor's free text as it may leave the survey module, and what was redacted from it:
+/// the [`window`] of `raw` (control characters dropped, within the limits), personal data
+/// replaced by placeholders (`redact`, decisions.md §19), then cut again to [`MAX_TEXT_CHARS`]
+/// and [`MAX_TEXT_BYTES`] (decisions.md §20: a placeholder may be longer than a short address),
+/// never rejected. The scanners see the window only, at most [`MAX_TEXT_BYTES`] of a paste of
+/// any length.
+pub fn redact_text(raw: &str) -> (String, Redactions) {
+    let kept = window(raw);
+    let mut text = String::with_capacity(kept.len() + 16);
+    let found = redact(&kept, &mut text);
     let cut = cut_point(&text);
     text.truncate(cut);
-    text
+    (text, found)
 }
+
+/// What the redaction scanners see of `raw`: its characters but control characters (a line
+/// break and a tab stay), trimmed, cut at [`cut_point`]. When that cut drops text, a tail that
+/// may be the head of a span cut in two (ASCII letters, digits, `+ - . ( ) @ % _ '` and single
+/// spaces, holding a digit or an `@`) is dropped with it, up to [`MAX_SPAN_TAIL`] bytes: a card
+/// number cut after eight digits would pass for an order number. Reads `raw` only up to the
+/// limits, so a 1 MB paste costs what 4 KB does.
+pub fn window(raw: &str) -> String {
+    let mut kept = String::with_capacity(raw.len().min(MAX_TEXT_BYTES + 4));
+    let (mut chars, mut over) = (0, false);
+    for c in raw.chars().skip_while(|c| c.is_whitespace() || c.is_control()) {
+        if c.is_control() && c != '\n' && c != '\t' {
+            continue;
+        }
+        // One character past a limit, for `cut_point` to see what follows the cut.
+        kept.push(c);
+        chars += 1;
+        if chars > MAX_TEXT_CHARS || kept.len() > MAX_TEXT_BYTES {
+            over = true;
+            break;
+        }
+    }
+    let mut end = cut_point(&kept);
+    if over {
+        let tail = kept.get(..end).unwrap_or("").bytes().rev().take(MAX_SPAN_TAIL);
+        let (mut len, mut risky, mut space) = (0, false, false);
+        for b in tail {
+            let spans =
+                b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b'(' | b')' | b'@' | b'%' | b'_' | b'\'');
+            if !(spans || (b == b' ' && !space)) {
+                break;
+            }
+            (space, risky, len) = (b == b' ', risky || b.is_ascii_digit() || b == b'@', len + 1);
+        }
+        if risky {
+            end -= len;
+        }
+    }
+    kept.truncate(end);
+    kept.truncate(kept.trim_end().len());
+    kept
+}
+
+/// Most bytes [`window`] drops behind its cut: more than the longest IBAN written in groups (42)
+/// or phone number (about 30), the length of a long e-mail address.
+pub const MAX_SPAN_TAIL: usize = 64;
 
 /// Whether free text holds nothing to submit (only white space and control characters).
 pub fn is_blank(raw: &str) -> bool {

@@ -38,6 +38,8 @@ const SAMPLES: &[(Pii, &str)] = &[
     (Pii::Email, "o'brien+shop@mail.example.co.uk"),
     (Pii::Email, "用户@例子.广告"),
     (Pii::Email, "jane%40example.com"),
+    (Pii::Iban, "DE89 3704 0044 0532 0130 00"),
+    (Pii::Iban, "GB82WEST12345698765432"),
     (Pii::Card, "4111 1111 1111 1111"),
     (Pii::Card, "4111111111111111"),
     (Pii::Card, "5555-5555-5555-4444"),
