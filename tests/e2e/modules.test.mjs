@@ -64,14 +64,14 @@ describe("two modules", () => {
 
   scenario("a page that shows no survey fetches the core only, even once idle", async () => {
     const mark = pages.requests.length;
-    const page = await browser.open(`${pages.origin}/index.html`);
+    const page = await browser.open(`${pages.origin}/test/plain.html`);
     assert.deepEqual(await page.evaluate(() => window.cxkit.ready), { ok: true });
     // Idle work (warm-up, any prefetch) runs within requestIdleCallback's 2 s timeout.
     await sleep(2500);
     assert.deepEqual(countsSince(mark, [...CORE, ...SURVEY]), {
       "/dist/cxkit.js": 1, "/dist/cxkit.wasm": 1, "/dist/cxkit-survey.js": 0, "/dist/cxkit-survey.wasm": 0,
     });
-    await assertStillDelivers(page, "demo");
+    await assertStillDelivers(page, "plain");
     assert.deepEqual((await page.errors()).consoleErrors, []);
     await page.close();
   });

@@ -513,10 +513,20 @@ impl Instance {
         configured.map_or_else(|| String::from(id), |(_, source)| source.clone())
     }
 
-    /// Whether a trigger may show a survey on this page view: the shell then fetches the
-    /// survey module at idle, so the dialog does not wait on the network when it fires.
+    /// Whether a trigger may show a survey on this page view — one still armed whose survey's
+    /// URL rule, sample and caps allow it now, under consent that allows automatic surveys:
+    /// the shell then fetches the survey module at idle, so the dialog does not wait on the
+    /// network when it fires, and a page where no survey can show never fetches it.
     pub fn survey_armed(&self) -> bool {
-        self.shared.tracker.borrow_mut().triggers().next().is_some() && self.consent().allows_automatic_surveys()
+        if !self.consent().allows_automatic_surveys() {
+            return false;
+        }
+        let armed: Vec<usize> = self.shared.tracker.borrow().armed().collect();
+        let surveys = self.shared.config.surveys();
+        armed
+            .into_iter()
+            .filter_map(|i| self.shared.armed.get(i).and_then(|&s| surveys.get(s)))
+            .any(|(survey, _)| self.targeted(survey).is_ok())
     }
 
     /// The configured surveys that are off, each error as `field: rule` on a line of its own,

@@ -283,4 +283,11 @@ fn a_configured_trigger_arms_a_survey_unless_consent_is_pending() {
     let held = start(&pending, &memory(), false).unwrap();
     assert!(!held.survey_armed(), "no automatic survey under pending consent");
     held.shutdown();
+    let elsewhere = CONFIG.replace(
+        '}',
+        r#","surveys":[{"id":"far","steps":[{"id":"s","kind":"nps"}],"trigger":"delay:20s","urls":{"include":["/nowhere/*"]}}]}"#,
+    );
+    let away = start(&elsewhere, &memory(), false).unwrap();
+    assert!(!away.survey_armed(), "a survey whose URL rule excludes this page is no reason to fetch the module");
+    away.shutdown();
 }

@@ -156,6 +156,11 @@ impl Tracker {
         self.watches.iter_mut().filter(|watch| watch.armed())
     }
 
+    /// The indexes (in the order of arming) of the triggers that have not fired yet.
+    pub fn armed(&self) -> impl Iterator<Item = usize> + '_ {
+        self.watches.iter().enumerate().filter(|(_, watch)| watch.armed()).map(|(index, _)| index)
+    }
+
     /// When the first time trigger comes due (`Date.now()` time), if one waits on time.
     pub fn trigger_due(&mut self) -> Option<i64> {
         self.triggers().filter_map(|watch| watch.due()).min()
@@ -775,6 +780,7 @@ mod tests {
         run.take(r#"["exit",{},10]"#, 10);
         assert_eq!(run.tracker.fired(), Some((1, None)));
         assert_eq!(run.tracker.fired(), None, "once");
+        assert_eq!(run.tracker.armed().collect::<Vec<_>>(), [0, 2]);
         run.settle(3_001);
         assert_eq!(
             (run.tracker.fired(), run.tracker.fired(), run.tracker.fired()),
