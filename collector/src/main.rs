@@ -2,6 +2,7 @@
 //! in SQLite and serves stats computed with the crate's own scoring code, plus the demo site.
 
 mod args;
+mod comments;
 mod control;
 mod routes;
 mod sessions;
@@ -12,6 +13,7 @@ mod testing;
 use std::sync::{Arc, Mutex};
 
 use args::{Args, USAGE};
+use comments::Lexicons;
 use routes::App;
 use store::Store;
 
@@ -32,7 +34,13 @@ async fn main() {
         }
     };
     let control = args.test_control.then(|| Mutex::new(control::Control::default()));
-    let app = Arc::new(App { store: Mutex::new(store), www: args.www, dist: args.dist, control });
+    let app = Arc::new(App {
+        store: Mutex::new(store),
+        www: args.www,
+        dist: args.dist,
+        control,
+        lexicons: Lexicons::default(),
+    });
     let listener = match tokio::net::TcpListener::bind((args.host, args.port)).await {
         Ok(listener) => listener,
         Err(error) => {

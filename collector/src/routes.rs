@@ -14,8 +14,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use cxkit_domain::batch::{self, Batch};
 use cxkit_domain::score::Tenths;
+use cxkit_domain::text::sentiment::Sentiment;
 use serde_json::json;
 
+use crate::comments::{Comments, Lexicons};
 use crate::control::{Attempt, Clock, Control, Script};
 use crate::sessions::{self, Session, Summary, BANDS};
 use crate::store::{SiteStats, Store};
@@ -37,6 +39,8 @@ pub struct App {
     pub dist: Option<PathBuf>,
     /// Scripted answers and the record of attempts, with `--test-control` only.
     pub control: Option<Mutex<Control>>,
+    /// The lexicons comments are scored with, read once.
+    pub lexicons: Lexicons,
 }
 
 impl App {
@@ -249,13 +253,18 @@ struct StatsQuery {
 async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> Response {
     let now = app.session_now();
     let read = match app.store.lock() {
-        Ok(store) => store.stats(&query.site).and_then(|stats| Ok((stats, store.session_events(&query.site)?))),
+        Ok(store) => store
+            .stats(&query.site)
+            .and_then(|stats| Ok((stats, store.session_events(&query.site)?, store.comments(&query.site)?))),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let Ok((stats, events)) = read else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    let Ok((stats, events, comments)) = read else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
     let site = sessions::recompute(events, now);
     match &query.session {
-        None => Json(site_json(&query.site, &stats, &Summary::of(&site))).into_response(),
+        None => {
+            let comments = app.lexicons.summarise(comments);
+            Json(site_json(&query.site, &stats, &Summary::of(&site), &comments)).into_response()
+        }
         Some(sid) => match site.sessions.iter().find(|s| &s.sid == sid) {
             Some(session) => Json(session_json(&query.site, session)).into_response(),
             None => {
@@ -267,7 +276,7 @@ async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> 
 }
 
 /// `GET /v1/stats?site=…`: the site's figures.
-fn site_json(site: &str, stats: &SiteStats, summary: &Summary) -> serde_json::Value {
+fn site_json(site: &str, stats: &SiteStats, summary: &Summary, comments: &Comments) -> serde_json::Value {
     let nps = stats.nps;
     let bands: Vec<_> = BANDS
         .iter()
@@ -319,6 +328,19 @@ fn site_json(site: &str, stats: &SiteStats, summary: &Summary) -> serde_json::Va
         "score": { "mean": summary.mean.map(Tenths::as_f64), "bands": bands, "reasons": reasons },
         "funnel": { "goal": summary.goal, "steps": steps },
         "vitals": vitals,
+        "comments": {
+            "latest": comments.latest.iter().map(|c| json!({
+                "survey": c.stored.survey,
+                "question": c.stored.question,
+                "text": c.stored.text,
+                "locale": c.stored.locale,
+                "time": c.stored.time_ms,
+                "sentiment": c.sentiment.map(|s| f64::from(s) / 1000.0),
+                "label": c.sentiment.map(|s| Sentiment(s).label().id()),
+                "themes": c.themes,
+            })).collect::<Vec<_>>(),
+            "themes": comments.themes.iter().map(|(theme, count)| json!({ "theme": theme, "comments": count })).collect::<Vec<_>>(),
+        },
     })
 }
 
@@ -455,7 +477,7 @@ mod tests {
     #[tokio::test]
     async fn a_hostile_run_of_deltas_is_a_400_naming_the_path_and_nothing_is_stored() {
         let store = Mutex::new(Store::in_memory().unwrap());
-        let app = Arc::new(App { store, www: None, dist: None, control: None });
+        let app = Arc::new(App { store, www: None, dist: None, control: None, lexicons: Lexicons::default() });
         let stored = |app: &Arc<App>| {
             let stats = app.store.lock().unwrap().stats("shop").unwrap();
             (stats.events, stats.requests)
@@ -475,7 +497,7 @@ mod tests {
     async fn a_network_error_answer_has_no_cors_headers_and_is_recorded_as_one() {
         let store = Mutex::new(Store::in_memory().unwrap());
         let control = Some(Mutex::new(Control::default()));
-        let app = Arc::new(App { store, www: None, dist: None, control });
+        let app = Arc::new(App { store, www: None, dist: None, control, lexicons: Lexicons::default() });
         let script = r#"{"answers":[{"status":503,"networkError":true}]}"#;
         app.control().unwrap().load(serde_json::from_str(script).unwrap());
         let mut cors = Vec::new();
@@ -499,7 +521,13 @@ mod tests {
 
     fn test_app() -> Arc<App> {
         let store = Mutex::new(Store::in_memory().unwrap());
-        Arc::new(App { store, www: None, dist: None, control: Some(Mutex::new(Control::default())) })
+        Arc::new(App {
+            store,
+            www: None,
+            dist: None,
+            control: Some(Mutex::new(Control::default())),
+            lexicons: Lexicons::default(),
+        })
     }
 
     /// The events of the stats tests: two sessions, 10 s before the collector's now.
@@ -515,6 +543,37 @@ mod tests {
             ("$pageview", t, json!({ "sid": "s2", "path": "/" })),
             ("$vital", t + 1, json!({ "sid": "s2", "name": "LCP", "value": 900, "rating": "good" })),
         ]
+    }
+
+    #[tokio::test]
+    async fn comments_are_listed_with_the_sentiment_computed_here_not_the_one_sent() {
+        let app = test_app();
+        let text = |text: &str, locale: &str, forged: f64| json!({ "survey": "s", "question": "why", "kind": "text", "text": text, "locale": locale, "sentiment": forged, "label": "positive" });
+        let events = vec![
+            ("$response", 1, text("The delivery was slow and the support was terrible, [email]", "en-US", 0.9)),
+            ("$response", 2, text("Sehr gut, danke!", "de", -0.9)),
+            ("$response", 3, json!({ "survey": "s", "question": "score", "kind": "nps", "value": 3 })),
+        ];
+        app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &events), 100, 0).unwrap();
+        let schema = crate::testing::stats_schema();
+        let (status, answer) = get_json(&app, "/v1/stats?site=shop").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(crate::testing::check(&schema, &schema, &answer, "$"), Ok(()));
+        let latest = answer["comments"]["latest"].as_array().unwrap();
+        let seen: Vec<_> = latest.iter().map(|c| (c["text"].as_str().unwrap(), c["label"].as_str().unwrap())).collect();
+        assert_eq!(
+            seen,
+            [
+                ("Sehr gut, danke!", "positive"),
+                ("The delivery was slow and the support was terrible, [email]", "negative")
+            ],
+            "newest first, each scored here in its own language; the forged figures count for nothing"
+        );
+        assert!(latest[1]["themes"].as_array().unwrap().iter().any(|t| t == "delivery"), "{latest:?}");
+        assert!(
+            !latest[1]["themes"].as_array().unwrap().iter().any(|t| t.as_str().unwrap().contains("email")),
+            "a placeholder is no theme"
+        );
     }
 
     #[tokio::test]
@@ -550,7 +609,8 @@ mod tests {
                 ]
             },
             "funnel": { "goal": 0, "steps": [{ "index": 0, "name": "cart", "reached": 1, "dropouts": 0 }] },
-            "vitals": [{ "name": "LCP", "good": 1, "needs_improvement": 0, "poor": 1 }]
+            "vitals": [{ "name": "LCP", "good": 1, "needs_improvement": 0, "poor": 1 }],
+            "comments": { "latest": [], "themes": [] }
         });
         assert_eq!(answer, expected);
         assert_eq!(valid(&answer), Ok(()));
@@ -664,8 +724,13 @@ mod tests {
         let (_, answer) = get_json(&app, "/v1/stats?site=shop").await;
         assert_eq!(answer["sessions"]["closed"], json!(0), "back on the wall clock");
         // Without --test-control there is no clock to move: only the static files' GET answers.
-        let plain =
-            Arc::new(App { store: Mutex::new(Store::in_memory().unwrap()), www: None, dist: None, control: None });
+        let plain = Arc::new(App {
+            store: Mutex::new(Store::in_memory().unwrap()),
+            www: None,
+            dist: None,
+            control: None,
+            lexicons: Lexicons::default(),
+        });
         let request = Request::post("/v1/test/clock").body(Body::from("{\"offsetMs\":1}")).unwrap();
         assert_eq!(router(plain).oneshot(request).await.unwrap().status(), StatusCode::METHOD_NOT_ALLOWED);
     }

@@ -228,6 +228,27 @@ impl Store {
         Ok(vitals)
     }
 
+    /// The site's free-text answers: `$response` events of kind `text` with a text.
+    pub fn comments(&self, site: &str) -> rusqlite::Result<Vec<crate::comments::Stored>> {
+        let mut comments = self.connection.prepare_cached(
+            "SELECT json_extract(props, '$.survey'), json_extract(props, '$.question'), json_extract(props, '$.text'),
+                    CASE WHEN json_type(props, '$.locale') = 'text' THEN json_extract(props, '$.locale') END, time_ms
+             FROM events WHERE site = ?1 AND name = '$response' AND json_extract(props, '$.kind') = 'text'
+               AND json_type(props, '$.text') = 'text' AND json_type(props, '$.survey') = 'text'
+               AND json_type(props, '$.question') = 'text'",
+        )?;
+        let rows = comments.query_map([site], |r| {
+            Ok(crate::comments::Stored {
+                survey: r.get(0)?,
+                question: r.get(1)?,
+                text: r.get(2)?,
+                locale: r.get(3)?,
+                time_ms: r.get(4)?,
+            })
+        })?;
+        rows.collect()
+    }
+
     /// Every event of `site` with a string `sid`, in time order, as the session recomputation
     /// reads it (crate::sessions).
     pub fn session_events(&self, site: &str) -> rusqlite::Result<Vec<Observed>> {
