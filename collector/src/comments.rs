@@ -76,7 +76,7 @@ impl Lexicons {
 
     /// Scores `stored` (any order) into what `/v1/stats` lists.
     pub fn summarise(&self, mut stored: Vec<Stored>) -> Comments {
-        stored.sort_by(|a, b| b.time_ms.cmp(&a.time_ms));
+        stored.sort_by_key(|comment| core::cmp::Reverse(comment.time_ms));
         let scored: Vec<Comment> = stored
             .into_iter()
             .map(|stored| {
