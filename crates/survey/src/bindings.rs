@@ -5,10 +5,9 @@
 use alloc::boxed::Box;
 use alloc::string::String;
 
-use cxkit_domain::config::{ConfigError, ConfigProblem};
 use cxkit_domain::json::{self, Value};
 use cxkit_domain::survey::locale;
-use cxkit_domain::survey::spec::{parse_survey, Spec};
+use cxkit_domain::survey::spec::{parse_spec, Spec};
 use cxkit_domain::survey::{Outcome, SurveyKind, PROTOCOL};
 use wasm_bindgen::prelude::*;
 
@@ -114,6 +113,18 @@ pub fn locale(requested: &str) -> String {
     String::from(locale::negotiate(requested))
 }
 
+/// `survey: must be one of nps, csat, ces, text`: the core's words for an unknown survey
+/// ([`ConfigProblem::UnknownSurvey`](cxkit_domain::config::ConfigProblem::UnknownSurvey)),
+/// written from [`SurveyKind::ALL`] without the table of every rule's words.
+fn unknown_survey() -> JsValue {
+    let mut message = String::from("survey: must be one of");
+    for (i, kind) in SurveyKind::ALL.iter().enumerate() {
+        message.push_str(if i == 0 { " " } else { ", " });
+        message.push_str(kind.id());
+    }
+    error(&[&message])
+}
+
 /// A survey on screen. `free()` removes it and its listeners.
 #[wasm_bindgen]
 pub struct Survey {
@@ -131,10 +142,13 @@ impl Survey {
     pub fn new(source: &str, setup: &str, on_outcome: OnOutcome) -> Result<Survey, JsValue> {
         let spec = match SurveyKind::from_id(source) {
             Some(kind) => Spec::builtin(kind),
+            // The core validated it with `parse_survey` before handing it on, so an error here
+            // means the two modules disagree (version skew): the field, without the rule's
+            // words, which the module does not carry.
             None if source.trim_start().starts_with('{') => {
-                parse_survey(source, 0).map_err(|e| error(&[&e.message()]))?.spec
+                parse_spec(source).map_err(|e| error(&[&e.field, ": invalid survey"]))?
             }
-            None => return Err(error(&[&ConfigError::new("survey", ConfigProblem::UnknownSurvey).message()])),
+            None => return Err(unknown_survey()),
         };
         let setup = Setup::read(setup)?;
         let document = Global::document().ok_or_else(|| error(&["cxkit needs a document"]))?;
