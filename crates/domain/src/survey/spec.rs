@@ -442,7 +442,7 @@ fn parse_when(raw: &str, at: &At, earlier: &[Step]) -> Result<When, ConfigError>
         .enumerate()
         .find(|(_, step)| step.id == name)
         .ok_or_else(|| at.fail_at("step", ConfigProblem::NotAnEarlierStep))?;
-    if read.kind == StepKind::Builtin(SurveyKind::Text) {
+    if matches!(read.kind, StepKind::Builtin(SurveyKind::Text)) {
         return Err(at.fail_at("step", ConfigProblem::ConditionOnText));
     }
     let raw = |key: &str| json::member(&members, key);
@@ -454,12 +454,12 @@ fn parse_when(raw: &str, at: &At, earlier: &[Step]) -> Result<When, ConfigError>
     }
     let fits = |key: &str, fits: bool| if fits { Ok(()) } else { Err(at.fail_at(key, ConfigProblem::WrongStepKind)) };
     let condition = if let Some(bucket) = raw("bucket") {
-        fits("bucket", read.kind == StepKind::Builtin(SurveyKind::Nps))?;
+        fits("bucket", matches!(read.kind, StepKind::Builtin(SurveyKind::Nps)))?;
         let id = json::string_of(bucket).ok_or_else(|| at.fail_at("bucket", ConfigProblem::NotAString))?;
         let bucket = BUCKETS.into_iter().find(|bucket| bucket.id() == id);
         Condition::Bucket(bucket.ok_or_else(|| at.fail_at("bucket", ConfigProblem::UnknownBucket))?)
     } else if let Some(satisfied) = raw("satisfied") {
-        fits("satisfied", read.kind == StepKind::Builtin(SurveyKind::Csat))?;
+        fits("satisfied", matches!(read.kind, StepKind::Builtin(SurveyKind::Csat)))?;
         match satisfied {
             "true" => Condition::Satisfied(true),
             "false" => Condition::Satisfied(false),
@@ -567,7 +567,8 @@ fn localized(raw: &str, at: &At, max_chars: usize) -> Result<Localized, ConfigEr
 
 /// Words a visitor reads: not blank, no control characters (C0, DEL, C1), at most `max_chars`.
 fn check_words(words: &str, max_chars: usize) -> Result<(), ConfigProblem> {
-    if words.trim().is_empty() {
+    // Blank: white space only (what `trim` would empty, without its two-ended search).
+    if words.chars().all(char::is_whitespace) {
         return Err(ConfigProblem::Empty);
     }
     if words.chars().any(char::is_control) {
