@@ -366,9 +366,8 @@ fn parse_step(text: &str, at: &At, earlier: &[Step]) -> Result<Step, ConfigError
     if earlier.iter().any(|step| step.id == id) {
         return Err(at.fail_at("id", ConfigProblem::DuplicateStep));
     }
-    let kind = required_string(&members, at, "kind")?;
     // `None`: a choice.
-    let builtin = match kind.as_str() {
+    let builtin = match required_string(&members, at, "kind")?.as_str() {
         "choice" => None,
         other => Some(SurveyKind::from_id(other).ok_or_else(|| at.fail_at("kind", ConfigProblem::UnknownStepKind))?),
     };
