@@ -109,8 +109,8 @@ pub fn protocol() -> u32 {
 /// The supported locale closest to `requested` (a BCP 47 tag, e.g. `navigator.language`):
 /// the name of the words file the shell fetches, `en` when none is closer.
 #[wasm_bindgen]
-pub fn locale(requested: &str) -> String {
-    String::from(locale::negotiate(requested))
+pub fn locale(requested: &str) -> js_sys::JsString {
+    locale::negotiate(requested).into()
 }
 
 /// `survey: must be one of nps, csat, ces, text`: the core's words for an unknown survey
