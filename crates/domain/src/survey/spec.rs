@@ -19,6 +19,7 @@
 //! a step without `question` / `low` / `high` takes the survey module's words for its kind in
 //! the visitor's locale.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -259,11 +260,11 @@ pub fn parse_surveys(value: &str) -> (Vec<(Survey, String)>, Vec<ConfigError>) {
     let mut errors = Vec::new();
     let root = At::Root("surveys");
     let Some(items) = json::array_items(value) else {
-        errors.push(root.fail(ConfigProblem::NotAnArray));
+        errors.push(*root.fail(ConfigProblem::NotAnArray));
         return (surveys, errors);
     };
     if items.len() > MAX_SURVEYS {
-        errors.push(root.fail(ConfigProblem::AtMost(MAX_SURVEYS as u16)));
+        errors.push(*root.fail(ConfigProblem::AtMost(MAX_SURVEYS as u16)));
         return (surveys, errors);
     }
     let mut ids: Vec<Option<String>> = Vec::with_capacity(items.len());
@@ -275,7 +276,7 @@ pub fn parse_surveys(value: &str) -> (Vec<(Survey, String)>, Vec<ConfigError>) {
         let duplicate = id.is_some() && ids.contains(&id);
         ids.push(id);
         if duplicate {
-            errors.push(root.nth(index).fail_at("id", ConfigProblem::DuplicateSurvey));
+            errors.push(*root.nth(index).fail_at("id", ConfigProblem::DuplicateSurvey));
             continue;
         }
         match parse_survey(item, index) {
@@ -288,7 +289,7 @@ pub fn parse_surveys(value: &str) -> (Vec<(Survey, String)>, Vec<ConfigError>) {
 
 /// Reads one survey's JSON text as [`parse_surveys`] handed it on; `index` names it in errors.
 pub fn parse_survey(text: &str, index: usize) -> Result<Survey, ConfigError> {
-    let (spec, targeting) = read_survey(text, index, parse_targeting)?;
+    let (spec, targeting) = read_survey(text, index, parse_targeting).map_err(|e| *e)?;
     Ok(Survey { spec, targeting })
 }
 
@@ -297,7 +298,7 @@ pub fn parse_survey(text: &str, index: usize) -> Result<Survey, ConfigError> {
 /// targeting members (`trigger`, `urls`, `sample`, `cap`) skipped unread. Its errors are those
 /// of [`parse_survey`] for the steps and words.
 pub fn parse_spec(text: &str) -> Result<Spec, ConfigError> {
-    read_survey(text, 0, |_, _| Ok(())).map(|(spec, ())| spec)
+    read_survey(text, 0, |_, _| Ok(())).map(|(spec, ())| spec).map_err(|e| *e)
 }
 
 /// Reads survey `index`: its spec, and between its words and its placement (the order its
@@ -305,8 +306,8 @@ pub fn parse_spec(text: &str) -> Result<Spec, ConfigError> {
 fn read_survey<T>(
     text: &str,
     index: usize,
-    targeting: impl FnOnce(&[(String, &str)], &At) -> Result<T, ConfigError>,
-) -> Result<(Spec, T), ConfigError> {
+    targeting: impl FnOnce(&[(String, &str)], &At) -> Result<T, Fail>,
+) -> Result<(Spec, T), Fail> {
     let surveys = At::Root("surveys");
     let at = surveys.nth(index);
     let members = object(text, &at, &SURVEY_KEYS)?;
@@ -335,7 +336,7 @@ fn read_survey<T>(
 }
 
 /// Reads a survey's targeting members (`at`): `trigger`, `urls`, `sample`, `cap`.
-fn parse_targeting(members: &[(String, &str)], at: &At) -> Result<Targeting, ConfigError> {
+fn parse_targeting(members: &[(String, &str)], at: &At) -> Result<Targeting, Fail> {
     let trigger = match json::member(members, "trigger") {
         None => None,
         Some(raw) => {
@@ -353,13 +354,16 @@ fn parse_targeting(members: &[(String, &str)], at: &At) -> Result<Targeting, Con
     Ok(Targeting { trigger, urls: urls.unwrap_or_default(), sample, cap: cap.unwrap_or_default() })
 }
 
+/// An error on its way out: boxed, so each reader's `Result` stays small.
+type Fail = Box<ConfigError>;
+
 const SURVEY_KEYS: [&str; 8] = ["id", "steps", "thankYou", "trigger", "urls", "sample", "cap", "placement"];
 const STEP_KEYS: [&str; 8] = ["id", "kind", "question", "low", "high", "options", "multiple", "when"];
 const WHEN_KEYS: [&str; 6] = ["step", "min", "max", "bucket", "satisfied", "option"];
 const BUCKETS: [NpsBucket; 3] = [NpsBucket::Promoter, NpsBucket::Passive, NpsBucket::Detractor];
 
 /// Reads step `at` (`surveys[0].steps[1]`), whose `when` may read the steps before it.
-fn parse_step(text: &str, at: &At, earlier: &[Step]) -> Result<Step, ConfigError> {
+fn parse_step(text: &str, at: &At, earlier: &[Step]) -> Result<Step, Fail> {
     let members = object(text, at, &STEP_KEYS)?;
     let id = required_string(&members, at, "id")?;
     check_id(&id).map_err(|problem| at.fail_at("id", problem))?;
@@ -415,7 +419,7 @@ fn parse_step(text: &str, at: &At, earlier: &[Step]) -> Result<Step, ConfigError
 }
 
 /// Reads a choice step's `options` (`at`): 2–[`MAX_OPTIONS`] distinct texts.
-fn parse_options(raw: Option<&str>, at: &At) -> Result<Vec<Localized>, ConfigError> {
+fn parse_options(raw: Option<&str>, at: &At) -> Result<Vec<Localized>, Fail> {
     let raw = raw.ok_or_else(|| at.fail(ConfigProblem::Missing))?;
     let items = json::array_items(raw).ok_or_else(|| at.fail(ConfigProblem::NotAnArray))?;
     count(items.len(), 2, MAX_OPTIONS).map_err(|problem| at.fail(problem))?;
@@ -433,7 +437,7 @@ fn parse_options(raw: Option<&str>, at: &At) -> Result<Vec<Localized>, ConfigErr
 
 /// Reads a `when` (`at`): which earlier step it reads, and exactly one condition that fits
 /// that step's kind.
-fn parse_when(raw: &str, at: &At, earlier: &[Step]) -> Result<When, ConfigError> {
+fn parse_when(raw: &str, at: &At, earlier: &[Step]) -> Result<When, Fail> {
     let members = object(raw, at, &WHEN_KEYS)?;
     let name = required_string(&members, at, "step")?;
     let (step, read) = earlier
@@ -492,9 +496,9 @@ fn parse_when(raw: &str, at: &At, earlier: &[Step]) -> Result<When, ConfigError>
 }
 
 /// Reads `urls` (`at`): `{ include?, exclude? }`, each up to [`MAX_GLOBS`] path globs.
-fn parse_urls(raw: &str, at: &At) -> Result<Urls, ConfigError> {
+fn parse_urls(raw: &str, at: &At) -> Result<Urls, Fail> {
     let members = object(raw, at, &["include", "exclude"])?;
-    let globs = |key: &str| -> Result<Vec<String>, ConfigError> {
+    let globs = |key: &str| -> Result<Vec<String>, Fail> {
         let Some(raw) = json::member(&members, key) else { return Ok(Vec::new()) };
         let field = at.key(key);
         let items = json::array_items(raw).ok_or_else(|| field.fail(ConfigProblem::NotAnArray))?;
@@ -513,7 +517,7 @@ fn parse_urls(raw: &str, at: &At) -> Result<Urls, ConfigError> {
 }
 
 /// Reads `cap` (`at`): `{ days?, dismissals? }`.
-fn parse_cap(raw: &str, at: &At) -> Result<Cap, ConfigError> {
+fn parse_cap(raw: &str, at: &At) -> Result<Cap, Fail> {
     let members = object(raw, at, &["days", "dismissals"])?;
     let days = integer(json::member(&members, "days"), at, "days", (1, MAX_CAP_DAYS))?;
     let dismissals = integer(json::member(&members, "dismissals"), at, "dismissals", (1, MAX_CAP_DISMISSALS))?;
@@ -521,7 +525,7 @@ fn parse_cap(raw: &str, at: &At) -> Result<Cap, ConfigError> {
 }
 
 /// Reads `placement` (`at`): a corner, the centre, or `{ "inline": selector }`.
-fn parse_placement(raw: &str, at: &At) -> Result<Placement, ConfigError> {
+fn parse_placement(raw: &str, at: &At) -> Result<Placement, Fail> {
     if raw.starts_with('{') {
         let members = object(raw, at, &["inline"])?;
         let selector = required_string(&members, at, "inline")?;
@@ -537,7 +541,7 @@ fn parse_placement(raw: &str, at: &At) -> Result<Placement, ConfigError> {
 }
 
 /// Reads a text (`at`): a string, or an object of language tag → string.
-fn localized(raw: &str, at: &At, max_chars: usize) -> Result<Localized, ConfigError> {
+fn localized(raw: &str, at: &At, max_chars: usize) -> Result<Localized, Fail> {
     if !raw.starts_with('{') {
         let words = json::string_of(raw).ok_or_else(|| at.fail(ConfigProblem::NotAString))?;
         check_words(&words, max_chars).map_err(|problem| at.fail(problem))?;
@@ -616,7 +620,7 @@ fn count(len: usize, min: usize, max: usize) -> Result<(), ConfigProblem> {
 }
 
 /// The members of object `at`, none of them unknown (`surveys[0].colour: unknown option`).
-fn object<'t>(text: &'t str, at: &At, known: &[&str]) -> Result<Vec<(String, &'t str)>, ConfigError> {
+fn object<'t>(text: &'t str, at: &At, known: &[&str]) -> Result<Vec<(String, &'t str)>, Fail> {
     let Ok(Some(members)) = json::object_members(text) else {
         return Err(at.fail(ConfigProblem::NotAnObject));
     };
@@ -627,13 +631,13 @@ fn object<'t>(text: &'t str, at: &At, known: &[&str]) -> Result<Vec<(String, &'t
 }
 
 /// Member `key` of object `at`, a string.
-fn required_string(members: &[(String, &str)], at: &At, key: &str) -> Result<String, ConfigError> {
+fn required_string(members: &[(String, &str)], at: &At, key: &str) -> Result<String, Fail> {
     let raw = json::member(members, key).ok_or_else(|| at.fail_at(key, ConfigProblem::Missing))?;
     json::string_of(raw).ok_or_else(|| at.fail_at(key, ConfigProblem::NotAString))
 }
 
 /// Member `key` of object `at`, if given: a whole number within `min..=max`.
-fn integer(raw: Option<&str>, at: &At, key: &str, (min, max): (u32, u32)) -> Result<Option<u32>, ConfigError> {
+fn integer(raw: Option<&str>, at: &At, key: &str, (min, max): (u32, u32)) -> Result<Option<u32>, Fail> {
     let Some(raw) = raw else { return Ok(None) };
     let n = json::parse_integer(raw).ok_or_else(|| at.fail_at(key, ConfigProblem::NotAnInteger))?;
     if n < i64::from(min) || n > i64::from(max) {
@@ -685,15 +689,15 @@ impl<'a> At<'a> {
 
     /// The error of this field, out of line: one place builds every error's path.
     #[inline(never)]
-    fn fail(&self, problem: ConfigProblem) -> ConfigError {
+    fn fail(&self, problem: ConfigProblem) -> Fail {
         let mut field = String::new();
         self.write(&mut field);
-        ConfigError { field, problem }
+        Box::new(ConfigError { field, problem })
     }
 
     /// The error of member `key` of this object.
     #[inline(never)]
-    fn fail_at(&self, key: &str, problem: ConfigProblem) -> ConfigError {
+    fn fail_at(&self, key: &str, problem: ConfigProblem) -> Fail {
         At::Key(self, key).fail(problem)
     }
 }
