@@ -14,10 +14,11 @@
 //!
 //! Both modules read it with this one parser: the core at `init` (validation, targeting; a bad
 //! survey is off alone, its error naming the field, `surveys[0].steps[1].options: at most 10`),
-//! the survey module when it shows it (steps, wording, placement). The built-ins `nps`, `csat`,
-//! `ces` and `text` are surveys of one step with no wording of their own ([`Spec::builtin`]):
-//! a step without `question` / `low` / `high` takes the survey module's words for its kind in
-//! the visitor's locale.
+//! the survey module when it shows it (steps, wording, placement: [`parse_spec`], the same
+//! reader with the targeting members skipped unread, so the targeting parsers stay out of that
+//! module). The built-ins `nps`, `csat`, `ces` and `text` are surveys of one step with no
+//! wording of their own ([`Spec::builtin`]): a step without `question` / `low` / `high` takes
+//! the survey module's words for its kind in the visitor's locale.
 
 use alloc::boxed::Box;
 use alloc::string::String;
