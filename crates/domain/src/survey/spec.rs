@@ -268,14 +268,17 @@ pub fn parse_surveys(value: &str) -> (Vec<(Survey, String)>, Vec<ConfigError>) {
         errors.push(*root.fail(ConfigProblem::AtMost(MAX_SURVEYS as u16)));
         return (surveys, errors);
     }
-    let mut ids: Vec<Option<String>> = Vec::with_capacity(items.len());
+    let mut ids: Vec<String> = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let id = json::object_members(item)
             .ok()
             .flatten()
             .and_then(|members| json::member(&members, "id").and_then(json::string_of));
-        let duplicate = id.is_some() && ids.contains(&id);
-        ids.push(id);
+        let mut duplicate = false;
+        if let Some(id) = id {
+            duplicate = ids.contains(&id);
+            ids.push(id);
+        }
         if duplicate {
             errors.push(*root.nth(index).fail_at("id", ConfigProblem::DuplicateSurvey));
             continue;
