@@ -259,7 +259,7 @@ impl Core {
     /// The live session score with its reasons, and the journey so far: the JSON text of the
     /// public `Scores` of `npm/src/types.ts`, which documents it (the shell parses it; written
     /// with the JSON writer the module has anyway, it costs less than building the objects).
-    pub fn scores(&self) -> String {
+    pub fn scores(&self) -> js_sys::JsString {
         let (score, furthest, goal, answers) = self.instance.scores();
         let mut out = String::from("{\"session\":{\"score\":");
         write_integer(i64::from(score.score), &mut out);
@@ -292,14 +292,14 @@ impl Core {
         let ces_scores = [("mean", ces.mean()), ("percentAgree", ces.top_percent())];
         write_tally(&mut out, "ces", &ces_scores, &[("responses", ces.responses), ("agree", ces.top)]);
         out.push('}');
-        out
+        out.as_str().into()
     }
 
     /// What a survey outcome carries of the session, as JSON object text: `sid`, the furthest
     /// journey `step` and the session `score` now, each only when the tracker has it (`{}`
     /// before a session). The shell spreads it into the `$response` / `$dismiss` it queues.
-    pub fn context(&self) -> String {
-        self.instance.context()
+    pub fn context(&self) -> js_sys::JsString {
+        self.instance.context().as_str().into()
     }
 
     /// Counts an answer this browser gave: survey `id` (`nps`, `csat`, `ces`) and its value.
@@ -353,12 +353,12 @@ impl Core {
 
     /// The name of the Web Lock [`Input::Adopt`] runs under.
     #[wasm_bindgen(js_name = adoptLock)]
-    pub fn adopt_lock(&self) -> String {
-        self.instance.adopt_lock()
+    pub fn adopt_lock(&self) -> js_sys::JsString {
+        self.instance.adopt_lock().as_str().into()
     }
 
     /// The visitor's consent now: `granted`, `pending` or `denied`.
-    pub fn consent(&self) -> String {
+    pub fn consent(&self) -> js_sys::JsString {
         self.instance.consent().id().into()
     }
 
@@ -378,15 +378,15 @@ impl Core {
     /// else why not, for the `debug` log. Throws a `CoreError`: `invalid_survey` for an id
     /// neither configured nor built in, `consent` when consent forbids it.
     #[wasm_bindgen(js_name = showSurvey)]
-    pub fn show_survey(&self, id: &str, force: bool) -> Result<Option<String>, JsCoreError> {
-        self.instance.show_survey(id, force).map(|skip| skip.map(String::from)).map_err(thrown)
+    pub fn show_survey(&self, id: &str, force: bool) -> Result<Option<js_sys::JsString>, JsCoreError> {
+        self.instance.show_survey(id, force).map(|skip| skip.map(js_sys::JsString::from)).map_err(thrown)
     }
 
     /// What the survey module renders for survey `id`: a configured survey's JSON text, or a
     /// built-in survey's id.
     #[wasm_bindgen(js_name = surveySource)]
-    pub fn survey_source(&self, id: &str) -> String {
-        self.instance.survey_source(id)
+    pub fn survey_source(&self, id: &str) -> js_sys::JsString {
+        self.instance.survey_source(id).as_str().into()
     }
 
     /// Records what happened to survey `id`: `shown`, `answered` or `dismissed` (a survey left
@@ -398,8 +398,8 @@ impl Core {
 
     /// The configured surveys that are off, one `field: rule` per line ("" when none).
     #[wasm_bindgen(js_name = surveyErrors)]
-    pub fn survey_errors(&self) -> String {
-        self.instance.survey_errors()
+    pub fn survey_errors(&self) -> js_sys::JsString {
+        self.instance.survey_errors().as_str().into()
     }
 
     /// Whether to log one line per survey decision (`debug: true`).

@@ -489,7 +489,7 @@ impl Instance {
     /// for). Unless `force` (a preview), the survey's URL rule, sample and caps hold too: the
     /// reason it does not show is the answer, for the `debug` log.
     pub fn show_survey(&self, id: &str, force: bool) -> Result<Option<&'static str>, CallError> {
-        let configured = self.shared.config.surveys().iter().find(|(survey, _)| survey.spec.id == id);
+        let configured = self.configured(id);
         if configured.is_none() && SurveyKind::from_id(id).is_none() {
             return Err(CallError::new(
                 ErrorCode::InvalidSurvey,
@@ -509,8 +509,12 @@ impl Instance {
     /// What the survey module renders for survey `id`: a configured survey's JSON text, or the
     /// id of a built-in one.
     pub fn survey_source(&self, id: &str) -> String {
-        let configured = self.shared.config.surveys().iter().find(|(survey, _)| survey.spec.id == id);
-        configured.map_or_else(|| String::from(id), |(_, source)| source.clone())
+        self.configured(id).map_or_else(|| String::from(id), |(_, source)| source.clone())
+    }
+
+    /// The configured survey `id` with its JSON text, if there is one.
+    fn configured(&self, id: &str) -> Option<&(Survey, String)> {
+        self.shared.config.surveys().iter().find(|(survey, _)| survey.spec.id == id)
     }
 
     /// Whether a trigger may show a survey on this page view — one still armed whose survey's

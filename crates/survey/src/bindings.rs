@@ -4,11 +4,11 @@
 
 use alloc::boxed::Box;
 use alloc::string::String;
+use alloc::vec::Vec;
 
-use cxkit_domain::config::{ConfigError, ConfigProblem};
-use cxkit_domain::json::{self, Value};
+use cxkit_domain::json;
 use cxkit_domain::survey::locale;
-use cxkit_domain::survey::spec::{parse_survey, Spec};
+use cxkit_domain::survey::spec::{parse_spec, Spec};
 use cxkit_domain::survey::{Outcome, SurveyKind, PROTOCOL};
 use wasm_bindgen::prelude::*;
 
@@ -63,8 +63,9 @@ pub struct Setup {
     pub locale: String,
     /// Whether that locale is written right to left.
     pub rtl: bool,
-    /// The locale file's words (`Value::Null`: English).
-    words: Value,
+    /// The locale file's strings by dotted key (`submit`, `nps.question`), from its first two
+    /// levels (empty: English).
+    words: Vec<(String, String)>,
     /// The widget's `z-index`, 0–2147483647.
     pub z_index: i64,
     /// The page's CSP nonce for a `<style>` element, where constructed sheets are missing.
@@ -76,14 +77,17 @@ pub struct Setup {
 impl Setup {
     /// Reads `{"locale","words","zIndex","nonce","runId"}`; every member may be missing.
     fn read(text: &str) -> Result<Setup, JsValue> {
-        let value = json::parse(text).map_err(|e| error(&["survey setup: ", e.kind.message()]))?;
-        let string = |key| value.get(key).and_then(Value::as_str).map(String::from);
+        // Raw members, as the core reads its config: no value tree (and its code) in the module.
+        let members =
+            json::object_members(text).map_err(|e| error(&["survey setup: ", e.kind.message()]))?.unwrap_or_default();
+        let raw = |key| json::member(&members, key);
+        let string = |key| raw(key).and_then(json::string_of);
         let locale = string("locale").unwrap_or_else(|| String::from("en"));
         Ok(Setup {
             rtl: locale::is_rtl(&locale),
             locale,
-            words: value.get("words").cloned().unwrap_or(Value::Null),
-            z_index: value.get("zIndex").and_then(Value::as_i64).unwrap_or(DEFAULT_Z_INDEX).clamp(0, 2_147_483_647),
+            words: raw("words").map(flatten).unwrap_or_default(),
+            z_index: raw("zIndex").and_then(json::parse_integer).unwrap_or(DEFAULT_Z_INDEX).clamp(0, 2_147_483_647),
             nonce: string("nonce"),
             run_id: string("runId").unwrap_or_default(),
         })
@@ -92,12 +96,41 @@ impl Setup {
     /// The words for a dotted key (`nps.question`, `submit`): the locale file's, when it has a
     /// non-empty string there, else English.
     pub fn word(&self, key: &str) -> &str {
-        let found = key.split('.').try_fold(&self.words, |value, part| value.get(part));
-        match found.and_then(Value::as_str) {
-            Some(words) if !words.is_empty() => words,
+        match self.words.iter().find(|(dotted, _)| dotted == key) {
+            Some((_, words)) if !words.is_empty() => words,
             _ => english(key),
         }
     }
+}
+
+/// The strings of a locale file's JSON text by dotted key, as a lookup of each part in turn
+/// finds them: the first member of a name wins, a key with a `.` of its own is never found.
+fn flatten(text: &str) -> Vec<(String, String)> {
+    let mut words = Vec::new();
+    let Ok(Some(members)) = json::object_members(text) else { return words };
+    let plain = |key: &str| !key.bytes().any(|b| b == b'.');
+    let mut seen: Vec<&str> = Vec::new();
+    for (key, value) in &members {
+        if !plain(key) || seen.contains(&key.as_str()) {
+            continue;
+        }
+        seen.push(key);
+        if let Some(text) = json::string_of(value) {
+            words.push((key.clone(), text));
+        } else if let Ok(Some(inner)) = json::object_members(value) {
+            let mut seen_inner: Vec<&str> = Vec::new();
+            for (sub, value) in &inner {
+                if !plain(sub) || seen_inner.contains(&sub.as_str()) {
+                    continue;
+                }
+                seen_inner.push(sub);
+                if let Some(text) = json::string_of(value) {
+                    words.push(([key.as_str(), ".", sub].concat(), text));
+                }
+            }
+        }
+    }
+    words
 }
 
 /// The version of the contract with the core module ([`PROTOCOL`]): the shell shows nothing
@@ -110,8 +143,20 @@ pub fn protocol() -> u32 {
 /// The supported locale closest to `requested` (a BCP 47 tag, e.g. `navigator.language`):
 /// the name of the words file the shell fetches, `en` when none is closer.
 #[wasm_bindgen]
-pub fn locale(requested: &str) -> String {
-    String::from(locale::negotiate(requested))
+pub fn locale(requested: &str) -> js_sys::JsString {
+    locale::negotiate(requested).into()
+}
+
+/// `survey: must be one of nps, csat, ces, text`: the core's words for an unknown survey
+/// ([`ConfigProblem::UnknownSurvey`](cxkit_domain::config::ConfigProblem::UnknownSurvey)),
+/// written from [`SurveyKind::ALL`] without the table of every rule's words.
+fn unknown_survey() -> JsValue {
+    let mut message = String::from("survey: must be one of");
+    for (i, kind) in SurveyKind::ALL.iter().enumerate() {
+        message.push_str(if i == 0 { " " } else { ", " });
+        message.push_str(kind.id());
+    }
+    error(&[&message])
 }
 
 /// A survey on screen. `free()` removes it and its listeners.
@@ -131,10 +176,13 @@ impl Survey {
     pub fn new(source: &str, setup: &str, on_outcome: OnOutcome) -> Result<Survey, JsValue> {
         let spec = match SurveyKind::from_id(source) {
             Some(kind) => Spec::builtin(kind),
+            // The core validated it with `parse_survey` before handing it on, so an error here
+            // means the two modules disagree (version skew): the field, without the rule's
+            // words, which the module does not carry.
             None if source.trim_start().starts_with('{') => {
-                parse_survey(source, 0).map_err(|e| error(&[&e.message()]))?.spec
+                parse_spec(source).map_err(|e| error(&[&e.field, ": invalid survey"]))?
             }
-            None => return Err(error(&[&ConfigError::new("survey", ConfigProblem::UnknownSurvey).message()])),
+            None => return Err(unknown_survey()),
         };
         let setup = Setup::read(setup)?;
         let document = Global::document().ok_or_else(|| error(&["cxkit needs a document"]))?;

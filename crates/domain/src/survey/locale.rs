@@ -27,7 +27,9 @@ pub fn negotiate(requested: &str) -> &'static str {
     if let Some(exact) = find(requested) {
         return exact;
     }
-    let language = requested.split(['-', '_']).next().unwrap_or_default();
+    // A byte scan: a char-array pattern would bring its searcher into the survey module.
+    let end = requested.bytes().position(|b| b == b'-' || b == b'_').unwrap_or(requested.len());
+    let language = requested.get(..end).unwrap_or_default();
     let language = if language.eq_ignore_ascii_case("iw") { "he" } else { language };
     find(language).unwrap_or(LOCALES[0])
 }

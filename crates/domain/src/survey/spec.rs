@@ -14,11 +14,13 @@
 //!
 //! Both modules read it with this one parser: the core at `init` (validation, targeting; a bad
 //! survey is off alone, its error naming the field, `surveys[0].steps[1].options: at most 10`),
-//! the survey module when it shows it (steps, wording, placement). The built-ins `nps`, `csat`,
-//! `ces` and `text` are surveys of one step with no wording of their own ([`Spec::builtin`]):
-//! a step without `question` / `low` / `high` takes the survey module's words for its kind in
-//! the visitor's locale.
+//! the survey module when it shows it (steps, wording, placement: [`parse_spec`], the same
+//! reader with the targeting members skipped unread, so the targeting parsers stay out of that
+//! module). The built-ins `nps`, `csat`, `ces` and `text` are surveys of one step with no
+//! wording of their own ([`Spec::builtin`]): a step without `question` / `low` / `high` takes
+//! the survey module's words for its kind in the visitor's locale.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -257,24 +259,28 @@ impl Spec {
 pub fn parse_surveys(value: &str) -> (Vec<(Survey, String)>, Vec<ConfigError>) {
     let mut surveys = Vec::new();
     let mut errors = Vec::new();
+    let root = At::Root("surveys");
     let Some(items) = json::array_items(value) else {
-        errors.push(ConfigError::new("surveys", ConfigProblem::NotAnArray));
+        errors.push(*root.fail(ConfigProblem::NotAnArray));
         return (surveys, errors);
     };
     if items.len() > MAX_SURVEYS {
-        errors.push(ConfigError::new("surveys", ConfigProblem::AtMost(MAX_SURVEYS as u16)));
+        errors.push(*root.fail(ConfigProblem::AtMost(MAX_SURVEYS as u16)));
         return (surveys, errors);
     }
-    let mut ids: Vec<Option<String>> = Vec::with_capacity(items.len());
+    let mut ids: Vec<String> = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
         let id = json::object_members(item)
             .ok()
             .flatten()
             .and_then(|members| json::member(&members, "id").and_then(json::string_of));
-        let duplicate = id.is_some() && ids.contains(&id);
-        ids.push(id);
+        let mut duplicate = false;
+        if let Some(id) = id {
+            duplicate = ids.contains(&id);
+            ids.push(id);
+        }
         if duplicate {
-            errors.push(error(&nth("surveys", index), "id", ConfigProblem::DuplicateSurvey));
+            errors.push(*root.nth(index).fail_at("id", ConfigProblem::DuplicateSurvey));
             continue;
         }
         match parse_survey(item, index) {
@@ -287,47 +293,73 @@ pub fn parse_surveys(value: &str) -> (Vec<(Survey, String)>, Vec<ConfigError>) {
 
 /// Reads one survey's JSON text as [`parse_surveys`] handed it on; `index` names it in errors.
 pub fn parse_survey(text: &str, index: usize) -> Result<Survey, ConfigError> {
-    let at = nth("surveys", index);
+    let (spec, targeting) = read_survey(text, index, parse_targeting).map_err(|e| *e)?;
+    Ok(Survey { spec, targeting })
+}
+
+/// Reads only what the survey module renders (id, steps, words, placement) of a survey's JSON
+/// text that the core already validated with [`parse_survey`]: the same reader, with the
+/// targeting members (`trigger`, `urls`, `sample`, `cap`) skipped unread. Its errors are those
+/// of [`parse_survey`] for the steps and words.
+pub fn parse_spec(text: &str) -> Result<Spec, ConfigError> {
+    read_survey(text, 0, |_, _| Ok(())).map(|(spec, ())| spec).map_err(|e| *e)
+}
+
+/// Reads survey `index`: its spec, and between its words and its placement (the order its
+/// errors are found in) whatever `targeting` reads of its members.
+fn read_survey<T>(
+    text: &str,
+    index: usize,
+    targeting: impl FnOnce(&[(String, &str)], &At) -> Result<T, Fail>,
+) -> Result<(Spec, T), Fail> {
+    let surveys = At::Root("surveys");
+    let at = surveys.nth(index);
     let members = object(text, &at, &SURVEY_KEYS)?;
     let id = required_string(&members, &at, "id")?;
-    check_id(&id).map_err(|problem| error(&at, "id", problem))?;
+    check_id(&id).map_err(|problem| at.fail_at("id", problem))?;
 
-    let steps_at = child(&at, "steps");
-    let raw = json::member(&members, "steps").ok_or_else(|| ConfigError::new(&steps_at, ConfigProblem::Missing))?;
-    let items = json::array_items(raw).ok_or_else(|| ConfigError::new(&steps_at, ConfigProblem::NotAnArray))?;
-    count(items.len(), 1, MAX_STEPS).map_err(|problem| ConfigError::new(&steps_at, problem))?;
+    let steps_at = at.key("steps");
+    let raw = json::member(&members, "steps").ok_or_else(|| steps_at.fail(ConfigProblem::Missing))?;
+    let items = json::array_items(raw).ok_or_else(|| steps_at.fail(ConfigProblem::NotAnArray))?;
+    count(items.len(), 1, MAX_STEPS).map_err(|problem| steps_at.fail(problem))?;
     let mut steps: Vec<Step> = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let step = parse_step(item, &nth(&steps_at, i), &steps)?;
+        let step = parse_step(item, &steps_at.nth(i), &steps)?;
         steps.push(step);
     }
 
     let thank_you = json::member(&members, "thankYou")
-        .map(|raw| localized(raw, &child(&at, "thankYou"), MAX_LABEL_CHARS))
+        .map(|raw| localized(raw, &at.key("thankYou"), MAX_LABEL_CHARS))
         .transpose()?;
-    let trigger = match json::member(&members, "trigger") {
+    let targeting = targeting(&members, &at)?;
+    let placement = json::member(&members, "placement")
+        .map(|raw| parse_placement(raw, &at.key("placement")))
+        .transpose()?
+        .unwrap_or_default();
+    Ok((Spec { id, steps, thank_you, placement }, targeting))
+}
+
+/// Reads a survey's targeting members (`at`): `trigger`, `urls`, `sample`, `cap`.
+fn parse_targeting(members: &[(String, &str)], at: &At) -> Result<Targeting, Fail> {
+    let trigger = match json::member(members, "trigger") {
         None => None,
         Some(raw) => {
-            let text = json::string_of(raw).ok_or_else(|| error(&at, "trigger", ConfigProblem::NotAString))?;
+            let text = json::string_of(raw).ok_or_else(|| at.fail_at("trigger", ConfigProblem::NotAString))?;
             if text == "manual" {
                 None
             } else {
-                Some(Trigger::parse(&text).ok_or_else(|| error(&at, "trigger", ConfigProblem::BadSurveyTrigger))?)
+                Some(Trigger::parse(&text).ok_or_else(|| at.fail_at("trigger", ConfigProblem::BadSurveyTrigger))?)
             }
         }
     };
-    let urls = json::member(&members, "urls").map(|raw| parse_urls(raw, &child(&at, "urls"))).transpose()?;
-    let sample = integer(json::member(&members, "sample"), &at, "sample", (0, 100))?.map_or(100, |n| n as u8);
-    let cap = json::member(&members, "cap").map(|raw| parse_cap(raw, &child(&at, "cap"))).transpose()?;
-    let placement = json::member(&members, "placement")
-        .map(|raw| parse_placement(raw, &child(&at, "placement")))
-        .transpose()?
-        .unwrap_or_default();
-    Ok(Survey {
-        spec: Spec { id, steps, thank_you, placement },
-        targeting: Targeting { trigger, urls: urls.unwrap_or_default(), sample, cap: cap.unwrap_or_default() },
-    })
+    let urls = json::member(members, "urls").map(|raw| parse_urls(raw, &at.key("urls"))).transpose()?;
+    let sample = integer(json::member(members, "sample"), at, "sample", (0, 100))?.map_or(100, |n| n as u8);
+    let cap = json::member(members, "cap").map(|raw| parse_cap(raw, &at.key("cap"))).transpose()?;
+    Ok(Targeting { trigger, urls: urls.unwrap_or_default(), sample, cap: cap.unwrap_or_default() })
 }
+
+/// An error on its way out: boxed, so each reader's `Result` stays small.
+type Fail = Box<ConfigError>;
 
 const SURVEY_KEYS: [&str; 8] = ["id", "steps", "thankYou", "trigger", "urls", "sample", "cap", "placement"];
 const STEP_KEYS: [&str; 8] = ["id", "kind", "question", "low", "high", "options", "multiple", "when"];
@@ -335,21 +367,20 @@ const WHEN_KEYS: [&str; 6] = ["step", "min", "max", "bucket", "satisfied", "opti
 const BUCKETS: [NpsBucket; 3] = [NpsBucket::Promoter, NpsBucket::Passive, NpsBucket::Detractor];
 
 /// Reads step `at` (`surveys[0].steps[1]`), whose `when` may read the steps before it.
-fn parse_step(text: &str, at: &str, earlier: &[Step]) -> Result<Step, ConfigError> {
+fn parse_step(text: &str, at: &At, earlier: &[Step]) -> Result<Step, Fail> {
     let members = object(text, at, &STEP_KEYS)?;
     let id = required_string(&members, at, "id")?;
-    check_id(&id).map_err(|problem| error(at, "id", problem))?;
+    check_id(&id).map_err(|problem| at.fail_at("id", problem))?;
     if earlier.iter().any(|step| step.id == id) {
-        return Err(error(at, "id", ConfigProblem::DuplicateStep));
+        return Err(at.fail_at("id", ConfigProblem::DuplicateStep));
     }
-    let kind = required_string(&members, at, "kind")?;
     // `None`: a choice.
-    let builtin = match kind.as_str() {
+    let builtin = match required_string(&members, at, "kind")?.as_str() {
         "choice" => None,
-        other => Some(SurveyKind::from_id(other).ok_or_else(|| error(at, "kind", ConfigProblem::UnknownStepKind))?),
+        other => Some(SurveyKind::from_id(other).ok_or_else(|| at.fail_at("kind", ConfigProblem::UnknownStepKind))?),
     };
     let text_of = |key: &str, max_chars: usize| {
-        json::member(&members, key).map(|raw| localized(raw, &child(at, key), max_chars)).transpose()
+        json::member(&members, key).map(|raw| localized(raw, &at.key(key), max_chars)).transpose()
     };
     let question = text_of("question", MAX_QUESTION_CHARS)?;
     let has_scale = builtin.is_some_and(|kind| kind.scale().is_some());
@@ -357,51 +388,51 @@ fn parse_step(text: &str, at: &str, earlier: &[Step]) -> Result<Step, ConfigErro
     let high = text_of("high", MAX_LABEL_CHARS)?;
     for (key, given) in [("low", low.is_some()), ("high", high.is_some())] {
         if given && !has_scale {
-            return Err(error(at, key, ConfigProblem::OnlyOnScale));
+            return Err(at.fail_at(key, ConfigProblem::OnlyOnScale));
         }
     }
     let kind = match builtin {
         Some(kind) => {
             for key in ["options", "multiple"] {
                 if json::member(&members, key).is_some() {
-                    return Err(error(at, key, ConfigProblem::OnlyOnChoice));
+                    return Err(at.fail_at(key, ConfigProblem::OnlyOnChoice));
                 }
             }
             StepKind::Builtin(kind)
         }
         None => {
-            let options = parse_options(json::member(&members, "options"), &child(at, "options"))?;
+            let options = parse_options(json::member(&members, "options"), &at.key("options"))?;
             let multiple = match json::member(&members, "multiple") {
                 None | Some("false") => false,
                 Some("true") => true,
-                Some(_) => return Err(error(at, "multiple", ConfigProblem::NotABoolean)),
+                Some(_) => return Err(at.fail_at("multiple", ConfigProblem::NotABoolean)),
             };
             StepKind::Choice { options, multiple }
         }
     };
     if question.is_none() && !has_scale {
         // Free text and choices have no built-in question to fall back on.
-        return Err(error(at, "question", ConfigProblem::Missing));
+        return Err(at.fail_at("question", ConfigProblem::Missing));
     }
     let when = match json::member(&members, "when") {
         None => None,
-        Some(_) if earlier.is_empty() => return Err(error(at, "when", ConfigProblem::WhenOnFirstStep)),
-        Some(raw) => Some(parse_when(raw, &child(at, "when"), earlier)?),
+        Some(_) if earlier.is_empty() => return Err(at.fail_at("when", ConfigProblem::WhenOnFirstStep)),
+        Some(raw) => Some(parse_when(raw, &at.key("when"), earlier)?),
     };
     Ok(Step { id, kind, question, low, high, when })
 }
 
 /// Reads a choice step's `options` (`at`): 2–[`MAX_OPTIONS`] distinct texts.
-fn parse_options(raw: Option<&str>, at: &str) -> Result<Vec<Localized>, ConfigError> {
-    let raw = raw.ok_or_else(|| ConfigError::new(at, ConfigProblem::Missing))?;
-    let items = json::array_items(raw).ok_or_else(|| ConfigError::new(at, ConfigProblem::NotAnArray))?;
-    count(items.len(), 2, MAX_OPTIONS).map_err(|problem| ConfigError::new(at, problem))?;
+fn parse_options(raw: Option<&str>, at: &At) -> Result<Vec<Localized>, Fail> {
+    let raw = raw.ok_or_else(|| at.fail(ConfigProblem::Missing))?;
+    let items = json::array_items(raw).ok_or_else(|| at.fail(ConfigProblem::NotAnArray))?;
+    count(items.len(), 2, MAX_OPTIONS).map_err(|problem| at.fail(problem))?;
     let mut options: Vec<Localized> = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
-        let field = nth(at, i);
+        let field = at.nth(i);
         let option = localized(item, &field, MAX_LABEL_CHARS)?;
         if options.iter().any(|earlier| earlier.given() == option.given()) {
-            return Err(ConfigError { field, problem: ConfigProblem::DuplicateOption });
+            return Err(field.fail(ConfigProblem::DuplicateOption));
         }
         options.push(option);
     }
@@ -410,57 +441,57 @@ fn parse_options(raw: Option<&str>, at: &str) -> Result<Vec<Localized>, ConfigEr
 
 /// Reads a `when` (`at`): which earlier step it reads, and exactly one condition that fits
 /// that step's kind.
-fn parse_when(raw: &str, at: &str, earlier: &[Step]) -> Result<When, ConfigError> {
+fn parse_when(raw: &str, at: &At, earlier: &[Step]) -> Result<When, Fail> {
     let members = object(raw, at, &WHEN_KEYS)?;
     let name = required_string(&members, at, "step")?;
     let (step, read) = earlier
         .iter()
         .enumerate()
         .find(|(_, step)| step.id == name)
-        .ok_or_else(|| error(at, "step", ConfigProblem::NotAnEarlierStep))?;
-    if read.kind == StepKind::Builtin(SurveyKind::Text) {
-        return Err(error(at, "step", ConfigProblem::ConditionOnText));
+        .ok_or_else(|| at.fail_at("step", ConfigProblem::NotAnEarlierStep))?;
+    if matches!(read.kind, StepKind::Builtin(SurveyKind::Text)) {
+        return Err(at.fail_at("step", ConfigProblem::ConditionOnText));
     }
     let raw = |key: &str| json::member(&members, key);
     let (min, max) = (raw("min"), raw("max"));
     let given =
         [min.is_some() || max.is_some(), raw("bucket").is_some(), raw("satisfied").is_some(), raw("option").is_some()];
     if given.iter().filter(|given| **given).count() != 1 {
-        return Err(ConfigError::new(at, ConfigProblem::OneCondition));
+        return Err(at.fail(ConfigProblem::OneCondition));
     }
-    let fits = |key: &str, fits: bool| if fits { Ok(()) } else { Err(error(at, key, ConfigProblem::WrongStepKind)) };
+    let fits = |key: &str, fits: bool| if fits { Ok(()) } else { Err(at.fail_at(key, ConfigProblem::WrongStepKind)) };
     let condition = if let Some(bucket) = raw("bucket") {
-        fits("bucket", read.kind == StepKind::Builtin(SurveyKind::Nps))?;
-        let id = json::string_of(bucket).ok_or_else(|| error(at, "bucket", ConfigProblem::NotAString))?;
+        fits("bucket", matches!(read.kind, StepKind::Builtin(SurveyKind::Nps)))?;
+        let id = json::string_of(bucket).ok_or_else(|| at.fail_at("bucket", ConfigProblem::NotAString))?;
         let bucket = BUCKETS.into_iter().find(|bucket| bucket.id() == id);
-        Condition::Bucket(bucket.ok_or_else(|| error(at, "bucket", ConfigProblem::UnknownBucket))?)
+        Condition::Bucket(bucket.ok_or_else(|| at.fail_at("bucket", ConfigProblem::UnknownBucket))?)
     } else if let Some(satisfied) = raw("satisfied") {
-        fits("satisfied", read.kind == StepKind::Builtin(SurveyKind::Csat))?;
+        fits("satisfied", matches!(read.kind, StepKind::Builtin(SurveyKind::Csat)))?;
         match satisfied {
             "true" => Condition::Satisfied(true),
             "false" => Condition::Satisfied(false),
-            _ => return Err(error(at, "satisfied", ConfigProblem::NotABoolean)),
+            _ => return Err(at.fail_at("satisfied", ConfigProblem::NotABoolean)),
         }
     } else if let Some(option) = raw("option") {
         let StepKind::Choice { options, .. } = &read.kind else {
-            return Err(error(at, "option", ConfigProblem::WrongStepKind));
+            return Err(at.fail_at("option", ConfigProblem::WrongStepKind));
         };
-        let text = json::string_of(option).ok_or_else(|| error(at, "option", ConfigProblem::NotAString))?;
+        let text = json::string_of(option).ok_or_else(|| at.fail_at("option", ConfigProblem::NotAString))?;
         let index = options.iter().position(|option| option.given() == text);
-        Condition::Option(index.ok_or_else(|| error(at, "option", ConfigProblem::NotAnOption))?)
+        Condition::Option(index.ok_or_else(|| at.fail_at("option", ConfigProblem::NotAnOption))?)
     } else {
         let key = if min.is_some() { "min" } else { "max" };
         let scale = match read.kind {
             StepKind::Builtin(kind) => kind.scale(),
             StepKind::Choice { .. } => None,
         };
-        let (low, high) = scale.ok_or_else(|| error(at, key, ConfigProblem::WrongStepKind))?;
+        let (low, high) = scale.ok_or_else(|| at.fail_at(key, ConfigProblem::WrongStepKind))?;
         let bounds = (u32::from(low), u32::from(high));
         let min = integer(min, at, "min", bounds)?.map(|n| n as u8);
         let max = integer(max, at, "max", bounds)?.map(|n| n as u8);
         if let (Some(min), Some(max)) = (min, max) {
             if max < min {
-                return Err(error(at, "max", ConfigProblem::BelowMin));
+                return Err(at.fail_at("max", ConfigProblem::BelowMin));
             }
         }
         Condition::Range { min, max }
@@ -469,20 +500,19 @@ fn parse_when(raw: &str, at: &str, earlier: &[Step]) -> Result<When, ConfigError
 }
 
 /// Reads `urls` (`at`): `{ include?, exclude? }`, each up to [`MAX_GLOBS`] path globs.
-fn parse_urls(raw: &str, at: &str) -> Result<Urls, ConfigError> {
+fn parse_urls(raw: &str, at: &At) -> Result<Urls, Fail> {
     let members = object(raw, at, &["include", "exclude"])?;
-    let globs = |key: &str| -> Result<Vec<String>, ConfigError> {
+    let globs = |key: &str| -> Result<Vec<String>, Fail> {
         let Some(raw) = json::member(&members, key) else { return Ok(Vec::new()) };
-        let field = child(at, key);
-        let items = json::array_items(raw).ok_or_else(|| ConfigError::new(&field, ConfigProblem::NotAnArray))?;
+        let field = at.key(key);
+        let items = json::array_items(raw).ok_or_else(|| field.fail(ConfigProblem::NotAnArray))?;
         if items.len() > MAX_GLOBS {
-            return Err(ConfigError { field, problem: ConfigProblem::AtMost(MAX_GLOBS as u16) });
+            return Err(field.fail(ConfigProblem::AtMost(MAX_GLOBS as u16)));
         }
         let mut globs = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            let glob =
-                json::string_of(item).ok_or_else(|| ConfigError::new(&nth(&field, i), ConfigProblem::NotAString))?;
-            check_path_glob(&glob).map_err(|problem| ConfigError::new(&nth(&field, i), problem))?;
+            let glob = json::string_of(item).ok_or_else(|| field.nth(i).fail(ConfigProblem::NotAString))?;
+            check_path_glob(&glob).map_err(|problem| field.nth(i).fail(problem))?;
             globs.push(glob);
         }
         Ok(globs)
@@ -491,7 +521,7 @@ fn parse_urls(raw: &str, at: &str) -> Result<Urls, ConfigError> {
 }
 
 /// Reads `cap` (`at`): `{ days?, dismissals? }`.
-fn parse_cap(raw: &str, at: &str) -> Result<Cap, ConfigError> {
+fn parse_cap(raw: &str, at: &At) -> Result<Cap, Fail> {
     let members = object(raw, at, &["days", "dismissals"])?;
     let days = integer(json::member(&members, "days"), at, "days", (1, MAX_CAP_DAYS))?;
     let dismissals = integer(json::member(&members, "dismissals"), at, "dismissals", (1, MAX_CAP_DISMISSALS))?;
@@ -499,44 +529,44 @@ fn parse_cap(raw: &str, at: &str) -> Result<Cap, ConfigError> {
 }
 
 /// Reads `placement` (`at`): a corner, the centre, or `{ "inline": selector }`.
-fn parse_placement(raw: &str, at: &str) -> Result<Placement, ConfigError> {
+fn parse_placement(raw: &str, at: &At) -> Result<Placement, Fail> {
     if raw.starts_with('{') {
         let members = object(raw, at, &["inline"])?;
         let selector = required_string(&members, at, "inline")?;
-        check_words(&selector, MAX_SELECTOR_CHARS).map_err(|problem| error(at, "inline", problem))?;
+        check_words(&selector, MAX_SELECTOR_CHARS).map_err(|problem| at.fail_at("inline", problem))?;
         return Ok(Placement::Inline(selector));
     }
     match json::string_of(raw).as_deref() {
         Some("bottom-right") => Ok(Placement::BottomRight),
         Some("bottom-left") => Ok(Placement::BottomLeft),
         Some("center") => Ok(Placement::Center),
-        _ => Err(ConfigError::new(at, ConfigProblem::UnknownPlacement)),
+        _ => Err(at.fail(ConfigProblem::UnknownPlacement)),
     }
 }
 
 /// Reads a text (`at`): a string, or an object of language tag → string.
-fn localized(raw: &str, at: &str, max_chars: usize) -> Result<Localized, ConfigError> {
+fn localized(raw: &str, at: &At, max_chars: usize) -> Result<Localized, Fail> {
     if !raw.starts_with('{') {
-        let words = json::string_of(raw).ok_or_else(|| ConfigError::new(at, ConfigProblem::NotAString))?;
-        check_words(&words, max_chars).map_err(|problem| ConfigError::new(at, problem))?;
+        let words = json::string_of(raw).ok_or_else(|| at.fail(ConfigProblem::NotAString))?;
+        check_words(&words, max_chars).map_err(|problem| at.fail(problem))?;
         return Ok(Localized::One(words));
     }
     let Ok(Some(members)) = json::object_members(raw) else {
-        return Err(ConfigError::new(at, ConfigProblem::NotAnObject));
+        return Err(at.fail(ConfigProblem::NotAnObject));
     };
     if members.is_empty() {
-        return Err(ConfigError::new(at, ConfigProblem::Empty));
+        return Err(at.fail(ConfigProblem::Empty));
     }
     let mut entries: Vec<(String, String)> = Vec::with_capacity(members.len());
     for (tag, raw) in members {
         if !is_language_tag(&tag) {
-            return Err(error(at, &tag, ConfigProblem::BadLocale));
+            return Err(at.fail_at(&tag, ConfigProblem::BadLocale));
         }
         if entries.iter().any(|(earlier, _)| earlier.eq_ignore_ascii_case(&tag)) {
-            return Err(error(at, &tag, ConfigProblem::Repeated));
+            return Err(at.fail_at(&tag, ConfigProblem::Repeated));
         }
-        let words = json::string_of(raw).ok_or_else(|| error(at, &tag, ConfigProblem::NotAString))?;
-        check_words(&words, max_chars).map_err(|problem| error(at, &tag, problem))?;
+        let words = json::string_of(raw).ok_or_else(|| at.fail_at(&tag, ConfigProblem::NotAString))?;
+        check_words(&words, max_chars).map_err(|problem| at.fail_at(&tag, problem))?;
         entries.push((tag, words));
     }
     Ok(Localized::ByLocale(entries))
@@ -544,7 +574,8 @@ fn localized(raw: &str, at: &str, max_chars: usize) -> Result<Localized, ConfigE
 
 /// Words a visitor reads: not blank, no control characters (C0, DEL, C1), at most `max_chars`.
 fn check_words(words: &str, max_chars: usize) -> Result<(), ConfigProblem> {
-    if words.trim().is_empty() {
+    // Blank: white space only (what `trim` would empty, without its two-ended search).
+    if words.chars().all(char::is_whitespace) {
         return Err(ConfigProblem::Empty);
     }
     if words.chars().any(char::is_control) {
@@ -593,53 +624,86 @@ fn count(len: usize, min: usize, max: usize) -> Result<(), ConfigProblem> {
 }
 
 /// The members of object `at`, none of them unknown (`surveys[0].colour: unknown option`).
-fn object<'t>(text: &'t str, at: &str, known: &[&str]) -> Result<Vec<(String, &'t str)>, ConfigError> {
+fn object<'t>(text: &'t str, at: &At, known: &[&str]) -> Result<Vec<(String, &'t str)>, Fail> {
     let Ok(Some(members)) = json::object_members(text) else {
-        return Err(ConfigError::new(at, ConfigProblem::NotAnObject));
+        return Err(at.fail(ConfigProblem::NotAnObject));
     };
     if let Some((key, _)) = members.iter().find(|(key, _)| !known.contains(&key.as_str())) {
-        return Err(error(at, key, ConfigProblem::UnknownOption));
+        return Err(at.fail_at(key, ConfigProblem::UnknownOption));
     }
     Ok(members)
 }
 
 /// Member `key` of object `at`, a string.
-fn required_string(members: &[(String, &str)], at: &str, key: &str) -> Result<String, ConfigError> {
-    let raw = json::member(members, key).ok_or_else(|| error(at, key, ConfigProblem::Missing))?;
-    json::string_of(raw).ok_or_else(|| error(at, key, ConfigProblem::NotAString))
+fn required_string(members: &[(String, &str)], at: &At, key: &str) -> Result<String, Fail> {
+    let raw = json::member(members, key).ok_or_else(|| at.fail_at(key, ConfigProblem::Missing))?;
+    json::string_of(raw).ok_or_else(|| at.fail_at(key, ConfigProblem::NotAString))
 }
 
 /// Member `key` of object `at`, if given: a whole number within `min..=max`.
-fn integer(raw: Option<&str>, at: &str, key: &str, (min, max): (u32, u32)) -> Result<Option<u32>, ConfigError> {
+fn integer(raw: Option<&str>, at: &At, key: &str, (min, max): (u32, u32)) -> Result<Option<u32>, Fail> {
     let Some(raw) = raw else { return Ok(None) };
-    let n = json::parse_integer(raw).ok_or_else(|| error(at, key, ConfigProblem::NotAnInteger))?;
+    let n = json::parse_integer(raw).ok_or_else(|| at.fail_at(key, ConfigProblem::NotAnInteger))?;
     if n < i64::from(min) || n > i64::from(max) {
-        return Err(error(at, key, ConfigProblem::OutOfRange));
+        return Err(at.fail_at(key, ConfigProblem::OutOfRange));
     }
     Ok(Some(n as u32))
 }
 
-/// `at.key`, built without `core::fmt`.
-fn child(at: &str, key: &str) -> String {
-    let mut field = String::with_capacity(at.len() + 1 + key.len());
-    field.push_str(at);
-    field.push('.');
-    field.push_str(key);
-    field
+/// Where a field is (`surveys[0].steps[1].options`): a chain of borrowed links on the stack,
+/// written out as a path only when an error names it, so reading a valid survey builds none.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    /// An option of the config: `surveys`.
+    Root(&'static str),
+    /// Member `key` of an object: `at.key`.
+    Key(&'a At<'a>, &'a str),
+    /// Item `index` of an array: `at[index]`.
+    Nth(&'a At<'a>, usize),
 }
 
-/// `at[index]`, built without `core::fmt`.
-fn nth(at: &str, index: usize) -> String {
-    let mut field = String::from(at);
-    field.push('[');
-    json::write_integer(index as i64, &mut field);
-    field.push(']');
-    field
-}
+impl<'a> At<'a> {
+    /// Member `key` of this object.
+    fn key<'b>(&'b self, key: &'b str) -> At<'b> {
+        At::Key(self, key)
+    }
 
-/// The error of member `key` of object `at`.
-fn error(at: &str, key: &str, problem: ConfigProblem) -> ConfigError {
-    ConfigError { field: child(at, key), problem }
+    /// Item `index` of this array.
+    fn nth(&'a self, index: usize) -> At<'a> {
+        At::Nth(self, index)
+    }
+
+    /// Appends the path, built without `core::fmt`.
+    fn write(&self, out: &mut String) {
+        match *self {
+            At::Root(name) => out.push_str(name),
+            At::Key(at, key) => {
+                at.write(out);
+                out.push('.');
+                out.push_str(key);
+            }
+            At::Nth(at, index) => {
+                at.write(out);
+                out.push('[');
+                json::write_integer(index as i64, out);
+                out.push(']');
+            }
+        }
+    }
+
+    /// The error of this field, out of line: one place builds every error's path.
+    #[inline(never)]
+    fn fail(&self, problem: ConfigProblem) -> Fail {
+        let mut field = String::new();
+        self.write(&mut field);
+        Box::new(ConfigError { field, problem })
+    }
+
+    /// The error of member `key` of this object.
+    #[inline(never)]
+    fn fail_at(&self, key: &str, problem: ConfigProblem) -> Fail {
+        At::Key(self, key).fail(problem)
+    }
 }
 
 #[cfg(test)]

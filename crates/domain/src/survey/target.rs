@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use super::spec::{Targeting, Urls};
 use crate::capture::journey::path_glob_matches;
 use crate::event::check_name;
-use crate::json;
+use crate::{json, scan};
 
 /// How long a survey shown in one tab keeps it from showing in another, unless the first tab
 /// closes it first (answered, dismissed or gone): a tab that crashed frees it after this.
@@ -123,13 +123,13 @@ impl Book {
         if text.is_empty() {
             return Some(Book { entries });
         }
-        for entry in text.split(';') {
-            let (id, fields) = entry.split_once('=')?;
+        for entry in scan::split(text, b';') {
+            let (id, fields) = scan::split_once(entry, b'=')?;
             let id = unescape(id)?;
             if check_name(&id).is_err() || entries.iter().any(|(earlier, _)| *earlier == id) {
                 return None;
             }
-            let mut fields = fields.split(',');
+            let mut fields = scan::split(fields, b',');
             let mut time = || -> Option<Option<i64>> {
                 match fields.next()? {
                     "" => Some(None),
