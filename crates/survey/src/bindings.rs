@@ -13,7 +13,6 @@ use cxkit_domain::survey::{Outcome, SurveyKind, PROTOCOL};
 use wasm_bindgen::prelude::*;
 
 use crate::widget::{self, error, Widget};
-use crate::wording::english;
 
 #[wasm_bindgen]
 extern "C" {
@@ -66,6 +65,8 @@ pub struct Setup {
     /// The locale file's strings by dotted key (`submit`, `nps.question`), from its first two
     /// levels (empty: English).
     words: Vec<(String, String)>,
+    /// English, the same way: for any key the locale file lacks.
+    english: Vec<(String, String)>,
     /// The widget's `z-index`, 0–2147483647.
     pub z_index: i64,
     /// The page's CSP nonce for a `<style>` element, where constructed sheets are missing.
@@ -87,6 +88,7 @@ impl Setup {
             rtl: locale::is_rtl(&locale),
             locale,
             words: raw("words").map(flatten).unwrap_or_default(),
+            english: flatten(ENGLISH),
             z_index: raw("zIndex").and_then(json::parse_integer).unwrap_or(DEFAULT_Z_INDEX).clamp(0, 2_147_483_647),
             nonce: string("nonce"),
             run_id: string("runId").unwrap_or_default(),
@@ -96,12 +98,18 @@ impl Setup {
     /// The words for a dotted key (`nps.question`, `submit`): the locale file's, when it has a
     /// non-empty string there, else English.
     pub fn word(&self, key: &str) -> &str {
-        match self.words.iter().find(|(dotted, _)| dotted == key) {
-            Some((_, words)) if !words.is_empty() => words,
-            _ => english(key),
-        }
+        lookup(&self.words, key).or_else(|| lookup(&self.english, key)).unwrap_or_default()
     }
 }
+
+/// The non-empty words of `key` in flattened `words`.
+fn lookup<'w>(words: &'w [(String, String)], key: &str) -> Option<&'w str> {
+    words.iter().find(|(dotted, text)| dotted == key && !text.is_empty()).map(|(_, text)| text.as_str())
+}
+
+/// The English words: `npm/locales/en.json` itself, the reference of every other locale file,
+/// read the same way as a fetched one, so the two can never say different things.
+const ENGLISH: &str = include_str!("../../../npm/locales/en.json");
 
 /// The strings of a locale file's JSON text by dotted key, as a lookup of each part in turn
 /// finds them: the first member of a name wins, a key with a `.` of its own is never found.

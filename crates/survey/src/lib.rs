@@ -3,7 +3,7 @@
 //! It renders a survey in a Shadow DOM, handles focus and the keyboard, carries the styles and
 //! the wording, and scores the answer; the core module (`crates/core`) decided that the survey
 //! shows, and takes the scored outcome back through the JS shell's buffer like any event.
-// No std in the module (docs/panic-free.md). On the host only `wording` compiles, but a cdylib
+// No std in the module (docs/panic-free.md). On the host nothing of it compiles, but a cdylib
 // there still needs std's allocator and panic handler.
 #![cfg_attr(target_arch = "wasm32", no_std)]
 #![deny(missing_docs)]
@@ -16,8 +16,6 @@ extern crate alloc;
 /// in a page without std (crates/runtime).
 #[cfg(target_arch = "wasm32")]
 extern crate cxkit_runtime;
-
-pub mod wording;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;

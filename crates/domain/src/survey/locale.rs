@@ -2,7 +2,7 @@
 //! option or `navigator.language`, and which way its words run.
 //!
 //! Only the choice lives here, so both modules agree on it: the words do not. English is
-//! compiled into the survey module (`crates/survey/src/wording.rs`); every other language is a
+//! compiled into the survey module (`npm/locales/en.json` itself); every other language is a
 //! small JSON file (`npm/locales/<tag>.json`, shipped as `dist/locales/<tag>.json`) that the
 //! survey module fetches beside itself, so neither the core nor an English page pays for
 //! eleven translations it never shows.
@@ -178,31 +178,6 @@ mod tests {
                 locale.is_some_and(|locale| LOCALES.contains(&locale)),
                 "npm/locales/{name} is no locale of LOCALES"
             );
-        }
-    }
-
-    /// en.json is the reference for translators, but the survey module shows English from
-    /// `crates/survey/src/wording.rs`: the two must say the same.
-    #[test]
-    fn english_file_says_what_the_survey_module_compiles_in() {
-        let path = dir().join("../../crates/survey/src/wording.rs");
-        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let english = read("en");
-        for (kind, fields) in [
-            ("nps", &["question", "low", "high"][..]),
-            ("csat", &["question", "low", "high"]),
-            ("ces", &["question", "low", "high"]),
-            ("text", &["question"]),
-        ] {
-            for field in fields {
-                let text = english
-                    .get(kind)
-                    .and_then(|v| v.get(field))
-                    .and_then(Value::as_str)
-                    .expect("checked by the shape test");
-                let literal = format!("{field}: \"{text}\"");
-                assert!(source.contains(&literal), "en.json {kind}.{field} is not in wording.rs: {literal}");
-            }
         }
     }
 }
