@@ -313,4 +313,60 @@ describe("configured surveys", () => {
     assert.ok((await keys()).includes(`cxkit:${siteId}:surveys`), "the caps are kept now");
     await assertStillDelivers(page, siteId);
   });
+
+  scenario("a survey left unanswered when the page goes is a dismissal: $dismiss is sent, and with cap.dismissals 1 it never shows again", async () => {
+    const survey = { id: "left", steps: [{ id: "s", kind: "csat" }], trigger: "delay:1s", cap: { dismissals: 1 } };
+    const { page, siteId } = await openWith({ surveys: [survey] });
+    await page.clock.runFor(1001);
+    await assertPresent(page, "shown");
+    await page.evaluate(() => dispatchEvent(new PageTransitionEvent("pagehide")));
+    const dismissals = () => query(collector.db, `SELECT props FROM events WHERE site = '${siteId}' AND name = '$dismiss'`).map((row) => JSON.parse(row.props));
+    await eventually(async () => dismissals().length === 1, "the dismissal sent as the page goes");
+    assert.deepEqual(dismissals().map((d) => [d.survey, typeof d.run_id]), [["left", "string"]]);
+    await page.reload();
+    await startOn(page, { surveys: [survey] }, siteId);
+    await page.clock.runFor(1001);
+    await assertAbsent(page, "dismissed once, its cap");
+    assert.ok((await debugLines(page)).includes('cxkit: survey "left" not shown: dismissed too often or too recently'));
+    await assertStillDelivers(page, siteId);
+  });
+
+  scenario("keyboard only, centre dialog: CSAT, CES, one choice and several choices answered with Tab, arrows, Space and Enter — no click, no focus() call", async () => {
+    const survey = {
+      id: "keys",
+      steps: [
+        { id: "sat", kind: "csat" },
+        { id: "effort", kind: "ces" },
+        { id: "one", kind: "choice", question: "Pick one", options: ["Red", "Green", "Blue"] },
+        { id: "many", kind: "choice", question: "Pick any", options: ["Tea", "Coffee", "Water"], multiple: true },
+      ],
+      placement: "center",
+    };
+    const { page, siteId } = await openWith({ surveys: [survey] });
+    assert.deepEqual(await page.evaluate(() => window.cx.showSurvey("keys")), { ok: true });
+    await assertPresent(page, "shown");
+    const focused = () => page.evaluate(() => {
+      const root = document.querySelector("[data-cxkit=survey]")?.shadowRoot;
+      const active = root?.activeElement;
+      return active ? `${active.getAttribute("role") ?? active.tagName.toLowerCase()}:${active.textContent.trim()}` : null;
+    });
+    await eventually(async () => (await focused()) !== null, "the centre dialog takes focus");
+    const keys = async (...names) => { for (const name of names) await page.press(name); };
+    // CSAT: focus is on the first score; two steps right is 3, Enter confirms.
+    await keys("ArrowRight", "ArrowRight", "Enter");
+    await eventually(async () => (await stored(page, siteId)).length === 1, "the CSAT step sent at once");
+    await eventually(async () => /^radio:/.test((await focused()) ?? ""), "focus moves into the next step");
+    await keys("End", "Enter");
+    await eventually(async () => (await question(page)) === "Pick one", "the single choice");
+    await keys("ArrowDown", "Enter");
+    await eventually(async () => (await question(page)) === "Pick any", "the multiple choice");
+    // Space toggles the focused box; Tab moves between boxes, then to the button.
+    await keys(" ", "Tab", "Tab", " ");
+    for (let i = 0; i < 4 && (await focused()) !== "button:Submit"; i++) await keys("Tab");
+    assert.equal(await focused(), "button:Submit");
+    await keys("Enter");
+    const answers = await stored(page, siteId);
+    assert.deepEqual(answers.map((a) => [a.question, a.value ?? a.choice]), [["sat", 3], ["effort", 7], ["one", ["Green"]], ["many", ["Tea", "Water"]]]);
+    await assertStillDelivers(page, siteId);
+  });
 });

@@ -2,7 +2,7 @@
 // windows as pages. https://www.w3.org/TR/webdriver2/
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 /** Named keys as WebDriver code points (spec, "Keyboard actions"). */
-const KEYS = { Enter: "\uE007", Tab: "\uE004", Escape: "\uE00C", Space: " ", ArrowLeft: "\uE012", ArrowUp: "\uE013", ArrowRight: "\uE014", ArrowDown: "\uE015" };
+const KEYS = { Enter: "\uE007", Tab: "\uE004", Escape: "\uE00C", Space: " ", End: "\uE010", Home: "\uE011", ArrowLeft: "\uE012", ArrowUp: "\uE013", ArrowRight: "\uE014", ArrowDown: "\uE015" };
 
 /** Opens a session at `server` (e.g. http://127.0.0.1:4444) with `capabilities`. */
 export async function connect(server, capabilities) {
