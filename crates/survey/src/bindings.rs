@@ -111,34 +111,26 @@ fn lookup<'w>(words: &'w [(String, String)], key: &str) -> Option<&'w str> {
 /// read the same way as a fetched one, so the two can never say different things.
 const ENGLISH: &str = include_str!("../../../npm/locales/en.json");
 
-/// The strings of a locale file's JSON text by dotted key, as a lookup of each part in turn
-/// finds them: the first member of a name wins, a key with a `.` of its own is never found.
+/// The strings of a locale file's JSON text by dotted key (`submit`, `nps.question`), from its
+/// first two levels; a key with a `.` of its own is never found. Where a key repeats, the first
+/// wins, as [`lookup`] finds it first.
 fn flatten(text: &str) -> Vec<(String, String)> {
     let mut words = Vec::new();
-    let Ok(Some(members)) = json::object_members(text) else { return words };
-    let plain = |key: &str| !key.bytes().any(|b| b == b'.');
-    let mut seen: Vec<&str> = Vec::new();
-    for (key, value) in &members {
-        if !plain(key) || seen.contains(&key.as_str()) {
-            continue;
-        }
-        seen.push(key);
-        if let Some(text) = json::string_of(value) {
-            words.push((key.clone(), text));
-        } else if let Ok(Some(inner)) = json::object_members(value) {
-            let mut seen_inner: Vec<&str> = Vec::new();
-            for (sub, value) in &inner {
-                if !plain(sub) || seen_inner.contains(&sub.as_str()) {
-                    continue;
-                }
-                seen_inner.push(sub);
-                if let Some(text) = json::string_of(value) {
-                    words.push(([key.as_str(), ".", sub].concat(), text));
-                }
-            }
+    collect(text, "", &mut words);
+    words
+}
+
+/// Adds the strings of the object `text` under `prefix`, and at the top level those of its
+/// objects one level down.
+fn collect(text: &str, prefix: &str, words: &mut Vec<(String, String)>) {
+    let Ok(Some(members)) = json::object_members(text) else { return };
+    for (key, value) in members.iter().filter(|(key, _)| !key.bytes().any(|b| b == b'.')) {
+        match json::string_of(value) {
+            Some(text) => words.push(([prefix, key].concat(), text)),
+            None if prefix.is_empty() => collect(value, &[key.as_str(), "."].concat(), words),
+            None => {}
         }
     }
-    words
 }
 
 /// The version of the contract with the core module ([`PROTOCOL`]): the shell shows nothing
