@@ -67,6 +67,15 @@ export const BOOLEAN_OPTIONS = ["debug", "strict", "countBots"] as const;
 export const CAPTURE_SWITCHES = ["pageViews", "clicks", "allClicks", "forms", "scroll", "errors", "vitals", "trackHash"] as const;
 
 /**
+ * The step of scroll depth milestones, in %: a page view reports 25, 50, 75 and 100 % once
+ * each, the first time the bottom of the viewport reaches them. The shell's scroll capture
+ * counts in these steps (`contract.ts`), the tracker and `scroll:` triggers accept only them.
+ *
+ * Owned by `crates/domain/src/capture/mod.rs`.
+ */
+export const SCROLL_STEP_PERCENT = 25;
+
+/**
  * A guard on events per request; bytes and age are the usual triggers (decisions.md §12).
  *
  * Owned by `crates/domain/src/queue.rs`.

@@ -165,6 +165,8 @@ macro_rules! module {
 
 /// The tracker's options: in a folder, which `module!` does not reach.
 const CAPTURE_OPTIONS: (&str, &str) = ("crates/domain/src/capture/options.rs", include_str!("capture/options.rs"));
+/// The tracker's policies: a folder too.
+const CAPTURE: (&str, &str) = ("crates/domain/src/capture/mod.rs", include_str!("capture/mod.rs"));
 /// The survey kinds: in a folder too.
 const SURVEY: (&str, &str) = ("crates/domain/src/survey/mod.rs", include_str!("survey/mod.rs"));
 
@@ -232,6 +234,12 @@ pub fn items() -> Vec<Item> {
             owner: CAPTURE_OPTIONS.0,
             doc: doc_of(CAPTURE_OPTIONS.1, "pub enum Switch "),
             shape: Shape::Const(Literal::Names(Switch::ALL.map(Switch::key).to_vec())),
+        },
+        Item {
+            name: "SCROLL_STEP_PERCENT",
+            owner: CAPTURE.0,
+            doc: doc_of(CAPTURE.1, "pub const SCROLL_STEP_PERCENT:"),
+            shape: Shape::Const(number(crate::capture::SCROLL_STEP_PERCENT)),
         },
         constant!(queue::MAX_BATCH_EVENTS, number),
         constant!(retry::MAX_RETRY_AFTER_MS, number),

@@ -4,6 +4,7 @@
 
 use alloc::string::String;
 
+use crate::capture::is_scroll_milestone;
 use crate::event::check_name;
 use crate::json;
 use crate::score::session::SignalKind;
@@ -51,10 +52,13 @@ impl Trigger {
         match head {
             "delay" => Some(Trigger::Delay { ms: duration(rest)? }),
             "time" => Some(Trigger::Time { ms: duration(rest)? }),
-            "scroll" => match rest {
-                "25" | "50" | "75" | "100" => Some(Trigger::Scroll { depth: json::parse_integer(rest)? as u8 }),
-                _ => None,
-            },
+            "scroll" => {
+                // Digits only: `parse_integer` would take a sign or a leading zero too.
+                let depth = json::parse_integer(rest).filter(|_| rest.bytes().all(|b| b.is_ascii_digit()));
+                depth
+                    .filter(|d| is_scroll_milestone(*d) && !rest.starts_with('0'))
+                    .map(|d| Trigger::Scroll { depth: d as u8 })
+            }
             "event" => name().map(Trigger::Event),
             "step" => name().map(Trigger::Step),
             "friction" => match rest {
@@ -265,6 +269,10 @@ mod tests {
             "scroll:40",
             "scroll:0",
             "scroll:50%",
+            "scroll:050",
+            "scroll:+50",
+            "scroll:125",
+            "scroll:-25",
             "exit:",
             "exits",
             "event:",

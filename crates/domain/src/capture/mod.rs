@@ -19,3 +19,13 @@ pub mod session;
 pub mod state;
 pub mod tracker;
 pub mod vitals;
+
+/// The step of scroll depth milestones, in %: a page view reports 25, 50, 75 and 100 % once
+/// each, the first time the bottom of the viewport reaches them. The shell's scroll capture
+/// counts in these steps (`contract.ts`), the tracker and `scroll:` triggers accept only them.
+pub const SCROLL_STEP_PERCENT: u8 = 25;
+
+/// Whether `depth` (in %) is a scroll milestone: a multiple of [`SCROLL_STEP_PERCENT`] in 1–100.
+pub fn is_scroll_milestone(depth: i64) -> bool {
+    (1..=100).contains(&depth) && depth % i64::from(SCROLL_STEP_PERCENT) == 0
+}

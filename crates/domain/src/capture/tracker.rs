@@ -329,8 +329,8 @@ impl Tracker {
             "error" if self.capture.on(Switch::Errors) => self.error(props, mono, wall),
             "form" if self.capture.on(Switch::Forms) => self.form(props, wall),
             "scroll" if self.capture.on(Switch::Scroll) => {
-                let Some(depth) = int("depth").filter(|d| matches!(d, 25 | 50 | 75 | 100)) else { return };
-                let bit = 1 << (depth / 25);
+                let Some(depth) = int("depth").filter(|d| super::is_scroll_milestone(*d)) else { return };
+                let bit = 1 << (depth / i64::from(super::SCROLL_STEP_PERCENT));
                 if self.depths & bit == 0 {
                     self.depths |= bit;
                     self.cue(Cue::Scroll(depth), wall);
