@@ -31,7 +31,7 @@ pub struct Args {
     /// The token `/v1/stats` and every admin route ask for (`Authorization: Bearer <TOKEN>`).
     /// Without it, the one stored in --admin-token-file; without that, one is generated,
     /// printed once and stored hashed.
-    #[arg(long, env = "CXKIT_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true)]
+    #[arg(long, env = "CXKIT_ADMIN_TOKEN", value_name = "TOKEN", hide_env_values = true, allow_hyphen_values = true)]
     pub admin_token: Option<String>,
     /// Where a generated admin token's SHA-256 is stored [default: <db>.admin].
     #[arg(long, value_name = "FILE")]
@@ -76,6 +76,9 @@ mod tests {
         assert!(!parse(&[]).unwrap().test_control, "test control is off unless asked for");
         let args = parse(&["--admin-token", "s3cret", "--admin-token-file", "/tmp/t"]).unwrap();
         assert_eq!((args.admin_token.as_deref(), args.token_file()), (Some("s3cret"), PathBuf::from("/tmp/t")));
+        // A base64url token may start with `-` (the generated ones do, one in 32).
+        let args = parse(&["--admin-token", "-6x", "--port", "0"]).unwrap();
+        assert_eq!((args.admin_token.as_deref(), args.port), (Some("-6x"), 0));
         assert_eq!(parse(&["--port"]).unwrap_err().kind(), ErrorKind::InvalidValue);
         let bad_port = parse(&["--port", "x"]).unwrap_err();
         assert_eq!(bad_port.kind(), ErrorKind::ValueValidation);

@@ -40,8 +40,12 @@ async fn main() {
             admin
         }
         Ok((admin, Source::Given | Source::Stored)) => admin,
+        Err(error @ auth::TokenError::Empty) => {
+            eprintln!("cxkit-collector: {error}");
+            std::process::exit(2);
+        }
         Err(error) => {
-            eprintln!("cxkit-collector: admin token ({}): {error}", token_file.display());
+            eprintln!("cxkit-collector: admin token file {}: {error}", token_file.display());
             std::process::exit(2);
         }
     };

@@ -17,7 +17,7 @@ export async function startCollector(flags = []) {
   const dir = await mkdtemp(join(tmpdir(), "cxkit-e2e-"));
   const db = join(dir, "events.sqlite");
   const adminToken = randomBytes(32).toString("base64url");
-  const child = spawn(BINARY, ["--port", "0", "--db", db, "--admin-token", adminToken, ...flags], { stdio: ["ignore", "pipe", "inherit"], cwd: ROOT });
+  const child = spawn(BINARY, ["--port", "0", "--db", db, `--admin-token=${adminToken}`, ...flags], { stdio: ["ignore", "pipe", "inherit"], cwd: ROOT });
   const origin = await new Promise((resolve, reject) => {
     let seen = "";
     child.stdout.on("data", (chunk) => {
