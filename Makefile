@@ -163,9 +163,13 @@ test-e2e:
 	ONLY='$(ONLY)' node tests/e2e/run.mjs $(ENGINE)
 	@echo "test-e2e: $$(( $$(date +%s) - start )) s"
 
+# The demo's admin token is a fixed, loopback-only dev token (README, "The reference collector");
+# `make demo DEMO_ADMIN_TOKEN=…` picks another. It goes in the environment, not on the command line.
+DEMO_ADMIN_TOKEN ?= cxkit-demo-token
 demo: build
-	@echo "cxkit demo: http://127.0.0.1:8080/  (stats: http://127.0.0.1:8080/v1/stats?site=demo)"
-	$(COLLECTOR) --port 8080 --db target/demo.sqlite --www www --dist npm/dist
+	@echo "cxkit demo: http://127.0.0.1:8080/"
+	@echo "stats:      curl -H 'Authorization: Bearer $(DEMO_ADMIN_TOKEN)' 'http://127.0.0.1:8080/v1/stats?site=demo'"
+	CXKIT_ADMIN_TOKEN='$(DEMO_ADMIN_TOKEN)' $(COLLECTOR) --port 8080 --db target/demo.sqlite --www www --dist npm/dist
 
 bench: build
 	@start=$$(date +%s)

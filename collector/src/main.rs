@@ -2,6 +2,7 @@
 //! in SQLite and serves stats computed with the crate's own scoring code, plus the demo site.
 
 mod args;
+mod auth;
 mod comments;
 mod control;
 mod routes;
@@ -12,17 +13,39 @@ mod testing;
 
 use std::sync::{Arc, Mutex};
 
-use args::{Args, USAGE};
+use args::Args;
+use auth::Source;
+use clap::Parser;
 use comments::Lexicons;
 use routes::App;
 use store::Store;
 
 #[tokio::main]
 async fn main() {
-    let args = match Args::parse(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("cxkit-collector: {message}\n{USAGE}");
+    let args = Args::parse();
+    let token_file = args.token_file();
+    // Only a token chosen beforehand may guard a non-loopback address: one generated now would
+    // be printed to whoever reads this process's output.
+    if let Err(refusal) = auth::may_listen(args.host, args.admin_token.is_some() || token_file.exists()) {
+        eprintln!("cxkit-collector: {refusal}");
+        std::process::exit(2);
+    }
+    let admin = match auth::resolve(args.admin_token.as_deref(), &token_file, auth::generate) {
+        Ok((admin, Source::Generated(token))) => {
+            println!("cxkit-collector admin token (shown once): {token}");
+            println!(
+                "cxkit-collector: only its SHA-256 is kept, in {}; read the stats with the header \"Authorization: Bearer <token>\"",
+                token_file.display()
+            );
+            admin
+        }
+        Ok((admin, Source::Given | Source::Stored)) => admin,
+        Err(error @ auth::TokenError::Empty) => {
+            eprintln!("cxkit-collector: {error}");
+            std::process::exit(2);
+        }
+        Err(error) => {
+            eprintln!("cxkit-collector: admin token file {}: {error}", token_file.display());
             std::process::exit(2);
         }
     };
@@ -40,6 +63,7 @@ async fn main() {
         dist: args.dist,
         control,
         lexicons: Lexicons::default(),
+        admin,
     });
     let listener = match tokio::net::TcpListener::bind((args.host, args.port)).await {
         Ok(listener) => listener,

@@ -1,5 +1,5 @@
-//! HTTP: `POST /v1/batch`, `GET /v1/stats` (schema/stats.schema.json), CORS for browser
-//! origins, and the demo files.
+//! HTTP: `POST /v1/batch` (with CORS, for any origin), `GET /v1/stats` (schema/stats.schema.json,
+//! behind the admin token, no CORS), and the demo files.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -17,6 +17,7 @@ use cxkit_domain::score::Tenths;
 use cxkit_domain::text::sentiment::Sentiment;
 use serde_json::json;
 
+use crate::auth::{self, AdminToken};
 use crate::comments::{Comments, Lexicons};
 use crate::control::{Attempt, Clock, Control, Script};
 use crate::sessions::{self, Session, Summary, BANDS};
@@ -41,6 +42,8 @@ pub struct App {
     pub control: Option<Mutex<Control>>,
     /// The lexicons comments are scored with, read once.
     pub lexicons: Lexicons,
+    /// The token the admin routes ask for.
+    pub admin: AdminToken,
 }
 
 impl App {
@@ -86,20 +89,31 @@ fn record(
     response
 }
 
-/// The collector's routes.
+/// The collector's routes, in three groups:
+/// - ingest, `POST /v1/batch`: any origin may post, so it alone answers CORS (and its preflight);
+/// - admin, `GET /v1/stats` and every later reader of what was collected: the admin token, and no
+///   CORS, so a page on another origin cannot read them even with the token;
+/// - with `--test-control` only, `/v1/test/…`, with CORS as before (tests drive it).
+///
+/// Anything else is a demo file, same-origin.
 pub fn router(app: Arc<App>) -> Router {
-    let mut router = Router::new().route("/v1/batch", post(receive_batch)).route("/v1/stats", get(stats));
-    if app.control.is_some() {
-        router = router
-            .route("/v1/test/script", post(load_script))
-            .route("/v1/test/attempts", get(attempts))
-            .route("/v1/test/clock", post(set_clock));
-    }
-    router
-        .fallback(get(static_file))
+    let ingest = Router::new()
+        .route("/v1/batch", post(receive_batch).options(preflight))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(cors))
-        .with_state(app)
+        .layer(middleware::from_fn(cors));
+    let admin = Router::new()
+        .route("/v1/stats", get(stats))
+        .route_layer(middleware::from_fn_with_state(Arc::new(app.admin.clone()), auth::require));
+    let mut router = Router::new().merge(ingest).merge(admin);
+    if app.control.is_some() {
+        let control = Router::new()
+            .route("/v1/test/script", post(load_script).options(preflight))
+            .route("/v1/test/attempts", get(attempts).options(preflight))
+            .route("/v1/test/clock", post(set_clock).options(preflight))
+            .layer(middleware::from_fn(cors));
+        router = router.merge(control);
+    }
+    router.fallback(get(static_file)).with_state(app)
 }
 
 fn now_ms() -> i64 {
@@ -111,23 +125,24 @@ fn now_ms() -> i64 {
 #[derive(Debug, Clone, Copy)]
 struct NetworkError;
 
-/// Any origin may post: batches carry no credentials (`credentials: "omit"`), so `*` is safe.
 /// A preflight (a site's custom `headers` option) is allowed the headers it asks for.
+async fn preflight(headers: HeaderMap) -> Response {
+    let asked = headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+    let mut preflight = StatusCode::NO_CONTENT.into_response();
+    let headers = preflight.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        asked.unwrap_or(HeaderValue::from_static("Content-Type, Content-Encoding")),
+    );
+    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+    preflight
+}
+
+/// Any origin may post: batches carry no credentials (`credentials: "omit"`), so `*` is safe.
+/// Layered over the ingest (and test-control) routes only.
 async fn cors(request: Request, next: Next) -> Response {
-    let mut response = if request.method() == Method::OPTIONS {
-        let asked = request.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
-        let mut preflight = StatusCode::NO_CONTENT.into_response();
-        let headers = preflight.headers_mut();
-        headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            asked.unwrap_or(HeaderValue::from_static("Content-Type, Content-Encoding")),
-        );
-        headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
-        preflight
-    } else {
-        next.run(request).await
-    };
+    let mut response = next.run(request).await;
     if response.extensions().get::<NetworkError>().is_some() {
         return response;
     }
@@ -477,7 +492,14 @@ mod tests {
     #[tokio::test]
     async fn a_hostile_run_of_deltas_is_a_400_naming_the_path_and_nothing_is_stored() {
         let store = Mutex::new(Store::in_memory().unwrap());
-        let app = Arc::new(App { store, www: None, dist: None, control: None, lexicons: Lexicons::default() });
+        let app = Arc::new(App {
+            store,
+            www: None,
+            dist: None,
+            control: None,
+            lexicons: Lexicons::default(),
+            admin: test_admin(),
+        });
         let stored = |app: &Arc<App>| {
             let stats = app.store.lock().unwrap().stats("shop").unwrap();
             (stats.events, stats.requests)
@@ -497,7 +519,8 @@ mod tests {
     async fn a_network_error_answer_has_no_cors_headers_and_is_recorded_as_one() {
         let store = Mutex::new(Store::in_memory().unwrap());
         let control = Some(Mutex::new(Control::default()));
-        let app = Arc::new(App { store, www: None, dist: None, control, lexicons: Lexicons::default() });
+        let app =
+            Arc::new(App { store, www: None, dist: None, control, lexicons: Lexicons::default(), admin: test_admin() });
         let script = r#"{"answers":[{"status":503,"networkError":true}]}"#;
         app.control().unwrap().load(serde_json::from_str(script).unwrap());
         let mut cors = Vec::new();
@@ -511,9 +534,17 @@ mod tests {
         assert_eq!(recorded, [(503, true), (200, false)]);
     }
 
-    /// `GET` `uri` from the real router over `app`; the status and the JSON answer.
+    /// The admin token of the test apps.
+    const TOKEN: &str = "test-admin-token";
+
+    fn test_admin() -> AdminToken {
+        AdminToken::of(TOKEN)
+    }
+
+    /// `GET` `uri` with the admin token from the real router over `app`; the status and the JSON answer.
     async fn get_json(app: &Arc<App>, uri: &str) -> (StatusCode, serde_json::Value) {
-        let response = router(Arc::clone(app)).oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let request = Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+        let response = router(Arc::clone(app)).oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
         (status, serde_json::from_slice(&bytes).unwrap())
@@ -527,7 +558,85 @@ mod tests {
             dist: None,
             control: Some(Mutex::new(Control::default())),
             lexicons: Lexicons::default(),
+            admin: test_admin(),
         })
+    }
+
+    /// `uri` asked with `method` and `headers` of the real router over `app`.
+    async fn ask(app: &Arc<App>, method: &str, uri: &str, headers: &[(header::HeaderName, &str)]) -> Response {
+        let mut request = Request::builder().method(method).uri(uri);
+        for (name, value) in headers {
+            request = request.header(name, *value);
+        }
+        let body = if method == "POST" { Body::from(run_of_deltas(1)) } else { Body::empty() };
+        router(Arc::clone(app)).oneshot(request.body(body).unwrap()).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn stats_need_the_admin_token_and_a_refusal_says_how_to_give_it() {
+        let app = test_app();
+        let wrong = "Bearer not-the-token".to_owned();
+        let prefix = format!("Bearer {}", &TOKEN[..TOKEN.len() - 1]);
+        let basic = format!("Basic {TOKEN}");
+        let in_url = format!("/v1/stats?site=shop&token={TOKEN}");
+        let (missing, not_this) = ("admin token: missing", "admin token: not this collector's");
+        let cases = [
+            ("none", "/v1/stats?site=shop", None, missing),
+            ("wrong", "/v1/stats?site=shop", Some(&wrong), not_this),
+            ("a prefix", "/v1/stats?site=shop", Some(&prefix), not_this),
+            ("not Bearer", "/v1/stats?site=shop", Some(&basic), missing),
+            ("in the URL", &in_url, None, missing),
+        ];
+        for (case, uri, authorization, error) in cases {
+            let headers: Vec<_> = authorization.map(|a| (header::AUTHORIZATION, a.as_str())).into_iter().collect();
+            let response = ask(&app, "GET", uri, &headers).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{case}");
+            assert_eq!(response.headers()[header::WWW_AUTHENTICATE], "Bearer", "{case}");
+            assert!(!response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN), "{case}");
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+            let answer: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(answer, json!({ "error": error }), "{case}");
+        }
+        let (status, answer) = get_json(&app, "/v1/stats?site=shop").await;
+        assert_eq!((status, &answer["site"]), (StatusCode::OK, &json!("shop")), "the right token reads them");
+    }
+
+    #[tokio::test]
+    async fn cors_is_answered_on_the_ingest_route_only() {
+        let app = test_app();
+        let origin = (header::ORIGIN, "http://localhost:9999");
+        let allowed = |response: &Response| response.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).cloned();
+
+        let posted = ask(&app, "POST", "/v1/batch", std::slice::from_ref(&origin)).await;
+        assert_eq!((posted.status(), allowed(&posted)), (StatusCode::OK, Some(HeaderValue::from_static("*"))));
+        let asked = [
+            origin.clone(),
+            (header::ACCESS_CONTROL_REQUEST_METHOD, "POST"),
+            (header::ACCESS_CONTROL_REQUEST_HEADERS, "x-probe"),
+        ];
+        let preflight = ask(&app, "OPTIONS", "/v1/batch", &asked).await;
+        assert_eq!(preflight.status(), StatusCode::NO_CONTENT);
+        assert_eq!(allowed(&preflight), Some(HeaderValue::from_static("*")));
+        assert_eq!(preflight.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS], "x-probe");
+
+        // Stats: no CORS on any answer, with or without the token, nor on a preflight.
+        let token = format!("Bearer {TOKEN}");
+        let read = ask(&app, "GET", "/v1/stats?site=shop", &[origin.clone(), (header::AUTHORIZATION, &token)]).await;
+        assert_eq!((read.status(), allowed(&read)), (StatusCode::OK, None));
+        let refused = ask(&app, "GET", "/v1/stats?site=shop", std::slice::from_ref(&origin)).await;
+        assert_eq!((refused.status(), allowed(&refused)), (StatusCode::UNAUTHORIZED, None));
+        let asked = [
+            origin.clone(),
+            (header::ACCESS_CONTROL_REQUEST_METHOD, "GET"),
+            (header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization"),
+        ];
+        let preflight = ask(&app, "OPTIONS", "/v1/stats?site=shop", &asked).await;
+        assert!(!preflight.status().is_success(), "{}", preflight.status());
+        assert_eq!(allowed(&preflight), None);
+        assert!(!preflight.headers().contains_key(header::ACCESS_CONTROL_ALLOW_HEADERS));
+        // Nor on the demo files.
+        let file = ask(&app, "GET", "/index.html", &[origin]).await;
+        assert_eq!(allowed(&file), None);
     }
 
     /// The events of the stats tests: two sessions, 10 s before the collector's now.
@@ -730,6 +839,7 @@ mod tests {
             dist: None,
             control: None,
             lexicons: Lexicons::default(),
+            admin: test_admin(),
         });
         let request = Request::post("/v1/test/clock").body(Body::from("{\"offsetMs\":1}")).unwrap();
         assert_eq!(router(plain).oneshot(request).await.unwrap().status(), StatusCode::METHOD_NOT_ALLOWED);

@@ -122,6 +122,42 @@ describe("script tag", () => {
   });
 });
 
+describe("who may read the stats", () => {
+  scenario("a page on another origin cannot read /v1/stats, with or without the token, while its batches still go in", async () => {
+    const page = await browser.open(`${pages.origin}/index.html`);
+    assert.deepEqual(await page.evaluate(() => window.cxkit.ready), { ok: true });
+    assert.notEqual(new URL(pages.origin).origin, new URL(collector.origin).origin, "the page is cross-origin to the collector");
+    const reads = await page.evaluate(async ({ origin, token }) => {
+      const attempt = async (init) => {
+        try {
+          const response = await fetch(`${origin}/v1/stats?site=demo`, init);
+          return `read ${response.status}`;
+        } catch (error) {
+          return `refused ${error.name}`;
+        }
+      };
+      // Positive control: the same page reads the ingest route's answer (CORS is answered there).
+      const posted = await fetch(`${origin}/v1/batch`, { method: "POST", body: "{}" }).then((r) => `read ${r.status}`, (e) => `refused ${e.name}`);
+      return {
+        posted,
+        none: await attempt({}),
+        token: await attempt({ headers: { authorization: `Bearer ${token}` } }),
+        cookies: await attempt({ credentials: "include" }),
+      };
+    }, { origin: collector.origin, token: collector.adminToken });
+    assert.deepEqual(reads, { posted: "read 400", none: "refused TypeError", token: "refused TypeError", cookies: "refused TypeError" });
+    // The browser refused them, not the network: from outside a browser the collector answers 401, and 200 with the token.
+    const outside = await fetch(`${collector.origin}/v1/stats?site=demo`);
+    assert.equal(outside.status, 401);
+    assert.equal(outside.headers.get("www-authenticate"), "Bearer");
+    assert.equal(outside.headers.get("access-control-allow-origin"), null);
+    assert.deepEqual(await outside.json(), { error: "admin token: missing" });
+    await assertStillDelivers(page, "cxkit", "demo");
+    assert.deepEqual((await page.errors()).pageErrors, []);
+    await page.close();
+  });
+});
+
 describe("ESM import", () => {
   scenario("init, track and flush deliver the event with its properties", async () => {
     const page = await browser.open(`${pages.origin}/esm.html`);

@@ -1,5 +1,6 @@
 // Starts the real collector binary on a free loopback port with a fresh SQLite file.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,11 +9,15 @@ import { fileURLToPath } from "node:url";
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BINARY = join(ROOT, "target/release/cxkit-collector");
 
-/** Starts the collector; `flags` add to `--port 0 --db <fresh file>` (e.g. `--www`, `--dist`). */
+/**
+ * Starts the collector; `flags` add to `--port 0 --db <fresh file> --admin-token <fresh token>`
+ * (e.g. `--www`, `--dist`). `stats()` and `session()` send the token; `adminToken` is it.
+ */
 export async function startCollector(flags = []) {
   const dir = await mkdtemp(join(tmpdir(), "cxkit-e2e-"));
   const db = join(dir, "events.sqlite");
-  const child = spawn(BINARY, ["--port", "0", "--db", db, ...flags], { stdio: ["ignore", "pipe", "inherit"], cwd: ROOT });
+  const adminToken = randomBytes(32).toString("base64url");
+  const child = spawn(BINARY, ["--port", "0", "--db", db, `--admin-token=${adminToken}`, ...flags], { stdio: ["ignore", "pipe", "inherit"], cwd: ROOT });
   const origin = await new Promise((resolve, reject) => {
     let seen = "";
     child.stdout.on("data", (chunk) => {
@@ -22,18 +27,23 @@ export async function startCollector(flags = []) {
     });
     child.once("exit", (code) => reject(new Error(`collector exited with ${code} before listening`)));
   });
+  const admin = { authorization: `Bearer ${adminToken}` };
   return {
     origin,
     endpoint: `${origin}/v1/batch`,
     db,
+    adminToken,
     async stats(site) {
-      const response = await fetch(`${origin}/v1/stats?site=${encodeURIComponent(site)}`);
+      const response = await fetch(`${origin}/v1/stats?site=${encodeURIComponent(site)}`, { headers: admin });
+      if (!response.ok) throw new Error(`stats refused: ${response.status} ${await response.text()}`);
       return response.json();
     },
     /** One session as the collector recomputes it from raw events (`null`: none stored). */
     async session(site, sid) {
-      const response = await fetch(`${origin}/v1/stats?site=${encodeURIComponent(site)}&session=${encodeURIComponent(sid)}`);
-      return response.status === 404 ? null : response.json();
+      const response = await fetch(`${origin}/v1/stats?site=${encodeURIComponent(site)}&session=${encodeURIComponent(sid)}`, { headers: admin });
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`session refused: ${response.status} ${await response.text()}`);
+      return response.json();
     },
     /** With `--test-control`: moves the clock that closes sessions `offsetMs` ahead of the wall clock. */
     async clock(offsetMs) {
