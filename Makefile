@@ -124,8 +124,9 @@ test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
 	cargo clippy --target $(WASM_TARGET) -p cxkit-runtime $(WASM_FEATURES) -- -D warnings
 	@echo "test-lint: $$(( $$(date +%s) - start )) s"
 
-test-types: ## The published .d.ts: accepts the documented API, refuses misspelt options.
+test-types: ## The published .d.ts: accepts the documented API, refuses misspelt options; the examples' TypeScript against it.
 	$(BIN)/tsc -p tests/types/tsconfig.json
+	$(BIN)/tsc -p tests/types/examples.tsconfig.json
 
 test-node: ## The package on a server (SSR): imports without touching a page's globals; init says it runs in a browser.
 	node --test tests/node/
