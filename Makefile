@@ -128,7 +128,7 @@ test-types: ## The published .d.ts: accepts the documented API, refuses misspelt
 	$(BIN)/tsc -p tests/types/tsconfig.json
 	$(BIN)/tsc -p tests/types/examples.tsconfig.json
 
-test-node: ## The package on a server (SSR): imports without touching a page's globals; init says it runs in a browser.
+test-node: ## On a server (SSR): the package imports without touching a page's globals, init says it runs in a browser, the React example renders; README's hook is the example's.
 	node --test tests/node/
 
 test-size: ## Sizes are deterministic: gated against the ceiling in bench/budgets.json.

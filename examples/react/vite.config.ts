@@ -1,5 +1,6 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-// Nothing for cxkit here: Vite emits its .wasm files as assets and its survey module as a chunk.
-export default defineConfig({ plugins: [react()] });
+// `vite build` needs nothing for cxkit (its .wasm files become assets, its survey module a
+// chunk); `vite dev` must not pre-bundle it away from its .wasm files.
+export default defineConfig({ plugins: [react()], optimizeDeps: { exclude: ["cxkit"] } });

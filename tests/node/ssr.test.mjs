@@ -74,3 +74,35 @@ test("init on a server with strict: true rejects with a typed CxError, and keeps
     assert.equal((await other.ready).error.code, "not_running");
   });
 });
+
+test("the React example renders on a server: useCx gives no handle there, and cxkit is never started", async () => {
+  const { build } = await import("esbuild");
+  const { mkdtemp, rm } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const root = new URL("../../", import.meta.url).pathname;
+  // Under target/, so the bundle finds the repo's react and react-dom.
+  const dir = await mkdtemp(join(root, "target/ssr-"));
+  try {
+    await build({
+      entryPoints: [join(root, "examples/react/src/App.tsx")], bundle: true, format: "esm", platform: "node", jsx: "automatic",
+      outfile: join(dir, "app.mjs"), external: ["react", "react-dom", "cxkit"], define: { "import.meta.env": "{}" }, logLevel: "warning",
+      alias: { cxkit: join(root, "npm/dist/index.js") },
+    });
+    const [{ App }, { createElement }, { renderToString }] = await Promise.all([import(join(dir, "app.mjs")), import("react"), import("react-dom/server")]);
+    let html;
+    const logged = await errorsOf(() => {
+      html = renderToString(createElement(App));
+    });
+    assert.match(html, /<h1>Checkout<\/h1>/);
+    assert.match(html, /<button type="button" disabled="">Buy<\/button>/, "no handle while rendering: the button waits for it");
+    assert.deepEqual(logged, [], "init never ran: effects do not run on a server");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("README.md's React hook is examples/react/src/useCx.ts verbatim", async () => {
+  const { readFile } = await import("node:fs/promises");
+  const [readme, hook] = await Promise.all(["README.md", "examples/react/src/useCx.ts"].map((path) => readFile(new URL(`../../${path}`, import.meta.url), "utf8")));
+  assert.ok(readme.includes("```ts\n" + hook + "```\n"), "README.md's React snippet differs from examples/react/src/useCx.ts: copy the file into it");
+});
