@@ -91,7 +91,7 @@ function packed() {
   if (!tarball) {
     const dir = mkdtempSync(join(tmpdir(), "cxkit-pack-"));
     apps.push(dir);
-    const [{ filename }] = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: join(ROOT, "npm"), encoding: "utf8" }));
+    const [{ filename }] = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: join(ROOT, "npm"), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
     tarball = join(dir, filename);
   }
   return tarball;
