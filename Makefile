@@ -49,7 +49,7 @@ WASM_SHIP := --minify-imports-and-exports-and-modules --strip-producers --strip-
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build gen test test-contract test-lint test-types test-size test-shipped test-host test-browser test-e2e demo bench screenshots fuzz clean
+.PHONY: help setup build gen test test-contract test-lint test-types test-node test-size test-shipped test-host test-browser test-e2e demo bench screenshots fuzz clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
@@ -105,7 +105,7 @@ gen: ## Writes $(CONTRACT); a failed run leaves the committed file as it was.
 
 test: build
 	@start=$$(date +%s)
-	$(MAKE) --no-print-directory test-contract test-lint test-types test-size test-shipped test-host test-browser test-e2e
+	$(MAKE) --no-print-directory test-contract test-lint test-types test-node test-size test-shipped test-host test-browser test-e2e
 	@echo "test: $$(( $$(date +%s) - start )) s"
 
 test-contract: ## $(CONTRACT) is what the Rust says: generated again into a temporary file and compared, never written.
@@ -124,8 +124,12 @@ test-lint: ## Formatting and clippy, host and wasm, warnings as errors.
 	cargo clippy --target $(WASM_TARGET) -p cxkit-runtime $(WASM_FEATURES) -- -D warnings
 	@echo "test-lint: $$(( $$(date +%s) - start )) s"
 
-test-types: ## The published .d.ts: accepts the documented API, refuses misspelt options.
+test-types: ## The published .d.ts: accepts the documented API, refuses misspelt options; the examples' TypeScript against it.
 	$(BIN)/tsc -p tests/types/tsconfig.json
+	$(BIN)/tsc -p tests/types/examples.tsconfig.json
+
+test-node: ## On a server (SSR): the package imports without touching a page's globals, init says it runs in a browser, the React example renders; README's hook is the example's.
+	node --test tests/node/
 
 test-size: ## Sizes are deterministic: gated against the ceiling in bench/budgets.json.
 	node bench/size.mjs --check

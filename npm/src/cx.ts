@@ -70,6 +70,14 @@ function runId(): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").slice(0, 22);
 }
 
+/** Why `init` refuses to start outside a page (server-side rendering, a worker). */
+const NOT_IN_BROWSER = "cxkit runs in a browser page, not on the server: call init() in the browser (e.g. in useEffect or onMount)";
+
+/** A page's globals are there: a server renderer (Node, Deno, Bun) or a worker has none of them. */
+function inBrowser(): boolean {
+  return typeof window !== "undefined" && typeof document !== "undefined" && typeof navigator !== "undefined" && typeof location !== "undefined";
+}
+
 /** Calls kept while the wasm loads; beyond this they are refused, not buffered without end. */
 const MAX_WAITING_CALLS = 1000;
 
@@ -187,6 +195,8 @@ export class Cx {
 
   async #start(wasmUrl: URL | string, config?: Promise<Partial<Options>>): Promise<Result> {
     try {
+      // Server-side rendering (Next.js, Remix, Astro): importing is safe there, starting is not.
+      if (!inBrowser()) throw new CxError({ code: "not_running", field: "", message: NOT_IN_BROWSER });
       const [, later] = await Promise.all([loadWasm(wasmUrl), config]);
       if (later) this.#options = { ...later, ...this.#options };
       checkHeaders(this.#options.headers);

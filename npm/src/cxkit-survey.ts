@@ -47,6 +47,23 @@ export interface SurveyModule {
 const fetched = new Map<string, Promise<Words>>();
 
 /**
+ * The text of a locale file: fetched, or read in place when a bundler inlined it as a `data:`
+ * URL (Vite does with files under 4 KiB), which a strict CSP's `connect-src` would not let
+ * `fetch` have; its bytes came inside this module's own code.
+ */
+async function localeText(url: URL): Promise<string> {
+  if (url.protocol === "data:") {
+    const comma = url.href.indexOf(",");
+    const body = url.href.slice(comma + 1);
+    if (!url.href.slice(0, comma).endsWith(";base64")) return decodeURIComponent(body);
+    return new TextDecoder().decode(Uint8Array.from(atob(body), (char) => char.charCodeAt(0)));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.text();
+}
+
+/**
  * The supported locale closest to `requested`, and its words from `locales/<tag>.json` beside
  * this file (none to fetch for English). A file that cannot be had means English, with one
  * warning: words in English are better than no survey.
@@ -56,11 +73,9 @@ export function words(requested: string): Promise<Words> {
   if (locale === "en") return Promise.resolve({ locale, words: null });
   let words = fetched.get(locale);
   if (!words) {
-    words = fetch(new URL(`./locales/${locale}.json`, import.meta.url))
-      .then((response) => {
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        return response.text();
-      })
+    // This exact `new URL(`…`, import.meta.url)` is what Vite recognises: it emits each locale as
+    // an asset, and inlines the small ones as `data:` URLs (build.assetsInlineLimit).
+    words = localeText(new URL(`./locales/${locale}.json`, import.meta.url))
       .then((text) => {
         JSON.parse(text); // a broken file is no words: English, below
         return text;

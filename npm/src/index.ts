@@ -32,6 +32,8 @@ function sameOptions(a: Options, b: Options): boolean {
  * options returns the same instance (React StrictMode, HMR); other options are an error.
  * A bad config logs one console error and resolves with a handle whose calls return
  * `{ ok: false }` (with `strict: true`, `init` rejects with a {@link CxError} instead).
+ * Importing is safe during server-side rendering; `init` there does not start and says so
+ * (`not_running`: "cxkit runs in a browser page…"): call it in the browser, e.g. in an effect.
  *
  * @example
  * const cx = await init({ endpoint: "https://collect.example.com/cx", siteId: "shop" });
