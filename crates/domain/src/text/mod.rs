@@ -31,6 +31,17 @@ pub mod analysis;
 pub mod sentiment;
 pub mod themes;
 
+/// The languages that have a lexicon, `npm/lexicons/<lang>.txt`: the one list. The build ships
+/// each file it finds there (npm/build.mjs), a host test holds the two the same, the survey
+/// module fetches one only for these ([`lexicon_of`]) and the collector scores with them.
+pub const LEXICONS: [&str; 2] = ["en", "de"];
+
+/// The lexicon's language for a locale tag (`de-AT` → `de`), if that language has one.
+pub fn lexicon_of(locale: &str) -> Option<&'static str> {
+    let language = locale.split('-').next().unwrap_or_default();
+    LEXICONS.into_iter().find(|lang| language.eq_ignore_ascii_case(lang))
+}
+
 /// What the lexicon knows about one word.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Word {
@@ -227,6 +238,25 @@ mod tests {
             })
             .collect();
         assert_eq!(flags, [(true, false), (false, false), (false, true)]);
+    }
+
+    #[test]
+    fn every_listed_lexicon_is_shipped_and_no_other() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../npm/lexicons");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .expect("npm/lexicons")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|name| Some(name.strip_suffix(".txt")?.to_string()))
+            .filter(|name| !name.starts_with("LICENSE"))
+            .collect();
+        files.sort();
+        let mut listed: Vec<String> = LEXICONS.iter().map(|l| l.to_string()).collect();
+        listed.sort();
+        assert_eq!(files, listed);
+        assert_eq!(lexicon_of("de-AT"), Some("de"));
+        assert_eq!(lexicon_of("EN"), Some("en"));
+        assert_eq!(lexicon_of("fr"), None);
+        assert_eq!(lexicon_of(""), None);
     }
 
     #[test]
