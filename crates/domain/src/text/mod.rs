@@ -25,6 +25,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use crate::json::parse_integer;
 use crate::redact::is_mark;
 
 pub mod analysis;
@@ -78,14 +79,14 @@ impl Lexicon {
                 "!neg" => word.negates = true,
                 "!but" => word.contrasts = true,
                 "!stop" => word.stop = true,
-                "!int" => match parts.next().and_then(|p| p.parse::<u16>().ok()) {
+                "!int" => match parts.next().and_then(parse_integer).and_then(|p| u16::try_from(p).ok()) {
                     Some(percent) => word.scale = percent,
                     None => continue,
                 },
                 _ if first.starts_with('!') => continue,
                 _ => {
-                    match parts.next().and_then(|v| v.parse::<i8>().ok()).filter(|v| (-4..=4).contains(v)) {
-                        Some(valence) => words.push((first.to_string(), Word { valence, ..word })),
+                    match parts.next().and_then(parse_integer).filter(|v| (-4..=4).contains(v)) {
+                        Some(valence) => words.push((first.to_string(), Word { valence: valence as i8, ..word })),
                         None => continue,
                     }
                     continue;
