@@ -223,7 +223,14 @@ fn placeholders_and_ids() {
     let names = Pii::ALL.map(|kind| (kind.placeholder(), kind.id()));
     assert_eq!(
         names,
-        [("[email]", "email"), ("[iban]", "iban"), ("[card]", "card"), ("[phone]", "phone"), ("[digits]", "digits"), ("[custom]", "custom")]
+        [
+            ("[email]", "email"),
+            ("[iban]", "iban"),
+            ("[card]", "card"),
+            ("[phone]", "phone"),
+            ("[digits]", "digits"),
+            ("[custom]", "custom")
+        ]
     );
 }
 

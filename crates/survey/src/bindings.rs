@@ -9,8 +9,8 @@ use alloc::vec::Vec;
 use cxkit_domain::json;
 use cxkit_domain::survey::locale;
 use cxkit_domain::survey::spec::{parse_spec, Spec, StepKind};
-use cxkit_domain::text::{lexicon_of, Lexicon};
 use cxkit_domain::survey::{Outcome, SurveyKind, PROTOCOL};
+use cxkit_domain::text::{lexicon_of, Lexicon};
 use wasm_bindgen::prelude::*;
 
 use crate::widget::{self, error, Widget};
