@@ -156,6 +156,16 @@ function runOnce() {
   });
 }
 
+/**
+ * Redaction + sentiment + themes of a 2,000-character comment (issue 17), on the host with a
+ * release build (crates/domain/examples/analyse.rs): the median µs of each of its batches. Not
+ * in the browser: the shipped survey module has no bench-only export to call it through.
+ */
+function textAnalysis() {
+  const out = execFileSync("cargo", ["run", "--release", "-q", "-p", "cxkit-domain", "--example", "analyse"], { cwd: ROOT, encoding: "utf8" });
+  return JSON.parse(out.trim().split("\n").at(-1));
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -198,6 +208,7 @@ const ROWS = [
   ["idle_cpu_ms_per_min", "  the same as main-thread CPU time (`ThreadTime`)", "ms", 2],
   ["idle_script_ms_per_min", "  script (JS + wasm) in that minute, tracker on", "ms", 2],
   ["idle_page_ms_per_min", "the same idle minute without cxkit", "ms", 2],
+  ["text_analysis_us", "redaction + sentiment + themes of a 2,000-character comment (host, release build; medians of 11 × 200 runs)", "µs", 1],
 ];
 
 function format(value, unit, digits) {
@@ -220,6 +231,7 @@ for (let i = 0; i < RUNS; i++) {
 for (const [i, run] of runs.entries()) Object.assign(run, await autocaptureOnce(i));
 for (const run of runs.slice(0, IDLE_RUNS)) Object.assign(run, await idleOnce());
 const paint = await surveyPaint();
+paint.series.text_analysis_us = textAnalysis();
 const mixes = new Set(runs.map((run) => JSON.stringify(run.autocapture_mix)));
 if (mixes.size !== 1) throw new Error(`the autocaptured events differ between runs: ${[...mixes].join(" ")}`);
 const mix = Object.entries(runs[0].autocapture_mix).map(([name, n]) => `${n} \`${name}\``).join(", ");

@@ -5,6 +5,8 @@
 //   dist/cxkit-survey.js   ESM, the survey module's glue: imported only where a survey shows
 //   dist/locales/<tag>.json  the survey's words in each language (locales/, minified), fetched
 //                            by the survey module from beside itself
+//   dist/lexicons/<lang>.txt the words sentiment and themes read (lexicons/, as they are, with
+//                            LICENSE-vader.txt), fetched by the survey module with a text step
 // The .wasm files are written by the Makefile (wasm-opt) before this runs: their SHA-384 is
 // built into the JS that loads them, and that of cxkit-survey.js into the script tag's loader.
 import { build } from "esbuild";
@@ -98,6 +100,22 @@ async function locales() {
   return hashes;
 }
 
+/**
+ * Copies `lexicons/<lang>.txt` (and their licence files) to `dist/lexicons/` and returns the
+ * `sha384-…` of each lexicon by language. Which languages the survey module fetches is Rust's
+ * list (`cxkit_domain::text::LEXICONS`, held the same as this folder by a host test).
+ */
+async function lexicons() {
+  await rm(here + "dist/lexicons", { recursive: true, force: true });
+  await mkdir(here + "dist/lexicons", { recursive: true });
+  const hashes = {};
+  for (const name of (await readdir(here + "lexicons")).filter((name) => name.endsWith(".txt")).sort()) {
+    await writeFile(here + "dist/lexicons/" + name, await readFile(here + "lexicons/" + name));
+    if (!name.startsWith("LICENSE")) hashes[name.slice(0, -".txt".length)] = await sri("dist/lexicons/" + name);
+  }
+  return hashes;
+}
+
 const common = { bundle: true, target: "es2022", plugins: [glue], absWorkingDir: here, logLevel: "warning" };
 // The survey chunk stays a separate file in both builds.
 const external = ["./cxkit-survey.js"];
@@ -112,6 +130,7 @@ await build({
     // For `fetch(url, { integrity })`, like the wasm: a locale file of another release is refused.
     // Inlined only where the survey module reads it: ~75 B of hash a locale, which gzip cannot shrink.
     __CX_LOCALES_SRI__: JSON.stringify(await locales()),
+    __CX_LEXICONS_SRI__: JSON.stringify(await lexicons()),
   },
 });
 const define = {

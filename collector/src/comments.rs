@@ -6,7 +6,7 @@
 
 use cxkit_domain::text::sentiment::sentiment;
 use cxkit_domain::text::themes::themes;
-use cxkit_domain::text::Lexicon;
+use cxkit_domain::text::{lexicon_of, Lexicon};
 
 /// How many of the latest comments `/v1/stats` lists.
 pub const LATEST: usize = 20;
@@ -64,10 +64,10 @@ impl Default for Lexicons {
 }
 
 impl Lexicons {
-    /// The lexicon of a language tag (`de-AT` → German), if there is one.
+    /// The lexicon of a language tag (`de-AT` → German), if there is one
+    /// ([`LEXICONS`](cxkit_domain::text::LEXICONS) says which, as for the survey module).
     fn of(&self, locale: Option<&str>) -> Option<&Lexicon> {
-        let language = locale.unwrap_or("en").split('-').next().unwrap_or_default().to_ascii_lowercase();
-        match language.as_str() {
+        match lexicon_of(locale.unwrap_or("en"))? {
             "en" => Some(&self.english),
             "de" => Some(&self.german),
             _ => None,
@@ -104,6 +104,14 @@ impl Lexicons {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_lexicon_the_survey_module_fetches_is_scored_here() {
+        let lexicons = Lexicons::default();
+        for lang in cxkit_domain::text::LEXICONS {
+            assert!(lexicons.of(Some(lang)).is_some_and(|l| !l.is_empty()), "{lang}");
+        }
+    }
 
     fn stored(text: &str, locale: &str, time_ms: i64) -> Stored {
         Stored { survey: "s".into(), question: "why".into(), text: text.into(), locale: Some(locale.into()), time_ms }

@@ -64,6 +64,26 @@ function unlessTyping(show: () => void): boolean {
   return !typing;
 }
 
+/** The `redact` option (its shape checked by the core) compiled once: one pass that replaces
+ * each pattern's matches with `[custom]` and counts them. A pattern the browser cannot compile
+ * is one console error naming it, and off; an empty match is left alone. */
+function compilePatterns(patterns: readonly string[] | undefined): ((text: string) => [string, number]) | undefined {
+  const compiled: RegExp[] = [];
+  patterns?.forEach((pattern, i) => {
+    try {
+      compiled.push(new RegExp(pattern, "gu"));
+    } catch (thrown) {
+      console.error(`cxkit: redact[${i}]: ${thrown instanceof Error ? thrown.message : String(thrown)}; that pattern is off`);
+    }
+  });
+  if (!compiled.length) return undefined;
+  return (text) => {
+    let count = 0;
+    for (const pattern of compiled) text = text.replace(pattern, (match) => (match ? (count++, "[custom]") : match));
+    return [text, count];
+  };
+}
+
 /** A survey run's id: 128 random bits as 22 base64url characters, like an event stream's. */
 function runId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -178,6 +198,8 @@ export class Cx {
   #cause: string | undefined;
   /** The language the survey on screen speaks. */
   #locale = "en";
+  /** The site's `redact` patterns as one pass over a text answer, if it set any. */
+  #redact: ((text: string) => [string, number]) | undefined;
   #delivery: Delivery | undefined;
   #stopped: ErrorInfo | undefined;
 
@@ -216,6 +238,7 @@ export class Cx {
       return { ok: false, error };
     }
     const core = this.#core;
+    this.#redact = compilePatterns(this.#options.redact);
     for (const line of core.surveyErrors().split("\n").filter(Boolean)) console.error(`cxkit: ${line}; that survey is off`);
     // A survey left unanswered when the page goes is dismissed: before delivery's last send.
     addEventListener("pagehide", this.#onLeave);
@@ -322,14 +345,17 @@ export class Cx {
     if (!module || !core || this.#stopped) return;
     if (this.#survey?.isOpen()) return this.#debug(id, "not shown: another survey is open");
     const { locale, words } = await module.words(this.#options.locale ?? navigator.language);
+    const source = core.surveySource(id);
+    // Only a survey with a text step, in a language that has one, waits for its lexicon.
+    const lexicon = await module.lexicon(source, locale);
     if (this.#survey?.isOpen()) return this.#debug(id, "not shown: another survey is open");
     this.#survey?.free();
     this.#cause = cause;
     this.#locale = locale;
     const { zIndex = null, nonce = null } = this.#options;
-    const setup = `{"locale":${JSON.stringify(locale)},"words":${words ?? "null"},"zIndex":${JSON.stringify(zIndex)},"nonce":${JSON.stringify(nonce)},"runId":${JSON.stringify(runId())}}`;
+    const setup = `{"locale":${JSON.stringify(locale)},"words":${words ?? "null"},"zIndex":${JSON.stringify(zIndex)},"nonce":${JSON.stringify(nonce)},"runId":${JSON.stringify(runId())},"lexicon":${JSON.stringify(lexicon)}}`;
     try {
-      this.#survey = new module.Survey(core.surveySource(id), setup, (name: string, props: string, answered: boolean) => this.#recorded(name, props, answered));
+      this.#survey = new module.Survey(source, setup, (name: string, props: string, answered: boolean) => this.#recorded(name, props, answered), this.#redact);
     } catch (thrown) {
       this.#survey = undefined;
       return this.#log(errorOf("invalid_survey", thrown));

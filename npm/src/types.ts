@@ -94,6 +94,11 @@ export interface Options {
   /** Query parameters a captured URL keeps (default: the five `utm_*` tags); all others,
    * and every fragment, are dropped before anything is queued. */
   queryParams?: string[];
+  /** The site's own patterns of personal data (at most 20, each at most 200 characters), run as
+   * JavaScript `RegExp`s (flags `gu`) on a survey's text answer before cxkit's own scanners: each
+   * match becomes `[custom]`, counted in `redactions.custom`. A pattern the browser cannot
+   * compile is one console error naming `redact[i]`, and off. */
+  redact?: string[];
   /** Frustration thresholds (decisions.md §22–23; the defaults are 3 clicks, 1000 ms, 30 px,
    * 1000 ms, 1000 ms). */
   frustration?: { rageClicks?: number; rageMs?: number; ragePx?: number; deadMs?: number; errorMs?: number };
@@ -247,8 +252,21 @@ export interface SurveyResponse {
   value?: number;
   /** A choice step's chosen options, in their first-language words. */
   choice?: string[];
-  /** A text step's answer, with e-mail addresses, phone and card numbers replaced on the device. */
+  /** A text step's answer as it left the device: control characters dropped, cut to 2,000
+   * characters, e-mail addresses, IBANs, card and phone numbers, runs of 20+ digits and the
+   * site's `redact` patterns replaced by `[email]`, `[iban]`, `[card]`, `[phone]`, `[digits]`,
+   * `[custom]`. */
   text?: string;
+  /** A text step: how many spans of each kind were replaced (only the kinds found; `{}` when none). */
+  redactions?: Partial<Record<"email" | "iban" | "card" | "phone" | "digits" | "custom", number>>;
+  /** A text step: how the redacted text feels, −1…+1 with two decimals; `null` when its
+   * language has no lexicon (English and German have one) or it could not be fetched. */
+  sentiment?: number | null;
+  /** A text step: the sentiment's label (±0.05 apart from neutral); `null` with `sentiment`. */
+  label?: "positive" | "neutral" | "negative" | null;
+  /** A text step: what it is about, at most five terms or two-word phrases, stop words left
+   * out; `[]` without a lexicon. */
+  themes?: string[];
   /** NPS only: the answer's group. */
   bucket?: "promoter" | "passive" | "detractor";
   /** The page path it was given on. */

@@ -6,6 +6,7 @@ export async function accepted(): Promise<void> {
   const cx: Cx = await init({
     endpoint: "https://collect.example.com/v1/batch",
     siteId: "shop",
+    redact: ["ORD-\\d{6}"],
     survey: "nps",
     trigger: "delay:20s",
     consent: "pending",
@@ -41,6 +42,13 @@ export async function accepted(): Promise<void> {
   const reasons: Batch["reason"][] = ["size", "age", "flush", "hide", "retry", "load"];
   console.log(reasons);
   cx.on("response", (r) => console.log(r.value, r.bucket));
+  cx.on("response", (r) => {
+    const label: "positive" | "neutral" | "negative" | null | undefined = r.label;
+    const found: number | undefined = r.redactions?.custom;
+    console.log(r.text, r.sentiment, label, r.themes?.join(), found);
+  });
+  // @ts-expect-error: site patterns are a list of strings, not one RegExp
+  void init({ endpoint: "https://c.example/v1/batch", siteId: "shop", redact: /ORD-\d+/ });
   const scores: Scores | null = cx.scores();
   const nps: number | null | undefined = scores?.nps.score;
   console.log(nps, scores?.csat.percent, scores?.csat.mean, scores?.ces.mean, scores?.ces.percentAgree, scores?.nps.responses);

@@ -311,7 +311,7 @@ pub enum OptionKind {
 /// read and checked by the JS wrapper (`headers` by the browser's own `Headers` parser); they
 /// are listed so they are not "unknown". `locale`, `nonce` and `zIndex` are checked here and
 /// handed to the survey module by the shell.
-pub const OPTIONS: [(&str, OptionKind); 19] = [
+pub const OPTIONS: [(&str, OptionKind); 20] = [
     ("endpoint", OptionKind::Text),
     ("siteId", OptionKind::Text),
     ("survey", OptionKind::Text),
@@ -331,6 +331,7 @@ pub const OPTIONS: [(&str, OptionKind); 19] = [
     ("journey", OptionKind::Object),
     ("score", OptionKind::Object),
     ("countBots", OptionKind::Boolean),
+    ("redact", OptionKind::Object),
 ];
 
 /// The options that take `kind`, in [`OPTIONS`] order.
@@ -413,6 +414,9 @@ impl Config {
             capture.read_penalties(value)?;
         }
         capture.count_bots = boolean("countBots")?.unwrap_or(false);
+        if let Some(value) = raw("redact") {
+            check_patterns(value)?;
+        }
         let debug = boolean("debug")?.unwrap_or(false);
         Ok(Config { endpoint, site_id, surveys, survey_errors, debug, max_batch_age_ms, consent, capture })
     }
@@ -424,6 +428,35 @@ fn shorthand(kind: SurveyKind, trigger: Option<Trigger>) -> Survey {
         spec: Spec::builtin(kind),
         targeting: Targeting { trigger, urls: Urls::default(), sample: 100, cap: Cap::default() },
     }
+}
+
+/// Most site patterns in the `redact` option.
+pub const MAX_REDACT_PATTERNS: usize = 20;
+/// Longest site pattern, in characters.
+pub const MAX_REDACT_PATTERN_CHARS: usize = 200;
+
+/// The `redact` option's shape: a list of at most [`MAX_REDACT_PATTERNS`] non-empty strings of at
+/// most [`MAX_REDACT_PATTERN_CHARS`] characters, each named in its error (`redact[2]`). Whether
+/// a pattern compiles is the browser's to say: the shell makes each a `RegExp` (decisions.md §39).
+fn check_patterns(value: &str) -> Result<(), ConfigError> {
+    const FIELD: &str = "redact";
+    let items = json::array_items(value).ok_or(ConfigError::new(FIELD, ConfigProblem::NotAnArray))?;
+    if items.len() > MAX_REDACT_PATTERNS {
+        return Err(ConfigError::new(FIELD, ConfigProblem::TooMany));
+    }
+    for (i, item) in items.into_iter().enumerate() {
+        let problem = match json::string_of(item) {
+            None => ConfigProblem::NotAString,
+            Some(p) if p.is_empty() => ConfigProblem::Empty,
+            Some(p) if json::char_count(&p) > MAX_REDACT_PATTERN_CHARS => ConfigProblem::TooLong,
+            Some(_) => continue,
+        };
+        let mut field = String::from("redact[");
+        json::write_integer(i as i64, &mut field);
+        field.push(']');
+        return Err(ConfigError { field, problem });
+    }
+    Ok(())
 }
 
 /// Longest `nonce`.
@@ -576,7 +609,7 @@ mod tests {
         assert_eq!(config.max_batch_age_ms(), 250);
         assert_eq!(config.consent(), Consent::Pending);
         let capture = Config::parse(&with(
-            r#""capture":{"allClicks":true,"scroll":false},"queryParams":["plan"],"frustration":{"rageClicks":4,"deadMs":1500},"journey":[{"step":"a","url":"/a"},{"step":"b"}],"score":{"rage":{"points":20,"cap":60}},"countBots":true"#,
+            r#""capture":{"allClicks":true,"scroll":false},"queryParams":["plan"],"frustration":{"rageClicks":4,"deadMs":1500},"journey":[{"step":"a","url":"/a"},{"step":"b"}],"score":{"rage":{"points":20,"cap":60}},"countBots":true,"redact":["ORD-\\d{6}","(?:x)"]"#,
         ))
         .unwrap()
         .capture()
@@ -632,6 +665,11 @@ mod tests {
             (with(r#""capture":{"clickz":true}"#), "capture.clickz: unknown option"),
             (with(r#""capture":[]"#), "capture: must be an object"),
             (with(r#""queryParams":"utm""#), "queryParams: must be an array"),
+            (with(r#""redact":"ORD-\\d+""#), "redact: must be an array"),
+            (with(r#""redact":["a",7]"#), "redact[1]: must be a string"),
+            (with(r#""redact":["a",""]"#), "redact[1]: must not be empty"),
+            (with(&format!(r#""redact":["{}"]"#, "x".repeat(201))), "redact[0]: is too long"),
+            (with(&format!(r#""redact":[{}]"#, vec!["\"p\""; 21].join(","))), "redact: has too many entries"),
             (with(r#""queryParams":[""]"#), "queryParams: must not be empty"),
             (with(&format!(r#""queryParams":[{}]"#, vec!["\"p\""; 51].join(","))), "queryParams: has too many entries"),
             (with(r#""frustration":{"rageClicks":2}"#), "frustration.rageClicks: is out of range"),

@@ -57,11 +57,14 @@ pub enum Pii {
     Phone,
     /// A run of 20 or more digits: longer than any card (account numbers, tokens).
     Digits,
+    /// A match of one of the site's own patterns (the `redact` option), run as JS RegExp by
+    /// the shell before the scanners (decisions.md §39): counted here, never found here.
+    Custom,
 }
 
 impl Pii {
     /// Every kind, in order of precedence.
-    pub const ALL: [Pii; 5] = [Pii::Email, Pii::Iban, Pii::Card, Pii::Phone, Pii::Digits];
+    pub const ALL: [Pii; 6] = [Pii::Email, Pii::Iban, Pii::Card, Pii::Phone, Pii::Digits, Pii::Custom];
 
     /// The text that replaces a span of this kind.
     pub fn placeholder(self) -> &'static str {
@@ -71,6 +74,7 @@ impl Pii {
             Pii::Card => "[card]",
             Pii::Phone => "[phone]",
             Pii::Digits => "[digits]",
+            Pii::Custom => "[custom]",
         }
     }
 
@@ -82,6 +86,7 @@ impl Pii {
             Pii::Card => "card",
             Pii::Phone => "phone",
             Pii::Digits => "digits",
+            Pii::Custom => "custom",
         }
     }
 }
@@ -106,8 +111,13 @@ impl Redactions {
     }
 
     fn note(&mut self, kind: Pii) {
-        if let Some(n) = self.0.get_mut(kind as usize) {
-            *n = n.saturating_add(1);
+        self.add(kind, 1);
+    }
+
+    /// Counts `n` more spans of `kind` (the site's patterns report theirs from JS).
+    pub fn add(&mut self, kind: Pii, n: u32) {
+        if let Some(count) = self.0.get_mut(kind as usize) {
+            *count = count.saturating_add(n);
         }
     }
 }
@@ -167,6 +177,7 @@ fn find(kind: Pii, text: &str) -> Option<(usize, usize)> {
         Pii::Card => number(text, card),
         Pii::Phone => number(text, phone),
         Pii::Digits => number(text, digits),
+        Pii::Custom => None,
     }
 }
 

@@ -210,7 +210,7 @@ fn counts_add_up() {
         redacted("jane@example.com, 4111 1111 1111 1111, +44 20 7946 0958, 12345678901234567890 and bob@example.org");
     assert_eq!(out, "[email], [card], [phone], [digits] and [email]");
     let counts = Pii::ALL.map(|kind| found.count(kind));
-    assert_eq!((counts, found.total()), ([2, 0, 1, 1, 1], 5));
+    assert_eq!((counts, found.total()), ([2, 0, 1, 1, 1, 0], 5));
     let both = found + redacted("call 555-123-4567").1;
     assert_eq!((both.count(Pii::Phone), both.total()), (2, 6));
     let mut sum = Redactions::default();
@@ -223,7 +223,14 @@ fn placeholders_and_ids() {
     let names = Pii::ALL.map(|kind| (kind.placeholder(), kind.id()));
     assert_eq!(
         names,
-        [("[email]", "email"), ("[iban]", "iban"), ("[card]", "card"), ("[phone]", "phone"), ("[digits]", "digits")]
+        [
+            ("[email]", "email"),
+            ("[iban]", "iban"),
+            ("[card]", "card"),
+            ("[phone]", "phone"),
+            ("[digits]", "digits"),
+            ("[custom]", "custom")
+        ]
     );
 }
 

@@ -4,7 +4,7 @@
 
 use cxkit_domain::redact::{redact, Pii};
 use cxkit_domain::survey::{clean_text, redact_text, window, MAX_SPAN_TAIL, MAX_TEXT_BYTES, MAX_TEXT_CHARS};
-use cxkit_domain::text::analysis::{analyse, write_props};
+use cxkit_domain::text::analysis::{analyse, analyse_with, write_props};
 use cxkit_domain::text::sentiment::{sentiment, Label, Sentiment};
 use cxkit_domain::text::themes::themes;
 use cxkit_domain::text::Lexicon;
@@ -160,7 +160,7 @@ fn analysis_runs_on_the_redacted_text_and_writes_its_members() {
     let a = analyse("  Great support! Call me on +44 20 7946 0958 or jane@example.com\u{7}", &en);
     assert_eq!(a.text, "Great support! Call me on [phone] or [email]");
     assert_eq!((a.redactions.count(Pii::Phone), a.redactions.count(Pii::Email), a.redactions.total()), (1, 1, 2));
-    assert_eq!(a.label(), Label::Positive);
+    assert_eq!(a.label(), Some(Label::Positive));
     // A phrase scores twice its count: "great support" first; the `!` parts "support" and "call".
     assert_eq!(a.themes, ["great support", "call", "great", "support"]);
     let mut out = String::from("{");
@@ -168,7 +168,7 @@ fn analysis_runs_on_the_redacted_text_and_writes_its_members() {
     out.push('}');
     let expected = format!(
         r#"{{"text":"Great support! Call me on [phone] or [email]","redactions":{{"email":1,"phone":1}},"sentiment":0.{:02},"label":"positive","themes":["great support","call","great","support"]}}"#,
-        a.sentiment.hundredths()
+        a.sentiment.map_or(0, |s| s.hundredths())
     );
     assert_eq!(out, expected);
     let parsed: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
@@ -183,7 +183,7 @@ fn analysis_runs_on_the_redacted_text_and_writes_its_members() {
         [(0, "0.00"), (425, "0.43"), (-425, "-0.43"), (-4, "0.00"), (1000, "1.00"), (-1000, "-1.00"), (-61, "-0.06")]
     {
         let mut a = none.clone();
-        a.sentiment = Sentiment(milli);
+        a.sentiment = Some(Sentiment(milli));
         let mut out = String::new();
         write_props(&a, &mut out);
         assert!(out.contains(&format!(r#""sentiment":{text},"#)), "{milli}: {out}");
@@ -202,7 +202,7 @@ fn a_megabyte_paste_is_cut_before_the_scanners_see_it() {
     redact(&seen, &mut expected);
     assert_eq!(a.text, expected);
     assert!(a.text.len() <= MAX_TEXT_BYTES && !a.text.contains("7946"));
-    assert_eq!(a.label(), Label::Positive);
+    assert_eq!(a.label(), Some(Label::Positive));
     // The phone at the cut is dropped whole, not left as a head of digits.
     assert!(!a.text.contains(|c: char| c.is_ascii_digit()), "{}", &a.text[a.text.len() - 40..]);
     assert!(a.text.ends_with("Great shop,") || a.text.ends_with("[phone]."), "{}", &a.text[a.text.len() - 40..]);
@@ -296,4 +296,28 @@ fn the_cut_keeps_graphemes_whole_in_every_script() {
             assert!(text.starts_with(&out));
         }
     }
+}
+
+#[test]
+fn the_sites_patterns_run_first_and_are_counted_and_no_lexicon_means_no_figures() {
+    // The shell's RegExp pass, as a stand-in: it sees the window, control characters gone.
+    let custom = |window: String| {
+        assert!(!window.contains('\u{7}'));
+        let n = window.matches("ORD-123456").count() as u32;
+        (window.replace("ORD-123456", "[custom]"), n)
+    };
+    let a = analyse_with("Order ORD-123456 was late, mail jane@example.com\u{7}", None, custom);
+    assert_eq!(a.text, "Order [custom] was late, mail [email]");
+    assert_eq!((a.redactions.count(Pii::Custom), a.redactions.count(Pii::Email)), (1, 1));
+    assert_eq!((a.sentiment, a.label(), a.themes.len()), (None, None, 0));
+    let mut out = String::new();
+    write_props(&a, &mut out);
+    assert_eq!(
+        out,
+        r#""text":"Order [custom] was late, mail [email]","redactions":{"email":1,"custom":1},"sentiment":null,"label":null,"themes":[]"#
+    );
+    // The scanners run after it: a card the pattern left is still found.
+    let en = en();
+    let b = analyse_with("great, card 4111 1111 1111 1111", Some(&en), |w| (w, 0));
+    assert_eq!((b.text.as_str(), b.label()), ("great, card [card]", Some(Label::Positive)));
 }

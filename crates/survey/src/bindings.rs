@@ -8,8 +8,9 @@ use alloc::vec::Vec;
 
 use cxkit_domain::json;
 use cxkit_domain::survey::locale;
-use cxkit_domain::survey::spec::{parse_spec, Spec};
+use cxkit_domain::survey::spec::{parse_spec, Spec, StepKind};
 use cxkit_domain::survey::{Outcome, SurveyKind, PROTOCOL};
+use cxkit_domain::text::{lexicon_of, Lexicon};
 use wasm_bindgen::prelude::*;
 
 use crate::widget::{self, error, Widget};
@@ -37,6 +38,14 @@ extern "C" {
     /// The shell's handler of an outcome, typed so each argument crosses as what it is.
     #[wasm_bindgen(typescript_type = "(name: string, props: string, answered: boolean) => void")]
     pub type OnOutcome;
+
+    /// The shell's pass of the site's patterns (the `redact` option, compiled once at init):
+    /// the text with each match replaced by `[custom]`, and how many it replaced.
+    #[wasm_bindgen(typescript_type = "(text: string) => [string, number]")]
+    pub type Redact;
+
+    #[wasm_bindgen(method, catch, js_name = call)]
+    fn run(this: &Redact, context: &JsValue, text: &str) -> Result<js_sys::Array, JsValue>;
 
     #[wasm_bindgen(method, catch, js_name = call)]
     fn report(this: &OnOutcome, context: &JsValue, name: &str, props: &str, answered: bool) -> Result<(), JsValue>;
@@ -73,6 +82,11 @@ pub struct Setup {
     pub nonce: Option<String>,
     /// The id that links this run's events.
     pub run_id: String,
+    /// The words sentiment and themes read (`npm/lexicons/<lang>.txt`), when the survey has a
+    /// text step, its language has one and it could be fetched.
+    pub lexicon: Option<Lexicon>,
+    /// The site's patterns, when it set any.
+    redact: Option<Redact>,
 }
 
 impl Setup {
@@ -92,7 +106,22 @@ impl Setup {
             z_index: raw("zIndex").and_then(json::parse_integer).unwrap_or(DEFAULT_Z_INDEX).clamp(0, 2_147_483_647),
             nonce: string("nonce"),
             run_id: string("runId").unwrap_or_default(),
+            lexicon: string("lexicon").map(|text| Lexicon::parse(&text)),
+            redact: None,
         })
+    }
+
+    /// `window` through the site's patterns: the text and how many matches became `[custom]`.
+    /// Without patterns, or if the shell's pass fails, the text as it is (the scanners still run).
+    pub fn custom(&self, window: String) -> (String, u32) {
+        let Some(redact) = &self.redact else { return (window, 0) };
+        match redact.run(&JsValue::NULL, &window) {
+            Ok(pair) => match pair.get(0).as_string() {
+                Some(text) => (text, pair.get(1).as_f64().unwrap_or(0.0) as u32),
+                None => (window, 0),
+            },
+            Err(_) => (window, 0),
+        }
     }
 
     /// The words for a dotted key (`nps.question`, `submit`): the locale file's, when it has a
@@ -147,6 +176,30 @@ pub fn locale(requested: &str) -> js_sys::JsString {
     locale::negotiate(requested).into()
 }
 
+/// The survey `source` names: a built-in id or one configured survey's JSON text.
+fn spec_of(source: &str) -> Result<Spec, JsValue> {
+    match SurveyKind::from_id(source) {
+        Some(kind) => Ok(Spec::builtin(kind)),
+        // The core validated it with `parse_survey` before handing it on, so an error here
+        // means the two modules disagree (version skew): the field, without the rule's
+        // words, which the module does not carry.
+        None if source.trim_start().starts_with('{') => {
+            parse_spec(source).map_err(|e| error(&[&e.field, ": invalid survey"]))
+        }
+        None => Err(unknown_survey()),
+    }
+}
+
+/// The lexicon to fetch for `source` shown in `locale` (`en`, `de`: `lexicons/<lang>.txt`), or
+/// `undefined` when the survey has no text step or the language has no lexicon
+/// ([`LEXICONS`](cxkit_domain::text::LEXICONS), the one list).
+#[wasm_bindgen(js_name = lexiconFor)]
+pub fn lexicon_for(source: &str, locale: &str) -> Option<js_sys::JsString> {
+    let spec = spec_of(source).ok()?;
+    let text = spec.steps.iter().any(|step| step.kind == StepKind::Builtin(SurveyKind::Text));
+    text.then(|| lexicon_of(locale)).flatten().map(Into::into)
+}
+
 /// `survey: must be one of nps, csat, ces, text`: the core's words for an unknown survey
 /// ([`ConfigProblem::UnknownSurvey`](cxkit_domain::config::ConfigProblem::UnknownSurvey)),
 /// written from [`SurveyKind::ALL`] without the table of every rule's words.
@@ -168,23 +221,17 @@ pub struct Survey {
 #[wasm_bindgen]
 impl Survey {
     /// Shows `source` — a built-in id (`nps`, `csat`, `ces`, `text`) or one configured survey's
-    /// JSON text — with `setup` (`{"locale","words","zIndex","nonce","runId"}`), and calls
+    /// JSON text — with `setup` (`{"locale","words","zIndex","nonce","runId","lexicon"}`,
+    /// `lexicon` the text of [`lexicon_for`]'s file or null) and the site's patterns `redact`
+    /// (optional: run on a text answer before the module's own scanners), and calls
     /// `on_outcome(name, props, answered)` at once for each answered step (`$response`), or once
     /// for a dismissal with nothing answered (`$dismiss`): the properties as JSON, for the shell
     /// to queue like any event, and whether it is an answer (for `cx.on("response")`).
     #[wasm_bindgen(constructor)]
-    pub fn new(source: &str, setup: &str, on_outcome: OnOutcome) -> Result<Survey, JsValue> {
-        let spec = match SurveyKind::from_id(source) {
-            Some(kind) => Spec::builtin(kind),
-            // The core validated it with `parse_survey` before handing it on, so an error here
-            // means the two modules disagree (version skew): the field, without the rule's
-            // words, which the module does not carry.
-            None if source.trim_start().starts_with('{') => {
-                parse_spec(source).map_err(|e| error(&[&e.field, ": invalid survey"]))?
-            }
-            None => return Err(unknown_survey()),
-        };
-        let setup = Setup::read(setup)?;
+    pub fn new(source: &str, setup: &str, on_outcome: OnOutcome, redact: Option<Redact>) -> Result<Survey, JsValue> {
+        let spec = spec_of(source)?;
+        let mut setup = Setup::read(setup)?;
+        setup.redact = redact;
         let document = Global::document().ok_or_else(|| error(&["cxkit needs a document"]))?;
         let survey = spec.id.clone();
         let run_id = setup.run_id.clone();

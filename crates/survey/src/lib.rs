@@ -20,6 +20,6 @@ extern crate cxkit_runtime;
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 #[cfg(target_arch = "wasm32")]
-pub use bindings::{locale, protocol, Survey};
+pub use bindings::{lexicon_for, locale, protocol, Redact, Survey};
 #[cfg(target_arch = "wasm32")]
 mod widget;

@@ -29,7 +29,8 @@ use web_sys::{
 use cxkit_domain::json::write_integer;
 use cxkit_domain::survey::branch::Answer;
 use cxkit_domain::survey::spec::{Localized, Placement, Spec, Step, StepKind};
-use cxkit_domain::survey::{clean_text, is_blank, Outcome, Reply, SurveyKind};
+use cxkit_domain::survey::{is_blank, Outcome, Reply, SurveyKind};
+use cxkit_domain::text::analysis::analyse_with;
 
 use crate::bindings::{viewport_inset, Setup};
 
@@ -587,9 +588,9 @@ impl Parts {
                 if is_blank(&raw) {
                     return;
                 }
-                let text = clean_text(&raw);
+                let analysis = analyse_with(&raw, self.setup.lexicon.as_ref(), |window| self.setup.custom(window));
                 drop(raw);
-                report(Reply::Text(&text));
+                report(Reply::Text(&analysis));
                 Answer::Text
             }
         };

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use cxkit_survey::Survey;
+use cxkit_survey::{lexicon_for, Redact, Survey};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -36,6 +36,10 @@ fn setup(extra: &str) -> String {
 }
 
 fn try_show(source: &str, setup: &str) -> Result<Harness, JsValue> {
+    try_show_with(source, setup, None)
+}
+
+fn try_show_with(source: &str, setup: &str, redact: Option<Redact>) -> Result<Harness, JsValue> {
     // A test that failed left its widget behind (a panic runs no destructor in wasm).
     let left = document().query_selector_all("[data-cxkit=survey]").unwrap();
     for i in 0..left.length() {
@@ -47,7 +51,7 @@ fn try_show(source: &str, setup: &str) -> Result<Harness, JsValue> {
         let parsed = serde_json::from_str(&props).unwrap();
         sink.borrow_mut().push((name, props, parsed, answered))
     });
-    let survey = Survey::new(source, setup, on_outcome.as_ref().clone().unchecked_into())?;
+    let survey = Survey::new(source, setup, on_outcome.as_ref().clone().unchecked_into(), redact)?;
     Ok(Harness { survey: Some(survey), outcomes, _on_outcome: on_outcome })
 }
 
@@ -356,6 +360,57 @@ fn several_choices_are_checkboxes_reported_by_their_given_text() {
     let responses = harness.responses();
     assert_eq!(responses.len(), 1);
     assert_eq!(responses[0]["choice"], serde_json::json!(["Price", "Other"]), "the first entry, in option order");
+    harness.close();
+}
+
+#[wasm_bindgen_test]
+fn a_lexicon_is_asked_for_only_with_a_text_step_in_a_language_that_has_one() {
+    let name = |source: &str, locale: &str| lexicon_for(source, locale).map(String::from);
+    assert_eq!(name("text", "en"), Some("en".into()));
+    assert_eq!(name("text", "de-AT"), Some("de".into()));
+    assert_eq!(name("text", "fr"), None, "no French lexicon");
+    assert_eq!(name("nps", "en"), None, "no text step");
+    assert_eq!(name(CHECKOUT, "en"), Some("en".into()), "a text step among others");
+    assert_eq!(name(&CHECKOUT.replace(r#""kind": "text""#, r#""kind": "csat""#), "en"), None);
+    assert_eq!(name("{broken", "en"), None);
+}
+
+#[wasm_bindgen_test]
+fn a_text_answer_carries_the_site_patterns_count_sentiment_and_themes() {
+    let lexicon = serde_json::to_string("great\t3\nslow\t-2\n!stop the was\n").unwrap();
+    let redact = Closure::<dyn Fn(String) -> js_sys::Array>::new(|text: String| {
+        let n = text.matches("ORD-1").count() as f64;
+        js_sys::Array::of2(&text.replace("ORD-1", "[custom]").into(), &n.into())
+    });
+    let mut harness = try_show_with(
+        "text",
+        &setup(&format!(",\"lexicon\":{lexicon}")),
+        Some(redact.as_ref().clone().unchecked_into()),
+    )
+    .map_err(|e| message(&e))
+    .expect("a survey that shows");
+    tab_in();
+    type_text("Great checkout, ORD-1 mail zed.sentinel@example.com");
+    key("Enter", true);
+    let responses = harness.responses();
+    assert_eq!(responses.len(), 1);
+    let r = &responses[0];
+    assert_eq!(r["text"], "Great checkout, [custom] mail [email]");
+    assert_eq!(r["redactions"], serde_json::json!({ "email": 1, "custom": 1 }));
+    assert_eq!(r["label"], "positive");
+    assert!(r["sentiment"].as_f64().is_some_and(|s| s > 0.0), "{r}");
+    assert!(r["themes"].as_array().is_some_and(|t| t.iter().any(|t| t == "checkout")), "{r}");
+    harness.close();
+    // Without a lexicon: no figures, the answer still goes.
+    let mut harness = show("text", &setup(""));
+    tab_in();
+    type_text("Great");
+    key("Enter", true);
+    let r = &harness.responses()[0];
+    assert_eq!(
+        (&r["text"], &r["sentiment"], &r["label"], &r["themes"]),
+        (&"Great".into(), &serde_json::Value::Null, &serde_json::Value::Null, &serde_json::json!([]))
+    );
     harness.close();
 }
 

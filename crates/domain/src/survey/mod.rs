@@ -8,6 +8,7 @@ use super::event::{DISMISS_EVENT, RESPONSE_EVENT};
 use super::json::{write_integer, write_string};
 use super::redact::{redact, Redactions};
 use super::score::nps::NpsBucket;
+use super::text::analysis::{write_props, Analysis};
 
 pub use super::trigger::Trigger;
 
@@ -83,8 +84,9 @@ pub enum Reply<'a> {
     Score(SurveyKind, u8),
     /// The canonical text of each option chosen, in option order (`choice`).
     Choice(&'a [&'a str]),
-    /// A free-text answer, already through [`clean_text`] (`text`).
-    Text(&'a str),
+    /// A free-text answer, redacted, cut and analysed (`text`, `redactions`, `sentiment`,
+    /// `label`, `themes`: [`write_props`](crate::text::analysis::write_props)).
+    Text(&'a Analysis),
 }
 
 /// What the visitor did with a survey.
@@ -142,9 +144,9 @@ impl Outcome<'_> {
                     }
                     json.push(']');
                 }
-                Reply::Text(text) => {
-                    json.push_str("\"text\",\"text\":");
-                    write_string(text, &mut json);
+                Reply::Text(analysis) => {
+                    json.push_str("\"text\",");
+                    write_props(analysis, &mut json);
                 }
             }
         }
@@ -167,9 +169,18 @@ pub fn clean_text(raw: &str) -> String {
 /// never rejected. The scanners see the window only, at most [`MAX_TEXT_BYTES`] of a paste of
 /// any length.
 pub fn redact_text(raw: &str) -> (String, Redactions) {
-    let kept = window(raw);
+    redact_text_with(raw, |window| (window, 0))
+}
+
+/// [`redact_text`] with the site's own patterns (the `redact` option, decisions.md §39):
+/// `custom` gets the [`window`] before the scanners and returns it with its matches replaced by
+/// `[custom]` and how many it replaced, counted as [`Pii::Custom`](crate::redact::Pii::Custom).
+/// The patterns see what the scanners see: at most [`MAX_TEXT_BYTES`], control characters gone.
+pub fn redact_text_with(raw: &str, custom: impl FnOnce(String) -> (String, u32)) -> (String, Redactions) {
+    let (kept, matched) = custom(window(raw));
     let mut text = String::with_capacity(kept.len() + 16);
-    let found = redact(&kept, &mut text);
+    let mut found = redact(&kept, &mut text);
+    found.add(crate::redact::Pii::Custom, matched);
     let cut = cut_point(&text);
     text.truncate(cut);
     (text, found)
@@ -306,10 +317,11 @@ mod tests {
         );
         let none = Outcome::Answered { step: "reason", reply: Reply::Choice(&[]) };
         assert!(none.props_json("s", "r", "/").contains(r#""choice":[]"#));
-        let text = Outcome::Answered { step: "why", reply: Reply::Text("line\nтекст") };
+        let analysis = crate::text::analysis::analyse_with("line\nтекст", None, |w| (w, 0));
+        let text = Outcome::Answered { step: "why", reply: Reply::Text(&analysis) };
         assert_eq!(
             text.props_json("s", "r", "/"),
-            r#"{"survey":"s","run_id":"r","question":"why","kind":"text","text":"line\nтекст","path":"/"}"#
+            r#"{"survey":"s","run_id":"r","question":"why","kind":"text","text":"line\nтекст","redactions":{},"sentiment":null,"label":null,"themes":[],"path":"/"}"#
         );
     }
 

@@ -10,7 +10,7 @@ use super::themes::themes;
 use super::Lexicon;
 use crate::json::{write_integer, write_string};
 use crate::redact::{Pii, Redactions};
-use crate::survey::redact_text;
+use crate::survey::redact_text_with;
 
 /// What the survey module reports of a free-text answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,32 +19,39 @@ pub struct Analysis {
     pub text: String,
     /// How many spans of each kind were replaced.
     pub redactions: Redactions,
-    /// How the text feels.
-    pub sentiment: Sentiment,
+    /// How the text feels; `None` without a lexicon for its language.
+    pub sentiment: Option<Sentiment>,
     /// What it is about, at most [`MAX_THEMES`](super::themes::MAX_THEMES).
     pub themes: Vec<String>,
 }
 
 impl Analysis {
-    /// The sentiment's label.
-    pub fn label(&self) -> Label {
-        self.sentiment.label()
+    /// The sentiment's label; `None` without a lexicon.
+    pub fn label(&self) -> Option<Label> {
+        self.sentiment.map(Sentiment::label)
     }
 }
 
 /// Redacts and cuts `raw`, then scores and themes what is left with `lexicon`. The scanners
 /// and analysers see at most the survey's `MAX_TEXT_BYTES` of it, however long the paste.
 pub fn analyse(raw: &str, lexicon: &Lexicon) -> Analysis {
-    let (text, redactions) = redact_text(raw);
-    let sentiment = sentiment(&text, lexicon);
-    let themes = themes(&text, lexicon);
+    analyse_with(raw, Some(lexicon), |window| (window, 0))
+}
+
+/// [`analyse`] as the survey module runs it: the site's patterns first (`custom`, see
+/// [`redact_text_with`]), and no sentiment and no themes without a lexicon (a language that
+/// has none, or a lexicon that could not be fetched): the answer still goes, redacted.
+pub fn analyse_with(raw: &str, lexicon: Option<&Lexicon>, custom: impl FnOnce(String) -> (String, u32)) -> Analysis {
+    let (text, redactions) = redact_text_with(raw, custom);
+    let sentiment = lexicon.map(|lexicon| sentiment(&text, lexicon));
+    let themes = lexicon.map(|lexicon| themes(&text, lexicon)).unwrap_or_default();
     Analysis { text, redactions, sentiment, themes }
 }
 
 /// Appends the analysis as JSON members (no braces), for the response event's properties:
 /// `"text":"…","redactions":{"email":1},"sentiment":0.42,"label":"positive","themes":["…"]`.
 /// `redactions` names only the kinds found (`{}` when none); `sentiment` has two decimals,
-/// written from integers.
+/// written from integers. Without a lexicon: `"sentiment":null,"label":null,"themes":[]`.
 pub fn write_props(analysis: &Analysis, out: &mut String) {
     out.push_str("\"text\":");
     write_string(&analysis.text, out);
@@ -63,17 +70,22 @@ pub fn write_props(analysis: &Analysis, out: &mut String) {
         }
     }
     out.push_str("},\"sentiment\":");
-    let hundredths = analysis.sentiment.hundredths();
-    if hundredths < 0 {
-        out.push('-');
+    match analysis.sentiment {
+        Some(sentiment) => {
+            let hundredths = sentiment.hundredths();
+            if hundredths < 0 {
+                out.push('-');
+            }
+            let magnitude = hundredths.unsigned_abs();
+            write_integer(i64::from(magnitude / 100), out);
+            out.push('.');
+            out.push(char::from(b'0' + (magnitude / 10 % 10) as u8));
+            out.push(char::from(b'0' + (magnitude % 10) as u8));
+            out.push_str(",\"label\":");
+            write_string(sentiment.label().id(), out);
+        }
+        None => out.push_str("null,\"label\":null"),
     }
-    let magnitude = hundredths.unsigned_abs();
-    write_integer(i64::from(magnitude / 100), out);
-    out.push('.');
-    out.push(char::from(b'0' + (magnitude / 10 % 10) as u8));
-    out.push(char::from(b'0' + (magnitude % 10) as u8));
-    out.push_str(",\"label\":");
-    write_string(analysis.label().id(), out);
     out.push_str(",\"themes\":[");
     for (i, theme) in analysis.themes.iter().enumerate() {
         if i > 0 {

@@ -9,7 +9,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{tokens, Lexicon, Token};
+use super::{sort, tokens, Lexicon, Token};
 
 /// Most themes a comment gets.
 pub const MAX_THEMES: usize = 5;
@@ -37,7 +37,7 @@ pub fn themes(text: &str, lexicon: &Lexicon) -> Vec<String> {
         found.push((word.clone(), 1));
         previous = Some(word);
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0));
+    sort(&mut found, &|a, b| a.0 < b.0);
     found.dedup_by(|later, kept| {
         let same = later.0 == kept.0;
         if same {
@@ -45,7 +45,7 @@ pub fn themes(text: &str, lexicon: &Lexicon) -> Vec<String> {
         }
         same
     });
-    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    sort(&mut found, &|a, b| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0));
     found.truncate(MAX_THEMES);
     found.into_iter().map(|(theme, _)| theme).collect()
 }
