@@ -1,8 +1,10 @@
-//! HTTP: `POST /v1/batch` (with CORS, for any origin), `GET /v1/stats` (schema/stats.schema.json,
-//! behind the admin token, no CORS), and the demo files.
+//! HTTP: `POST /v1/batch` (with CORS, for any origin), `GET /v1/stats` (schema/stats.schema.json)
+//! and `GET /v1/export` (NDJSON, streamed) behind the admin token without CORS, and the demo files.
 
 use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
@@ -13,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use cxkit_domain::batch::{self, Batch};
+use cxkit_domain::score::answers::Answers;
 use cxkit_domain::score::Tenths;
 use cxkit_domain::text::sentiment::Sentiment;
 use serde_json::json;
@@ -20,8 +23,9 @@ use serde_json::json;
 use crate::auth::{self, AdminToken};
 use crate::comments::{Comments, Lexicons};
 use crate::control::{Attempt, Clock, Control, Script};
-use crate::sessions::{self, Session, Summary, BANDS};
-use crate::store::{SiteStats, Store};
+use crate::sessions::{self, Recomputed, Session, Summary, BANDS};
+use crate::store::{ExportKey, ResponseEvent, SiteStats, Store};
+use crate::window::{self, Span, Window};
 
 /// Largest request body accepted: a batch is at most ~60 KiB (decisions.md §11).
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -91,7 +95,7 @@ fn record(
 
 /// The collector's routes, in three groups:
 /// - ingest, `POST /v1/batch`: any origin may post, so it alone answers CORS (and its preflight);
-/// - admin, `GET /v1/stats` and every later reader of what was collected: the admin token, and no
+/// - admin, `GET /v1/stats`, `GET /v1/export` and every later reader of what was collected: the admin token, and no
 ///   CORS, so a page on another origin cannot read them even with the token;
 /// - with `--test-control` only, `/v1/test/…`, with CORS as before (tests drive it).
 ///
@@ -103,6 +107,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(middleware::from_fn(cors));
     let admin = Router::new()
         .route("/v1/stats", get(stats))
+        .route("/v1/export", get(export))
         .route_layer(middleware::from_fn_with_state(Arc::new(app.admin.clone()), auth::require));
     let mut router = Router::new().merge(ingest).merge(admin);
     if app.control.is_some() {
@@ -263,30 +268,173 @@ struct StatsQuery {
     site: String,
     /// A sid: answer that one session's recomputed score instead of the site's figures.
     session: Option<String>,
+    /// `from`, `to`, `tz`, `bucket` (crate::window).
+    #[serde(flatten)]
+    window: window::Params,
+}
+
+/// A reader's parameter refused: 400 with `{ "error": "<field>: <why>" }`.
+fn refuse(message: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
 }
 
 async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> Response {
+    let parsed = match query.window.parse() {
+        Ok(parsed) => parsed,
+        Err(refusal) => return refuse(refusal),
+    };
+    if parsed.buckets.is_some() && query.session.is_some() {
+        return refuse("bucket: a series is of a site, not of one session".into());
+    }
+    let (site, window) = (query.site.as_str(), parsed.window);
     let now = app.session_now();
     let read = match app.store.lock() {
-        Ok(store) => store
-            .stats(&query.site)
-            .and_then(|stats| Ok((stats, store.session_events(&query.site)?, store.comments(&query.site)?))),
+        Ok(store) => (|| {
+            let responses = if parsed.buckets.is_some() { store.responses(site, window)? } else { Vec::new() };
+            Ok::<_, rusqlite::Error>((
+                store.stats(site, window)?,
+                store.session_events(site, window)?,
+                store.comments(site, window)?,
+                responses,
+            ))
+        })(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let Ok((stats, events, comments)) = read else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
-    let site = sessions::recompute(events, now);
+    let Ok((stats, events, comments, responses)) = read else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let recomputed = sessions::recompute(events, now);
     match &query.session {
         None => {
             let comments = app.lexicons.summarise(comments);
-            Json(site_json(&query.site, &stats, &Summary::of(&site), &comments)).into_response()
+            let mut answer = site_json(site, &stats, &Summary::of(&recomputed), &comments);
+            if let Some(spans) = &parsed.buckets {
+                answer["series"] = series_json(spans, &responses, recomputed);
+            }
+            Json(answer).into_response()
         }
-        Some(sid) => match site.sessions.iter().find(|s| &s.sid == sid) {
-            Some(session) => Json(session_json(&query.site, session)).into_response(),
+        Some(sid) => match recomputed.sessions.iter().find(|s| &s.sid == sid) {
+            Some(session) => Json(session_json(site, session)).into_response(),
             None => {
                 let error = json!({ "error": "session: no event of this site carries this sid" });
                 (StatusCode::NOT_FOUND, Json(error)).into_response()
             }
         },
+    }
+}
+
+/// `series` of `GET /v1/stats?…&bucket=…`: per bucket, its `$response` events (scored with the
+/// same tallies as the site's figures) and the sessions that started in it (scored as the
+/// site's sessions are). A bucket without data has zero counts and null scores.
+fn series_json(spans: &[Span], responses: &[ResponseEvent], site: Recomputed) -> serde_json::Value {
+    let mut answers = vec![(0_u64, Answers::default()); spans.len()];
+    for response in responses {
+        let Some(at) = window::bucket_of(spans, response.time_ms) else { continue };
+        answers[at].0 += 1;
+        if let Some((kind, value)) = response.answer {
+            answers[at].1.add(kind, value);
+        }
+    }
+    let mut sessions: Vec<Vec<Session>> = vec![Vec::new(); spans.len()];
+    for session in site.sessions {
+        if let Some(at) = window::bucket_of(spans, session.first_ms) {
+            sessions[at].push(session);
+        }
+    }
+    let buckets = spans.iter().zip(answers).zip(sessions).map(|((span, (responses, answers)), sessions)| {
+        let summary = Summary::of(&Recomputed { sessions, step_names: Default::default() });
+        let (nps, csat, ces) = (answers.nps, answers.csat, answers.ces);
+        json!({
+            "start": span.start,
+            "responses": responses,
+            "nps": {
+                "score": nps.score().map(Tenths::as_f64),
+                "promoters": nps.promoters,
+                "passives": nps.passives,
+                "detractors": nps.detractors,
+            },
+            "csat": {
+                "percent": csat.top_percent().map(Tenths::as_f64),
+                "mean": csat.mean().map(Tenths::as_f64),
+                "responses": csat.responses,
+            },
+            "ces": {
+                "mean": ces.mean().map(Tenths::as_f64),
+                "percent_agree": ces.top_percent().map(Tenths::as_f64),
+                "responses": ces.responses,
+            },
+            "sessions": summary.sessions,
+            "score_mean": summary.mean.map(Tenths::as_f64),
+        })
+    });
+    serde_json::Value::Array(buckets.collect())
+}
+
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    site: String,
+    /// `from`, `to`, `tz` (crate::window); no `bucket`.
+    #[serde(flatten)]
+    window: window::Params,
+}
+
+/// Events read from the store per chunk of an export.
+const EXPORT_CHUNK: usize = 500;
+
+/// The lines of an export as the blocking reader sends them, a chunk at a time.
+struct Lines(tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>);
+
+impl futures_core::Stream for Lines {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+/// `GET /v1/export?site&from&to`: the site's stored events in the window as NDJSON, one event a
+/// line, ordered by time, stream, seq. Read in chunks of [`EXPORT_CHUNK`] (the store is locked
+/// per chunk, not for the whole export) by a blocking task that stops when the client goes.
+async fn export(State(app): State<Arc<App>>, Query(query): Query<ExportQuery>) -> Response {
+    let window = match query.window.parse() {
+        Ok(parsed) if parsed.buckets.is_some() => return refuse("bucket: an export has no buckets".into()),
+        Ok(parsed) => parsed.window,
+        Err(refusal) => return refuse(refusal),
+    };
+    let (lines, receiver) = tokio::sync::mpsc::channel(2);
+    tokio::task::spawn_blocking(move || export_lines(&app, &query.site, window, &lines));
+    let headers = [(header::CONTENT_TYPE, "application/x-ndjson"), (header::CACHE_CONTROL, "no-store")];
+    (headers, Body::from_stream(Lines(receiver))).into_response()
+}
+
+/// Sends the export's lines to `lines`, a chunk at a time; a store error ends the body with an
+/// error (the client sees a cut-off response, never a short one that looks complete).
+fn export_lines(app: &App, site: &str, window: Window, lines: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>) {
+    let mut after: Option<ExportKey> = None;
+    loop {
+        let chunk = match app.store.lock() {
+            Ok(store) => store.export_chunk(site, window, after.as_ref(), EXPORT_CHUNK).map_err(std::io::Error::other),
+            Err(_) => Err(std::io::Error::other("store: lock poisoned")),
+        };
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(error) => {
+                let _ = lines.blocking_send(Err(error));
+                return;
+            }
+        };
+        let Some(last) = chunk.last() else { return };
+        after = Some((last.time, last.stream.clone(), last.seq));
+        let mut text = Vec::with_capacity(chunk.len() * 256);
+        for event in &chunk {
+            if serde_json::to_writer(&mut text, event).is_err() {
+                return;
+            }
+            text.push(b'\n');
+        }
+        if lines.blocking_send(Ok(Bytes::from(text))).is_err() || chunk.len() < EXPORT_CHUNK {
+            return;
+        }
     }
 }
 
@@ -501,7 +649,7 @@ mod tests {
             admin: test_admin(),
         });
         let stored = |app: &Arc<App>| {
-            let stats = app.store.lock().unwrap().stats("shop").unwrap();
+            let stats = app.store.lock().unwrap().stats("shop", Window::ALL).unwrap();
             (stats.events, stats.requests)
         };
         // 2⁵³ − 1 ms each: their sum, 1.08·10¹⁹, overflows an i64.
