@@ -992,4 +992,219 @@ mod tests {
         let request = Request::post("/v1/test/clock").body(Body::from("{\"offsetMs\":1}")).unwrap();
         assert_eq!(router(plain).oneshot(request).await.unwrap().status(), StatusCode::METHOD_NOT_ALLOWED);
     }
+
+    /// 2026-11-01T00:00:00Z, and a day, in ms.
+    const NOV_1: i64 = 1_793_491_200_000;
+    const DAY: i64 = 86_400_000;
+
+    /// Three days of answers and sessions, with an empty middle day, and one event on each side.
+    fn three_days() -> Vec<crate::testing::Raw> {
+        let answer = |t: i64, kind: &str, value: u8| ("$response", t, json!({ "survey": "s", "question": "q", "kind": kind, "value": value }));
+        let (d1, d3) = (NOV_1 + 3_600_000, NOV_1 + 2 * DAY + 3_600_000);
+        vec![
+            answer(NOV_1 - 1, "nps", 0), // 31 October, 23:59:59.999
+            // 1 November: NPS 10, 9, 3; CSAT 5, 3; session a with a rage click.
+            answer(d1, "nps", 10),
+            answer(d1 + 1, "nps", 9),
+            answer(d1 + 2, "nps", 3),
+            answer(d1 + 3, "csat", 5),
+            answer(d1 + 4, "csat", 3),
+            ("$pageview", d1, json!({ "sid": "a", "path": "/" })),
+            ("$rage", d1 + 5, json!({ "sid": "a", "clicks": 3 })),
+            // 2 November: nothing. 3 November: NPS 6, 7; CES 6; a comment; session b, clean.
+            answer(d3, "nps", 6),
+            answer(d3 + 1, "nps", 7),
+            answer(d3 + 2, "ces", 6),
+            ("$response", d3 + 3, json!({ "survey": "s", "question": "why", "kind": "text", "text": "Fine." })),
+            ("$pageview", d3, json!({ "sid": "b", "path": "/" })),
+            answer(NOV_1 + 3 * DAY, "nps", 10), // 4 November, 00:00
+        ]
+    }
+
+    #[tokio::test]
+    async fn a_daily_series_scores_each_day_and_keeps_the_empty_one() {
+        let app = test_app();
+        app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &three_days()), 100, 0).unwrap();
+        let schema = crate::testing::stats_schema();
+        let (status, answer) = get_json(&app, "/v1/stats?site=shop&from=2026-11-01&to=2026-11-03&tz=UTC&bucket=day").await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(crate::testing::check(&schema, &schema, &answer, "$"), Ok(()));
+        let expected = json!([
+            {
+                "start": "2026-11-01", "responses": 5,
+                // (2 promoters − 1 detractor) / 3 = 33.33 → 33.3.
+                "nps": { "score": 33.3, "promoters": 2, "passives": 0, "detractors": 1 },
+                // 1 of 2 satisfied; mean (5 + 3) / 2.
+                "csat": { "percent": 50.0, "mean": 4.0, "responses": 2 },
+                "ces": { "mean": null, "percent_agree": null, "responses": 0 },
+                // a: rage 15 off → 85.
+                "sessions": 1, "score_mean": 85.0
+            },
+            {
+                "start": "2026-11-02", "responses": 0,
+                "nps": { "score": null, "promoters": 0, "passives": 0, "detractors": 0 },
+                "csat": { "percent": null, "mean": null, "responses": 0 },
+                "ces": { "mean": null, "percent_agree": null, "responses": 0 },
+                "sessions": 0, "score_mean": null
+            },
+            {
+                "start": "2026-11-03", "responses": 4,
+                // (0 promoters − 1 detractor) / 2 = −50.0.
+                "nps": { "score": -50.0, "promoters": 0, "passives": 1, "detractors": 1 },
+                "csat": { "percent": null, "mean": null, "responses": 0 },
+                "ces": { "mean": 6.0, "percent_agree": 100.0, "responses": 1 },
+                "sessions": 1, "score_mean": 100.0
+            }
+        ]);
+        assert_eq!(answer["series"], expected);
+        // The site's figures count the same window: 31 October and 4 November are outside.
+        // NPS 10, 9, 3, 6, 7: (2 − 2) / 5 = 0.0.
+        assert_eq!(answer["nps"], json!({ "responses": 5, "promoters": 2, "passives": 1, "detractors": 2, "score": 0.0 }));
+        assert_eq!((&answer["events"], &answer["pageviews"]), (&json!(12), &json!(2)));
+        assert_eq!((&answer["sessions"]["count"], &answer["score"]["mean"]), (&json!(2), &json!(92.5)));
+        assert_eq!(answer["comments"]["latest"].as_array().unwrap().len(), 1);
+
+        // The checker's positive controls on a bucket: a member missing, one too many, a score out of range.
+        let valid = |answer: &serde_json::Value| crate::testing::check(&schema, &schema, answer, "$");
+        let mut missing = answer.clone();
+        missing["series"][1].as_object_mut().unwrap().remove("score_mean");
+        assert!(valid(&missing).is_err());
+        let mut extra = answer.clone();
+        extra["series"][0]["end"] = json!("2026-11-02");
+        assert!(valid(&extra).is_err());
+        let mut high = answer.clone();
+        high["series"][2]["nps"]["score"] = json!(-100.1);
+        assert!(valid(&high).is_err());
+    }
+
+    #[tokio::test]
+    async fn from_and_to_restrict_every_figure_and_without_them_nothing_changes() {
+        let app = test_app();
+        app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &three_days()), 100, 0).unwrap();
+        let schema = crate::testing::stats_schema();
+        let nps = |answer: &serde_json::Value| (answer["nps"]["responses"].clone(), answer["nps"]["score"].clone());
+        let cases = [
+            // Everything: 0, 10, 9, 3, 6, 7, 10 → (3 − 3) / 7.
+            ("", 7, 0.0, 14),
+            // A date `to` includes its day.
+            ("&from=2026-11-01&to=2026-11-01", 3, 33.3, 7),
+            ("&from=2026-11-02&to=2026-11-03", 2, -50.0, 5),
+            // ms: `from` included, `to` excluded.
+            (&format!("&from={}&to={}", NOV_1 - 1, NOV_1 + 3_600_001), 2, 0.0, 3),
+            (&format!("&to={NOV_1}"), 1, -100.0, 1),
+            (&format!("&from={}", NOV_1 + 3 * DAY), 1, 100.0, 1),
+            // In Tokyo, 1 November starts at 15:00 UTC on 31 October: it takes that day's last event.
+            ("&from=2026-11-01&to=2026-11-01&tz=%2B09:00", 4, 0.0, 8),
+            // At UTC−02:00, 31 October runs to 02:00 UTC on 1 November: the same events.
+            ("&from=2026-10-31&to=2026-10-31&tz=-02:00", 4, 0.0, 8),
+        ];
+        for (params, responses, score, events) in cases {
+            let (status, answer) = get_json(&app, &format!("/v1/stats?site=shop{params}")).await;
+            assert_eq!(status, StatusCode::OK, "{params}: {answer}");
+            assert_eq!(nps(&answer), (json!(responses), json!(score)), "{params}");
+            assert_eq!(answer["events"], json!(events), "{params}");
+            assert!(answer.get("series").is_none(), "{params}: no series without bucket");
+            assert_eq!(crate::testing::check(&schema, &schema, &answer, "$"), Ok(()), "{params}");
+        }
+        // Weeks and months: one bucket each here, starting on the Monday / the first.
+        let (_, weeks) = get_json(&app, "/v1/stats?site=shop&from=2026-11-02&to=2026-11-08&bucket=week").await;
+        let starts: Vec<_> = weeks["series"].as_array().unwrap().iter().map(|b| b["start"].clone()).collect();
+        assert_eq!(starts, [json!("2026-11-02")]);
+        assert_eq!(weeks["series"][0]["nps"]["score"], json!(0.0), "6, 7 and 4 November's 10");
+        let (_, months) = get_json(&app, "/v1/stats?site=shop&from=2026-10-01&to=2026-11-30&bucket=month").await;
+        let scores: Vec<_> = months["series"].as_array().unwrap().iter().map(|b| b["nps"]["score"].clone()).collect();
+        assert_eq!(scores, [json!(-100.0), json!(16.7)], "October: the 0; November: 10, 9, 3, 6, 7, 10 → 1 / 6");
+        assert_eq!(crate::testing::check(&schema, &schema, &months, "$"), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_bad_window_parameter_is_a_400_naming_it() {
+        let app = test_app();
+        let cases = [
+            ("from=2026-13-01", "from"),
+            ("from=yesterday", "from"),
+            ("to=2026-11-31", "to"),
+            ("to=-1", "to"),
+            ("from=2026-11-02&to=2026-11-01", "to"),
+            ("tz=Europe/Paris", "tz"),
+            ("tz=%2B25:00", "tz"),
+            ("from=2026-11-01&to=2026-11-02&bucket=hour", "bucket"),
+            ("from=2026-01-01&to=2027-01-02&bucket=day", "bucket"),
+            ("to=2026-11-02&bucket=day", "from"),
+            ("from=2026-11-01&bucket=week", "to"),
+            ("from=2026-11-01&to=2026-11-02&bucket=day&session=a", "bucket"),
+        ];
+        for (params, field) in cases {
+            let (status, answer) = get_json(&app, &format!("/v1/stats?site=shop&{params}")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{params}");
+            let error = answer["error"].as_str().unwrap();
+            assert!(error.starts_with(&format!("{field}: ")), "{params}: {error}");
+        }
+        let (status, answer) = get_json(&app, "/v1/stats?site=shop&from=2025-01-01&to=2025-12-31&bucket=day").await;
+        assert_eq!((status, answer["series"].as_array().map(Vec::len)), (StatusCode::OK, Some(365)));
+        let (status, answer) = get_json(&app, "/v1/export?site=shop&from=soon").await;
+        assert_eq!((status, answer["error"].as_str().unwrap().starts_with("from: ")), (StatusCode::BAD_REQUEST, true));
+    }
+
+    /// `GET uri` with the admin token; the status, the `Content-Type` and the body's lines.
+    async fn get_lines(app: &Arc<App>, uri: &str) -> (StatusCode, Option<HeaderValue>, Vec<serde_json::Value>) {
+        let request = Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+        let response = router(Arc::clone(app)).oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        let (status, kind) = (response.status(), response.headers().get(header::CONTENT_TYPE).cloned());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(text.is_empty() || text.ends_with('\n'), "every line ends with a newline");
+        (status, kind, text.lines().map(|line| serde_json::from_str(line).unwrap()).collect())
+    }
+
+    #[tokio::test]
+    async fn the_export_streams_every_stored_event_as_one_line_in_time_order() {
+        let app = test_app();
+        // 1,203 events (three chunks) over two streams whose times interleave, stored out of order.
+        let n = 2 * EXPORT_CHUNK + 203;
+        let event = |i: usize| ("$click", NOV_1 + (i / 2) as i64, json!({ "i": i, "sid": "s", "nested": { "x": [1, "é\"\n"] } }));
+        let evens: Vec<_> = (0..n).filter(|i| i % 2 == 0).map(event).collect();
+        let mut odds = crate::testing::batch("shop", 0, &(0..n).filter(|i| i % 2 == 1).map(event).collect::<Vec<_>>());
+        for e in &mut odds.events {
+            e.stream = "BBBBBBBBBBBBBBBBBBBBBB".into();
+        }
+        odds.reason = cxkit_domain::batch::SendReason::Hide;
+        {
+            let mut store = app.store.lock().unwrap();
+            store.insert(&odds, 100, 7).unwrap();
+            store.insert(&crate::testing::batch("shop", 10, &evens), 100, 8).unwrap();
+            store.insert(&crate::testing::batch("blog", 0, &evens[..3]), 100, 9).unwrap();
+        }
+        let (status, kind, lines) = get_lines(&app, "/v1/export?site=shop").await;
+        assert_eq!((status, kind), (StatusCode::OK, Some(HeaderValue::from_static("application/x-ndjson"))));
+        assert_eq!(lines.len(), n);
+        for (i, line) in lines.iter().enumerate() {
+            let (stream, seq, reason, received) = if i % 2 == 0 {
+                (crate::testing::STREAM, 10 + i / 2, "flush", 8)
+            } else {
+                ("BBBBBBBBBBBBBBBBBBBBBB", i / 2, "hide", 7)
+            };
+            let expected = json!({
+                "site": "shop", "stream": stream, "seq": seq, "time": NOV_1 + (i / 2) as i64, "name": "$click",
+                "props": { "i": i, "sid": "s", "nested": { "x": [1, "é\"\n"] } }, "reason": reason, "received": received
+            });
+            assert_eq!(line, &expected, "line {i}: ordered by time, then stream (A before B), then seq");
+        }
+        // A window: times NOV_1 + 1 and + 2, two events each.
+        let (_, _, lines) = get_lines(&app, &format!("/v1/export?site=shop&from={}&to={}", NOV_1 + 1, NOV_1 + 3)).await;
+        let seen: Vec<_> = lines.iter().map(|l| l["props"]["i"].as_u64().unwrap()).collect();
+        assert_eq!(seen, [2, 3, 4, 5]);
+        let (status, _, lines) = get_lines(&app, "/v1/export?site=nobody").await;
+        assert_eq!((status, lines.len()), (StatusCode::OK, 0), "no event: an empty body");
+
+        // The admin token, as for the stats: none or a wrong one is a 401, and no CORS.
+        for authorization in [None, Some("Bearer wrong")] {
+            let headers: Vec<_> = authorization.map(|a| (header::AUTHORIZATION, a)).into_iter().collect();
+            let mut headers = headers;
+            headers.push((header::ORIGIN, "http://localhost:9999"));
+            let response = ask(&app, "GET", "/v1/export?site=shop", &headers).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{authorization:?}");
+            assert!(!response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        }
+    }
 }

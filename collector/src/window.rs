@@ -310,7 +310,8 @@ mod tests {
         assert_eq!(tokyo.buckets.unwrap()[0].start_ms, NOV_1 - 9 * 3_600_000);
         let leap = params("2028-01-01", "2028-12-31", None, Some("day")).parse().unwrap();
         assert_eq!(leap.buckets.unwrap().len(), 366);
-        let over = params("2026-01-01", "2027-01-01", None, Some("day")).parse().unwrap_err();
+        assert_eq!(params("2026-01-01", "2027-01-01", None, Some("day")).parse().unwrap().buckets.unwrap().len(), 366);
+        let over = params("2026-01-01", "2027-01-02", None, Some("day")).parse().unwrap_err();
         assert!(over.starts_with("bucket: "), "{over}");
         assert_eq!(params("0", "8640000000000000", None, Some("month")).parse().unwrap_err(), over);
     }
