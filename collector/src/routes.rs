@@ -409,7 +409,12 @@ async fn export(State(app): State<Arc<App>>, Query(query): Query<ExportQuery>) -
 
 /// Sends the export's lines to `lines`, a chunk at a time; a store error ends the body with an
 /// error (the client sees a cut-off response, never a short one that looks complete).
-fn export_lines(app: &App, site: &str, window: Window, lines: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>) {
+fn export_lines(
+    app: &App,
+    site: &str,
+    window: Window,
+    lines: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+) {
     let mut after: Option<ExportKey> = None;
     loop {
         let chunk = match app.store.lock() {
@@ -999,7 +1004,9 @@ mod tests {
 
     /// Three days of answers and sessions, with an empty middle day, and one event on each side.
     fn three_days() -> Vec<crate::testing::Raw> {
-        let answer = |t: i64, kind: &str, value: u8| ("$response", t, json!({ "survey": "s", "question": "q", "kind": kind, "value": value }));
+        let answer = |t: i64, kind: &str, value: u8| {
+            ("$response", t, json!({ "survey": "s", "question": "q", "kind": kind, "value": value }))
+        };
         let (d1, d3) = (NOV_1 + 3_600_000, NOV_1 + 2 * DAY + 3_600_000);
         vec![
             answer(NOV_1 - 1, "nps", 0), // 31 October, 23:59:59.999
@@ -1026,7 +1033,8 @@ mod tests {
         let app = test_app();
         app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &three_days()), 100, 0).unwrap();
         let schema = crate::testing::stats_schema();
-        let (status, answer) = get_json(&app, "/v1/stats?site=shop&from=2026-11-01&to=2026-11-03&tz=UTC&bucket=day").await;
+        let (status, answer) =
+            get_json(&app, "/v1/stats?site=shop&from=2026-11-01&to=2026-11-03&tz=UTC&bucket=day").await;
         assert_eq!(status, StatusCode::OK, "{answer}");
         assert_eq!(crate::testing::check(&schema, &schema, &answer, "$"), Ok(()));
         let expected = json!([
@@ -1059,7 +1067,10 @@ mod tests {
         assert_eq!(answer["series"], expected);
         // The site's figures count the same window: 31 October and 4 November are outside.
         // NPS 10, 9, 3, 6, 7: (2 − 2) / 5 = 0.0.
-        assert_eq!(answer["nps"], json!({ "responses": 5, "promoters": 2, "passives": 1, "detractors": 2, "score": 0.0 }));
+        assert_eq!(
+            answer["nps"],
+            json!({ "responses": 5, "promoters": 2, "passives": 1, "detractors": 2, "score": 0.0 })
+        );
         assert_eq!((&answer["events"], &answer["pageviews"]), (&json!(12), &json!(2)));
         assert_eq!((&answer["sessions"]["count"], &answer["score"]["mean"]), (&json!(2), &json!(92.5)));
         assert_eq!(answer["comments"]["latest"].as_array().unwrap().len(), 1);
@@ -1162,7 +1173,9 @@ mod tests {
         let app = test_app();
         // 1,203 events (three chunks) over two streams whose times interleave, stored out of order.
         let n = 2 * EXPORT_CHUNK + 203;
-        let event = |i: usize| ("$click", NOV_1 + (i / 2) as i64, json!({ "i": i, "sid": "s", "nested": { "x": [1, "é\"\n"] } }));
+        let event = |i: usize| {
+            ("$click", NOV_1 + (i / 2) as i64, json!({ "i": i, "sid": "s", "nested": { "x": [1, "é\"\n"] } }))
+        };
         let evens: Vec<_> = (0..n).filter(|i| i % 2 == 0).map(event).collect();
         let mut odds = crate::testing::batch("shop", 0, &(0..n).filter(|i| i % 2 == 1).map(event).collect::<Vec<_>>());
         for e in &mut odds.events {

@@ -263,7 +263,9 @@ impl Store {
              GROUP BY 1, 2 ORDER BY 1",
         )?;
         let mut vitals: Vec<VitalTally> = Vec::new();
-        let rows = counts.query_map(params![site, window.from_ms, window.to_ms], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+        let rows = counts.query_map(params![site, window.from_ms, window.to_ms], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        })?;
         for row in rows {
             let (name, rating, count) = row?;
             let Some(rating) = rating_of(&rating) else { continue };
@@ -348,9 +350,8 @@ impl Store {
             Some((time, stream, seq)) => (Some(*time), Some(stream.as_str()), Some(*seq)),
             None => (None, None, None),
         };
-        let rows = events.query_map(
-            params![site, window.from_ms, window.to_ms, time, stream, seq, limit as i64],
-            |r| {
+        let rows =
+            events.query_map(params![site, window.from_ms, window.to_ms, time, stream, seq, limit as i64], |r| {
                 let props: String = r.get(4)?;
                 Ok(Exported {
                     site: site.to_owned(),
@@ -362,8 +363,7 @@ impl Store {
                     reason: r.get(5)?,
                     received: r.get(6)?,
                 })
-            },
-        )?;
+            })?;
         rows.collect()
     }
 }

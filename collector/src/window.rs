@@ -85,7 +85,9 @@ impl Params {
     pub fn parse(&self) -> Result<Parsed, Refusal> {
         let offset_ms = match self.tz.as_deref() {
             None => 0,
-            Some(tz) => offset_of(tz).ok_or_else(|| format!("tz: {tz:?} is not UTC or an offset ±HH:MM (up to ±14:00)"))?,
+            Some(tz) => {
+                offset_of(tz).ok_or_else(|| format!("tz: {tz:?} is not UTC or an offset ±HH:MM (up to ±14:00)"))?
+            }
         };
         let from = match self.from.as_deref() {
             None => None,
@@ -211,7 +213,9 @@ fn spans(bucket: Bucket, from_ms: i64, to_ms: i64, offset_ms: i64) -> Result<Vec
     let mut spans = Vec::new();
     while day * DAY_MS - offset_ms < to_ms {
         if spans.len() == MAX_BUCKETS {
-            return Err(format!("bucket: the window spans more than {MAX_BUCKETS} buckets; ask for a longer bucket or a shorter window"));
+            return Err(format!(
+                "bucket: the window spans more than {MAX_BUCKETS} buckets; ask for a longer bucket or a shorter window"
+            ));
         }
         let (year, month, date) = civil_from_days(day);
         let next = match bucket {
