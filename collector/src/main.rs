@@ -10,6 +10,7 @@ mod sessions;
 mod store;
 #[cfg(test)]
 mod testing;
+mod window;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,8 +1,10 @@
-//! HTTP: `POST /v1/batch` (with CORS, for any origin), `GET /v1/stats` (schema/stats.schema.json,
-//! behind the admin token, no CORS), and the demo files.
+//! HTTP: `POST /v1/batch` (with CORS, for any origin), `GET /v1/stats` (schema/stats.schema.json)
+//! and `GET /v1/export` (NDJSON, streamed) behind the admin token without CORS, and the demo files.
 
 use std::path::{Component, Path, PathBuf};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes};
@@ -13,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use cxkit_domain::batch::{self, Batch};
+use cxkit_domain::score::answers::Answers;
 use cxkit_domain::score::Tenths;
 use cxkit_domain::text::sentiment::Sentiment;
 use serde_json::json;
@@ -20,8 +23,9 @@ use serde_json::json;
 use crate::auth::{self, AdminToken};
 use crate::comments::{Comments, Lexicons};
 use crate::control::{Attempt, Clock, Control, Script};
-use crate::sessions::{self, Session, Summary, BANDS};
-use crate::store::{SiteStats, Store};
+use crate::sessions::{self, Recomputed, Session, Summary, BANDS};
+use crate::store::{ExportKey, ResponseEvent, SiteStats, Store};
+use crate::window::{self, Span, Window};
 
 /// Largest request body accepted: a batch is at most ~60 KiB (decisions.md §11).
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -91,7 +95,7 @@ fn record(
 
 /// The collector's routes, in three groups:
 /// - ingest, `POST /v1/batch`: any origin may post, so it alone answers CORS (and its preflight);
-/// - admin, `GET /v1/stats` and every later reader of what was collected: the admin token, and no
+/// - admin, `GET /v1/stats`, `GET /v1/export` and every later reader of what was collected: the admin token, and no
 ///   CORS, so a page on another origin cannot read them even with the token;
 /// - with `--test-control` only, `/v1/test/…`, with CORS as before (tests drive it).
 ///
@@ -103,6 +107,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(middleware::from_fn(cors));
     let admin = Router::new()
         .route("/v1/stats", get(stats))
+        .route("/v1/export", get(export))
         .route_layer(middleware::from_fn_with_state(Arc::new(app.admin.clone()), auth::require));
     let mut router = Router::new().merge(ingest).merge(admin);
     if app.control.is_some() {
@@ -263,30 +268,178 @@ struct StatsQuery {
     site: String,
     /// A sid: answer that one session's recomputed score instead of the site's figures.
     session: Option<String>,
+    /// `from`, `to`, `tz`, `bucket` (crate::window).
+    #[serde(flatten)]
+    window: window::Params,
+}
+
+/// A reader's parameter refused: 400 with `{ "error": "<field>: <why>" }`.
+fn refuse(message: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({ "error": message }))).into_response()
 }
 
 async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> Response {
+    let parsed = match query.window.parse() {
+        Ok(parsed) => parsed,
+        Err(refusal) => return refuse(refusal),
+    };
+    if parsed.buckets.is_some() && query.session.is_some() {
+        return refuse("bucket: a series is of a site, not of one session".into());
+    }
+    let (site, window) = (query.site.as_str(), parsed.window);
     let now = app.session_now();
     let read = match app.store.lock() {
-        Ok(store) => store
-            .stats(&query.site)
-            .and_then(|stats| Ok((stats, store.session_events(&query.site)?, store.comments(&query.site)?))),
+        Ok(store) => (|| {
+            let responses = if parsed.buckets.is_some() { store.responses(site, window)? } else { Vec::new() };
+            Ok::<_, rusqlite::Error>((
+                store.stats(site, window)?,
+                store.session_events(site, window)?,
+                store.comments(site, window)?,
+                responses,
+            ))
+        })(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    let Ok((stats, events, comments)) = read else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
-    let site = sessions::recompute(events, now);
+    let Ok((stats, events, comments, responses)) = read else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let recomputed = sessions::recompute(events, now);
     match &query.session {
         None => {
             let comments = app.lexicons.summarise(comments);
-            Json(site_json(&query.site, &stats, &Summary::of(&site), &comments)).into_response()
+            let mut answer = site_json(site, &stats, &Summary::of(&recomputed), &comments);
+            if let Some(spans) = &parsed.buckets {
+                answer["series"] = series_json(spans, &responses, recomputed);
+            }
+            Json(answer).into_response()
         }
-        Some(sid) => match site.sessions.iter().find(|s| &s.sid == sid) {
-            Some(session) => Json(session_json(&query.site, session)).into_response(),
+        Some(sid) => match recomputed.sessions.iter().find(|s| &s.sid == sid) {
+            Some(session) => Json(session_json(site, session)).into_response(),
             None => {
                 let error = json!({ "error": "session: no event of this site carries this sid" });
                 (StatusCode::NOT_FOUND, Json(error)).into_response()
             }
         },
+    }
+}
+
+/// `series` of `GET /v1/stats?…&bucket=…`: per bucket, its `$response` events (scored with the
+/// same tallies as the site's figures) and the sessions that started in it (scored as the
+/// site's sessions are). A bucket without data has zero counts and null scores.
+fn series_json(spans: &[Span], responses: &[ResponseEvent], site: Recomputed) -> serde_json::Value {
+    let mut answers = vec![(0_u64, Answers::default()); spans.len()];
+    for response in responses {
+        let Some(at) = window::bucket_of(spans, response.time_ms) else { continue };
+        answers[at].0 += 1;
+        if let Some((kind, value)) = response.answer {
+            answers[at].1.add(kind, value);
+        }
+    }
+    let mut sessions: Vec<Vec<Session>> = vec![Vec::new(); spans.len()];
+    for session in site.sessions {
+        if let Some(at) = window::bucket_of(spans, session.first_ms) {
+            sessions[at].push(session);
+        }
+    }
+    let buckets = spans.iter().zip(answers).zip(sessions).map(|((span, (responses, answers)), sessions)| {
+        let summary = Summary::of(&Recomputed { sessions, step_names: Default::default() });
+        let (nps, csat, ces) = (answers.nps, answers.csat, answers.ces);
+        json!({
+            "start": span.start,
+            "responses": responses,
+            "nps": {
+                "score": nps.score().map(Tenths::as_f64),
+                "promoters": nps.promoters,
+                "passives": nps.passives,
+                "detractors": nps.detractors,
+            },
+            "csat": {
+                "percent": csat.top_percent().map(Tenths::as_f64),
+                "mean": csat.mean().map(Tenths::as_f64),
+                "responses": csat.responses,
+            },
+            "ces": {
+                "mean": ces.mean().map(Tenths::as_f64),
+                "percent_agree": ces.top_percent().map(Tenths::as_f64),
+                "responses": ces.responses,
+            },
+            "sessions": summary.sessions,
+            "score_mean": summary.mean.map(Tenths::as_f64),
+        })
+    });
+    serde_json::Value::Array(buckets.collect())
+}
+
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    site: String,
+    /// `from`, `to`, `tz` (crate::window); no `bucket`.
+    #[serde(flatten)]
+    window: window::Params,
+}
+
+/// Events read from the store per chunk of an export.
+const EXPORT_CHUNK: usize = 500;
+
+/// The lines of an export as the blocking reader sends them, a chunk at a time.
+struct Lines(tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>);
+
+impl futures_core::Stream for Lines {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+/// `GET /v1/export?site&from&to`: the site's stored events in the window as NDJSON, one event a
+/// line, ordered by time, stream, seq. Read in chunks of [`EXPORT_CHUNK`] (the store is locked
+/// per chunk, not for the whole export) by a blocking task that stops when the client goes.
+async fn export(State(app): State<Arc<App>>, Query(query): Query<ExportQuery>) -> Response {
+    let window = match query.window.parse() {
+        Ok(parsed) if parsed.buckets.is_some() => return refuse("bucket: an export has no buckets".into()),
+        Ok(parsed) => parsed.window,
+        Err(refusal) => return refuse(refusal),
+    };
+    let (lines, receiver) = tokio::sync::mpsc::channel(2);
+    tokio::task::spawn_blocking(move || export_lines(&app, &query.site, window, &lines));
+    let headers = [(header::CONTENT_TYPE, "application/x-ndjson"), (header::CACHE_CONTROL, "no-store")];
+    (headers, Body::from_stream(Lines(receiver))).into_response()
+}
+
+/// Sends the export's lines to `lines`, a chunk at a time; a store error ends the body with an
+/// error (the client sees a cut-off response, never a short one that looks complete).
+fn export_lines(
+    app: &App,
+    site: &str,
+    window: Window,
+    lines: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
+) {
+    let mut after: Option<ExportKey> = None;
+    loop {
+        let chunk = match app.store.lock() {
+            Ok(store) => store.export_chunk(site, window, after.as_ref(), EXPORT_CHUNK).map_err(std::io::Error::other),
+            Err(_) => Err(std::io::Error::other("store: lock poisoned")),
+        };
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(error) => {
+                let _ = lines.blocking_send(Err(error));
+                return;
+            }
+        };
+        let Some(last) = chunk.last() else { return };
+        after = Some((last.time, last.stream.clone(), last.seq));
+        let mut text = Vec::with_capacity(chunk.len() * 256);
+        for event in &chunk {
+            if serde_json::to_writer(&mut text, event).is_err() {
+                return;
+            }
+            text.push(b'\n');
+        }
+        if lines.blocking_send(Ok(Bytes::from(text))).is_err() || chunk.len() < EXPORT_CHUNK {
+            return;
+        }
     }
 }
 
@@ -501,7 +654,7 @@ mod tests {
             admin: test_admin(),
         });
         let stored = |app: &Arc<App>| {
-            let stats = app.store.lock().unwrap().stats("shop").unwrap();
+            let stats = app.store.lock().unwrap().stats("shop", Window::ALL).unwrap();
             (stats.events, stats.requests)
         };
         // 2⁵³ − 1 ms each: their sum, 1.08·10¹⁹, overflows an i64.
@@ -843,5 +996,228 @@ mod tests {
         });
         let request = Request::post("/v1/test/clock").body(Body::from("{\"offsetMs\":1}")).unwrap();
         assert_eq!(router(plain).oneshot(request).await.unwrap().status(), StatusCode::METHOD_NOT_ALLOWED);
+    }
+
+    /// 2026-11-01T00:00:00Z, and a day, in ms.
+    const NOV_1: i64 = 1_793_491_200_000;
+    const DAY: i64 = 86_400_000;
+
+    /// Three days of answers and sessions, with an empty middle day, and one event on each side.
+    fn three_days() -> Vec<crate::testing::Raw> {
+        let answer = |t: i64, kind: &str, value: u8| {
+            ("$response", t, json!({ "survey": "s", "question": "q", "kind": kind, "value": value }))
+        };
+        let (d1, d3) = (NOV_1 + 3_600_000, NOV_1 + 2 * DAY + 3_600_000);
+        vec![
+            answer(NOV_1 - 1, "nps", 0), // 31 October, 23:59:59.999
+            // 1 November: NPS 10, 9, 3; CSAT 5, 3; session a with a rage click.
+            answer(d1, "nps", 10),
+            answer(d1 + 1, "nps", 9),
+            answer(d1 + 2, "nps", 3),
+            answer(d1 + 3, "csat", 5),
+            answer(d1 + 4, "csat", 3),
+            ("$pageview", d1, json!({ "sid": "a", "path": "/" })),
+            ("$rage", d1 + 5, json!({ "sid": "a", "clicks": 3 })),
+            // 2 November: nothing. 3 November: NPS 6, 7; CES 6; a comment; session b, clean.
+            answer(d3, "nps", 6),
+            answer(d3 + 1, "nps", 7),
+            answer(d3 + 2, "ces", 6),
+            ("$response", d3 + 3, json!({ "survey": "s", "question": "why", "kind": "text", "text": "Fine." })),
+            ("$pageview", d3, json!({ "sid": "b", "path": "/" })),
+            answer(NOV_1 + 3 * DAY, "nps", 10), // 4 November, 00:00
+        ]
+    }
+
+    #[tokio::test]
+    async fn a_daily_series_scores_each_day_and_keeps_the_empty_one() {
+        let app = test_app();
+        app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &three_days()), 100, 0).unwrap();
+        let schema = crate::testing::stats_schema();
+        let (status, answer) =
+            get_json(&app, "/v1/stats?site=shop&from=2026-11-01&to=2026-11-03&tz=UTC&bucket=day").await;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert_eq!(crate::testing::check(&schema, &schema, &answer, "$"), Ok(()));
+        let expected = json!([
+            {
+                "start": "2026-11-01", "responses": 5,
+                // (2 promoters − 1 detractor) / 3 = 33.33 → 33.3.
+                "nps": { "score": 33.3, "promoters": 2, "passives": 0, "detractors": 1 },
+                // 1 of 2 satisfied; mean (5 + 3) / 2.
+                "csat": { "percent": 50.0, "mean": 4.0, "responses": 2 },
+                "ces": { "mean": null, "percent_agree": null, "responses": 0 },
+                // a: rage 15 off → 85.
+                "sessions": 1, "score_mean": 85.0
+            },
+            {
+                "start": "2026-11-02", "responses": 0,
+                "nps": { "score": null, "promoters": 0, "passives": 0, "detractors": 0 },
+                "csat": { "percent": null, "mean": null, "responses": 0 },
+                "ces": { "mean": null, "percent_agree": null, "responses": 0 },
+                "sessions": 0, "score_mean": null
+            },
+            {
+                "start": "2026-11-03", "responses": 4,
+                // (0 promoters − 1 detractor) / 2 = −50.0.
+                "nps": { "score": -50.0, "promoters": 0, "passives": 1, "detractors": 1 },
+                "csat": { "percent": null, "mean": null, "responses": 0 },
+                "ces": { "mean": 6.0, "percent_agree": 100.0, "responses": 1 },
+                "sessions": 1, "score_mean": 100.0
+            }
+        ]);
+        assert_eq!(answer["series"], expected);
+        // The site's figures count the same window: 31 October and 4 November are outside.
+        // NPS 10, 9, 3, 6, 7: (2 − 2) / 5 = 0.0.
+        assert_eq!(
+            answer["nps"],
+            json!({ "responses": 5, "promoters": 2, "passives": 1, "detractors": 2, "score": 0.0 })
+        );
+        assert_eq!((&answer["events"], &answer["pageviews"]), (&json!(12), &json!(2)));
+        assert_eq!((&answer["sessions"]["count"], &answer["score"]["mean"]), (&json!(2), &json!(92.5)));
+        assert_eq!(answer["comments"]["latest"].as_array().unwrap().len(), 1);
+
+        // The checker's positive controls on a bucket: a member missing, one too many, a score out of range.
+        let valid = |answer: &serde_json::Value| crate::testing::check(&schema, &schema, answer, "$");
+        let mut missing = answer.clone();
+        missing["series"][1].as_object_mut().unwrap().remove("score_mean");
+        assert!(valid(&missing).is_err());
+        let mut extra = answer.clone();
+        extra["series"][0]["end"] = json!("2026-11-02");
+        assert!(valid(&extra).is_err());
+        let mut high = answer.clone();
+        high["series"][2]["nps"]["score"] = json!(-100.1);
+        assert!(valid(&high).is_err());
+    }
+
+    #[tokio::test]
+    async fn from_and_to_restrict_every_figure_and_without_them_nothing_changes() {
+        let app = test_app();
+        app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &three_days()), 100, 0).unwrap();
+        let schema = crate::testing::stats_schema();
+        let nps = |answer: &serde_json::Value| (answer["nps"]["responses"].clone(), answer["nps"]["score"].clone());
+        let cases = [
+            // Everything: 0, 10, 9, 3, 6, 7, 10 → (3 − 3) / 7.
+            ("", 7, 0.0, 14),
+            // A date `to` includes its day.
+            ("&from=2026-11-01&to=2026-11-01", 3, 33.3, 7),
+            ("&from=2026-11-02&to=2026-11-03", 2, -50.0, 5),
+            // ms: `from` included, `to` excluded.
+            (&format!("&from={}&to={}", NOV_1 - 1, NOV_1 + 3_600_001), 2, 0.0, 3),
+            (&format!("&to={NOV_1}"), 1, -100.0, 1),
+            (&format!("&from={}", NOV_1 + 3 * DAY), 1, 100.0, 1),
+            // In Tokyo, 1 November starts at 15:00 UTC on 31 October: it takes that day's last event.
+            ("&from=2026-11-01&to=2026-11-01&tz=%2B09:00", 4, 0.0, 8),
+            // At UTC−02:00, 31 October runs to 02:00 UTC on 1 November: the same events.
+            ("&from=2026-10-31&to=2026-10-31&tz=-02:00", 4, 0.0, 8),
+        ];
+        for (params, responses, score, events) in cases {
+            let (status, answer) = get_json(&app, &format!("/v1/stats?site=shop{params}")).await;
+            assert_eq!(status, StatusCode::OK, "{params}: {answer}");
+            assert_eq!(nps(&answer), (json!(responses), json!(score)), "{params}");
+            assert_eq!(answer["events"], json!(events), "{params}");
+            assert!(answer.get("series").is_none(), "{params}: no series without bucket");
+            assert_eq!(crate::testing::check(&schema, &schema, &answer, "$"), Ok(()), "{params}");
+        }
+        // Weeks and months: one bucket each here, starting on the Monday / the first.
+        let (_, weeks) = get_json(&app, "/v1/stats?site=shop&from=2026-11-02&to=2026-11-08&bucket=week").await;
+        let starts: Vec<_> = weeks["series"].as_array().unwrap().iter().map(|b| b["start"].clone()).collect();
+        assert_eq!(starts, [json!("2026-11-02")]);
+        assert_eq!(weeks["series"][0]["nps"]["score"], json!(0.0), "6, 7 and 4 November's 10");
+        let (_, months) = get_json(&app, "/v1/stats?site=shop&from=2026-10-01&to=2026-11-30&bucket=month").await;
+        let scores: Vec<_> = months["series"].as_array().unwrap().iter().map(|b| b["nps"]["score"].clone()).collect();
+        assert_eq!(scores, [json!(-100.0), json!(16.7)], "October: the 0; November: 10, 9, 3, 6, 7, 10 → 1 / 6");
+        assert_eq!(crate::testing::check(&schema, &schema, &months, "$"), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn a_bad_window_parameter_is_a_400_naming_it() {
+        let app = test_app();
+        let cases = [
+            ("from=2026-13-01", "from"),
+            ("from=yesterday", "from"),
+            ("to=2026-11-31", "to"),
+            ("to=-1", "to"),
+            ("from=2026-11-02&to=2026-11-01", "to"),
+            ("tz=Europe/Paris", "tz"),
+            ("tz=%2B25:00", "tz"),
+            ("from=2026-11-01&to=2026-11-02&bucket=hour", "bucket"),
+            ("from=2026-01-01&to=2027-01-02&bucket=day", "bucket"),
+            ("to=2026-11-02&bucket=day", "from"),
+            ("from=2026-11-01&bucket=week", "to"),
+            ("from=2026-11-01&to=2026-11-02&bucket=day&session=a", "bucket"),
+        ];
+        for (params, field) in cases {
+            let (status, answer) = get_json(&app, &format!("/v1/stats?site=shop&{params}")).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{params}");
+            let error = answer["error"].as_str().unwrap();
+            assert!(error.starts_with(&format!("{field}: ")), "{params}: {error}");
+        }
+        let (status, answer) = get_json(&app, "/v1/stats?site=shop&from=2025-01-01&to=2025-12-31&bucket=day").await;
+        assert_eq!((status, answer["series"].as_array().map(Vec::len)), (StatusCode::OK, Some(365)));
+        let (status, answer) = get_json(&app, "/v1/export?site=shop&from=soon").await;
+        assert_eq!((status, answer["error"].as_str().unwrap().starts_with("from: ")), (StatusCode::BAD_REQUEST, true));
+    }
+
+    /// `GET uri` with the admin token; the status, the `Content-Type` and the body's lines.
+    async fn get_lines(app: &Arc<App>, uri: &str) -> (StatusCode, Option<HeaderValue>, Vec<serde_json::Value>) {
+        let request = Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+        let response = router(Arc::clone(app)).oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+        let (status, kind) = (response.status(), response.headers().get(header::CONTENT_TYPE).cloned());
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        assert!(text.is_empty() || text.ends_with('\n'), "every line ends with a newline");
+        (status, kind, text.lines().map(|line| serde_json::from_str(line).unwrap()).collect())
+    }
+
+    #[tokio::test]
+    async fn the_export_streams_every_stored_event_as_one_line_in_time_order() {
+        let app = test_app();
+        // 1,203 events (three chunks) over two streams whose times interleave, stored out of order.
+        let n = 2 * EXPORT_CHUNK + 203;
+        let event = |i: usize| {
+            ("$click", NOV_1 + (i / 2) as i64, json!({ "i": i, "sid": "s", "nested": { "x": [1, "é\"\n"] } }))
+        };
+        let evens: Vec<_> = (0..n).filter(|i| i % 2 == 0).map(event).collect();
+        let mut odds = crate::testing::batch("shop", 0, &(0..n).filter(|i| i % 2 == 1).map(event).collect::<Vec<_>>());
+        for e in &mut odds.events {
+            e.stream = "BBBBBBBBBBBBBBBBBBBBBB".into();
+        }
+        odds.reason = cxkit_domain::batch::SendReason::Hide;
+        {
+            let mut store = app.store.lock().unwrap();
+            store.insert(&odds, 100, 7).unwrap();
+            store.insert(&crate::testing::batch("shop", 10, &evens), 100, 8).unwrap();
+            store.insert(&crate::testing::batch("blog", 0, &evens[..3]), 100, 9).unwrap();
+        }
+        let (status, kind, lines) = get_lines(&app, "/v1/export?site=shop").await;
+        assert_eq!((status, kind), (StatusCode::OK, Some(HeaderValue::from_static("application/x-ndjson"))));
+        assert_eq!(lines.len(), n);
+        for (i, line) in lines.iter().enumerate() {
+            let (stream, seq, reason, received) = if i % 2 == 0 {
+                (crate::testing::STREAM, 10 + i / 2, "flush", 8)
+            } else {
+                ("BBBBBBBBBBBBBBBBBBBBBB", i / 2, "hide", 7)
+            };
+            let expected = json!({
+                "site": "shop", "stream": stream, "seq": seq, "time": NOV_1 + (i / 2) as i64, "name": "$click",
+                "props": { "i": i, "sid": "s", "nested": { "x": [1, "é\"\n"] } }, "reason": reason, "received": received
+            });
+            assert_eq!(line, &expected, "line {i}: ordered by time, then stream (A before B), then seq");
+        }
+        // A window: times NOV_1 + 1 and + 2, two events each.
+        let (_, _, lines) = get_lines(&app, &format!("/v1/export?site=shop&from={}&to={}", NOV_1 + 1, NOV_1 + 3)).await;
+        let seen: Vec<_> = lines.iter().map(|l| l["props"]["i"].as_u64().unwrap()).collect();
+        assert_eq!(seen, [2, 3, 4, 5]);
+        let (status, _, lines) = get_lines(&app, "/v1/export?site=nobody").await;
+        assert_eq!((status, lines.len()), (StatusCode::OK, 0), "no event: an empty body");
+
+        // The admin token, as for the stats: none or a wrong one is a 401, and no CORS.
+        for authorization in [None, Some("Bearer wrong")] {
+            let headers: Vec<_> = authorization.map(|a| (header::AUTHORIZATION, a)).into_iter().collect();
+            let mut headers = headers;
+            headers.push((header::ORIGIN, "http://localhost:9999"));
+            let response = ask(&app, "GET", "/v1/export?site=shop", &headers).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{authorization:?}");
+            assert!(!response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN));
+        }
     }
 }

@@ -290,7 +290,7 @@ mod tests {
     }
 
     fn sessions_of(store: &Store, site: &str, now_ms: i64) -> Recomputed {
-        recompute(store.session_events(site).unwrap(), now_ms)
+        recompute(store.session_events(site, crate::window::Window::ALL).unwrap(), now_ms)
     }
 
     fn shop(store: &Store, now_ms: i64) -> Recomputed {

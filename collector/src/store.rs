@@ -15,6 +15,7 @@ use cxkit_domain::survey::SurveyKind;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::sessions::{rating_of, Observed};
+use crate::window::Window;
 
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
@@ -30,6 +31,7 @@ CREATE TABLE IF NOT EXISTS events (
     PRIMARY KEY (site, stream, seq)
 );
 CREATE INDEX IF NOT EXISTS events_by_name ON events (site, name);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (site, time_ms, stream, seq);
 CREATE TABLE IF NOT EXISTS redeliveries (
     site  TEXT    PRIMARY KEY,
     count INTEGER NOT NULL
@@ -86,6 +88,40 @@ pub struct VitalTally {
     /// Rated `poor`.
     pub poor: u64,
 }
+
+/// A `$response` event: when it was given and, when it is one, the scored answer it counts as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseEvent {
+    /// Its time, ms since the epoch.
+    pub time_ms: i64,
+    /// The kind and value it counts as; `None` for an answer without a score (free text, a
+    /// choice, a value off the scale).
+    pub answer: Option<(SurveyKind, u8)>,
+}
+
+/// One stored event as `GET /v1/export` writes it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Exported {
+    /// The site.
+    pub site: String,
+    /// The stream id.
+    pub stream: String,
+    /// Its sequence number in the stream.
+    pub seq: i64,
+    /// The event's time, ms since the epoch, as the browser stamped it.
+    pub time: i64,
+    /// The event name.
+    pub name: String,
+    /// Its props, as stored.
+    pub props: serde_json::Value,
+    /// The send reason of the batch that first brought it.
+    pub reason: String,
+    /// When the collector stored it, ms since the epoch.
+    pub received: i64,
+}
+
+/// Where an export stands: the key `(time, stream, seq)` of the last event read.
+pub type ExportKey = (i64, String, i64);
 
 /// An open store.
 pub struct Store {
@@ -148,10 +184,14 @@ impl Store {
         Ok(Stored { stored, redelivered })
     }
 
-    /// Counts and scores for `site`, computed with the crate's scoring code.
-    pub fn stats(&self, site: &str) -> rusqlite::Result<SiteStats> {
-        let events: i64 =
-            self.connection.query_row("SELECT COUNT(*) FROM events WHERE site = ?1", [site], |r| r.get(0))?;
+    /// Counts and scores for `site`, computed with the crate's scoring code, of the events in
+    /// `window` (redeliveries, requests and bytes are the site's totals: they have no time).
+    pub fn stats(&self, site: &str, window: Window) -> rusqlite::Result<SiteStats> {
+        let events: i64 = self.connection.query_row(
+            "SELECT COUNT(*) FROM events WHERE site = ?1 AND time_ms >= ?2 AND time_ms < ?3",
+            params![site, window.from_ms, window.to_ms],
+            |r| r.get(0),
+        )?;
         let traffic: Option<(i64, i64)> = self
             .connection
             .query_row("SELECT requests, bytes FROM traffic WHERE site = ?1", [site], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -161,10 +201,10 @@ impl Store {
             .connection
             .query_row("SELECT count FROM redeliveries WHERE site = ?1", [site], |r| r.get(0))
             .optional()?;
-        let answers = self.answers(site)?;
+        let answers = self.answers(site, window)?;
         let pageviews: i64 = self.connection.query_row(
-            "SELECT COUNT(*) FROM events WHERE site = ?1 AND name = '$pageview'",
-            [site],
+            "SELECT COUNT(*) FROM events WHERE site = ?1 AND name = '$pageview' AND time_ms >= ?2 AND time_ms < ?3",
+            params![site, window.from_ms, window.to_ms],
             |r| r.get(0),
         )?;
         Ok(SiteStats {
@@ -176,42 +216,56 @@ impl Store {
             csat: answers.csat,
             ces: answers.ces,
             pageviews: pageviews as u64,
-            vitals: self.vitals(site)?,
+            vitals: self.vitals(site, window)?,
         })
     }
 
-    /// The site's `$response` events tallied by the `kind` of step they answer (a built-in
-    /// survey's answers before steps had kinds: by `survey`) with the domain's scoring code: an
-    /// integer `value` on the kind's scale counts, anything else is not an answer.
-    fn answers(&self, site: &str) -> rusqlite::Result<Answers> {
-        let mut answers = self.connection.prepare_cached(
-            "SELECT CASE WHEN json_type(props, '$.kind') IS NULL THEN json_extract(props, '$.survey')
-                         WHEN json_type(props, '$.kind') = 'text' THEN json_extract(props, '$.kind') END,
-                    json_extract(props, '$.value')
-             FROM events
-             WHERE site = ?1 AND name = '$response' AND json_type(props, '$.value') = 'integer'",
-        )?;
+    /// The site's `$response` events in `window` tallied with the domain's scoring code (see
+    /// [`Store::responses`]).
+    fn answers(&self, site: &str, window: Window) -> rusqlite::Result<Answers> {
         let mut tally = Answers::default();
-        let rows = answers.query_map([site], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?)))?;
-        for row in rows {
-            let (kind, value) = row?;
-            if let (Some(kind), Ok(value)) = (kind.as_deref().and_then(SurveyKind::from_id), u8::try_from(value)) {
-                tally.add(kind, value);
-            }
+        for (kind, value) in self.responses(site, window)?.into_iter().filter_map(|r| r.answer) {
+            tally.add(kind, value);
         }
         Ok(tally)
     }
 
-    fn vitals(&self, site: &str) -> rusqlite::Result<Vec<VitalTally>> {
+    /// The site's `$response` events in `window`, in time order, each with the answer it counts
+    /// as: by the `kind` of step it answers (a built-in survey's answers before steps had kinds:
+    /// by `survey`), an integer `value` on the kind's scale; anything else is not an answer.
+    pub fn responses(&self, site: &str, window: Window) -> rusqlite::Result<Vec<ResponseEvent>> {
+        let mut responses = self.connection.prepare_cached(
+            "SELECT time_ms,
+                    CASE WHEN json_type(props, '$.kind') IS NULL THEN json_extract(props, '$.survey')
+                         WHEN json_type(props, '$.kind') = 'text' THEN json_extract(props, '$.kind') END,
+                    CASE WHEN json_type(props, '$.value') = 'integer' THEN json_extract(props, '$.value') END
+             FROM events
+             WHERE site = ?1 AND name = '$response' AND time_ms >= ?2 AND time_ms < ?3
+             ORDER BY time_ms, stream, seq",
+        )?;
+        let rows = responses.query_map(params![site, window.from_ms, window.to_ms], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<i64>>(2)?))
+        })?;
+        rows.map(|row| {
+            let (time_ms, kind, value) = row?;
+            let kind = kind.as_deref().and_then(SurveyKind::from_id);
+            let value = value.and_then(|v| u8::try_from(v).ok());
+            Ok(ResponseEvent { time_ms, answer: kind.zip(value) })
+        })
+        .collect()
+    }
+
+    fn vitals(&self, site: &str, window: Window) -> rusqlite::Result<Vec<VitalTally>> {
         let mut counts = self.connection.prepare_cached(
             "SELECT json_extract(props, '$.name'), json_extract(props, '$.rating'), COUNT(*) FROM events
-             WHERE site = ?1 AND name = '$vital'
+             WHERE site = ?1 AND name = '$vital' AND time_ms >= ?2 AND time_ms < ?3
                AND json_type(props, '$.name') = 'text' AND json_type(props, '$.rating') = 'text'
              GROUP BY 1, 2 ORDER BY 1",
         )?;
         let mut vitals: Vec<VitalTally> = Vec::new();
-        let rows =
-            counts.query_map([site], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))?;
+        let rows = counts.query_map(params![site, window.from_ms, window.to_ms], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        })?;
         for row in rows {
             let (name, rating, count) = row?;
             let Some(rating) = rating_of(&rating) else { continue };
@@ -228,16 +282,16 @@ impl Store {
         Ok(vitals)
     }
 
-    /// The site's free-text answers: `$response` events of kind `text` with a text.
-    pub fn comments(&self, site: &str) -> rusqlite::Result<Vec<crate::comments::Stored>> {
+    /// The site's free-text answers in `window`: `$response` events of kind `text` with a text.
+    pub fn comments(&self, site: &str, window: Window) -> rusqlite::Result<Vec<crate::comments::Stored>> {
         let mut comments = self.connection.prepare_cached(
             "SELECT json_extract(props, '$.survey'), json_extract(props, '$.question'), json_extract(props, '$.text'),
                     CASE WHEN json_type(props, '$.locale') = 'text' THEN json_extract(props, '$.locale') END, time_ms
              FROM events WHERE site = ?1 AND name = '$response' AND json_extract(props, '$.kind') = 'text'
                AND json_type(props, '$.text') = 'text' AND json_type(props, '$.survey') = 'text'
-               AND json_type(props, '$.question') = 'text'",
+               AND json_type(props, '$.question') = 'text' AND time_ms >= ?2 AND time_ms < ?3",
         )?;
-        let rows = comments.query_map([site], |r| {
+        let rows = comments.query_map(params![site, window.from_ms, window.to_ms], |r| {
             Ok(crate::comments::Stored {
                 survey: r.get(0)?,
                 question: r.get(1)?,
@@ -249,9 +303,9 @@ impl Store {
         rows.collect()
     }
 
-    /// Every event of `site` with a string `sid`, in time order, as the session recomputation
-    /// reads it (crate::sessions).
-    pub fn session_events(&self, site: &str) -> rusqlite::Result<Vec<Observed>> {
+    /// Every event of `site` in `window` with a string `sid`, in time order, as the session
+    /// recomputation reads it (crate::sessions).
+    pub fn session_events(&self, site: &str, window: Window) -> rusqlite::Result<Vec<Observed>> {
         let mut events = self.connection.prepare_cached(
             "SELECT json_extract(props, '$.sid'), time_ms, name,
                     json_type(props, '$.click') IS 'true',
@@ -260,10 +314,10 @@ impl Store {
                          THEN json_extract(props, '$.index') END,
                     json_type(props, '$.goal') IS 'true',
                     CASE WHEN json_type(props, '$.step') = 'text' THEN json_extract(props, '$.step') END
-             FROM events WHERE site = ?1 AND json_type(props, '$.sid') = 'text'
+             FROM events WHERE site = ?1 AND json_type(props, '$.sid') = 'text' AND time_ms >= ?2 AND time_ms < ?3
              ORDER BY time_ms, stream, seq",
         )?;
-        let rows = events.query_map([site], |r| {
+        let rows = events.query_map(params![site, window.from_ms, window.to_ms], |r| {
             Ok(Observed {
                 sid: r.get(0)?,
                 time_ms: r.get(1)?,
@@ -275,6 +329,41 @@ impl Store {
                 step: r.get(7)?,
             })
         })?;
+        rows.collect()
+    }
+
+    /// Up to `limit` events of `site` in `window` after `after` (none: from the first), in the
+    /// order `(time, stream, seq)`: one chunk of an export.
+    pub fn export_chunk(
+        &self,
+        site: &str,
+        window: Window,
+        after: Option<&ExportKey>,
+        limit: usize,
+    ) -> rusqlite::Result<Vec<Exported>> {
+        let mut events = self.connection.prepare_cached(
+            "SELECT stream, seq, time_ms, name, props, reason, received_ms FROM events
+             WHERE site = ?1 AND time_ms >= ?2 AND time_ms < ?3 AND (?4 IS NULL OR (time_ms, stream, seq) > (?4, ?5, ?6))
+             ORDER BY time_ms, stream, seq LIMIT ?7",
+        )?;
+        let (time, stream, seq) = match after {
+            Some((time, stream, seq)) => (Some(*time), Some(stream.as_str()), Some(*seq)),
+            None => (None, None, None),
+        };
+        let rows =
+            events.query_map(params![site, window.from_ms, window.to_ms, time, stream, seq, limit as i64], |r| {
+                let props: String = r.get(4)?;
+                Ok(Exported {
+                    site: site.to_owned(),
+                    stream: r.get(0)?,
+                    seq: r.get(1)?,
+                    time: r.get(2)?,
+                    name: r.get(3)?,
+                    props: serde_json::from_str(&props).unwrap_or(serde_json::Value::String(props)),
+                    reason: r.get(5)?,
+                    received: r.get(6)?,
+                })
+            })?;
         rows.collect()
     }
 }
@@ -308,7 +397,7 @@ mod tests {
         let batch = batch_of(&[10, 9, 7, 3]);
         assert_eq!(store.insert(&batch, 300, 5).unwrap(), Stored { stored: 4, redelivered: 0 });
         assert_eq!(store.insert(&batch, 300, 6).unwrap(), Stored { stored: 0, redelivered: 4 });
-        let stats = store.stats("shop").unwrap();
+        let stats = store.stats("shop", Window::ALL).unwrap();
         assert_eq!((stats.events, stats.redeliveries), (4, 4));
         assert_eq!((stats.requests, stats.bytes), (2, 600), "every accepted request is counted as received");
         assert_eq!(stats.nps.score(), Some(Tenths(250)), "10, 9, 7, 3 → NPS 25");
@@ -337,12 +426,12 @@ mod tests {
         let mut store = Store::in_memory().unwrap();
         store.insert(&batch("shop", 0, &events), 100, 0).unwrap();
         store.insert(&batch("blog", 0, &events[..1]), 100, 0).unwrap();
-        let stats = store.stats("shop").unwrap();
+        let stats = store.stats("shop", Window::ALL).unwrap();
         assert_eq!(stats.pageviews, 3);
         let vitals: Vec<_> =
             stats.vitals.iter().map(|v| (v.name.as_str(), v.good, v.needs_improvement, v.poor)).collect();
         assert_eq!(vitals, [("CLS", 1, 0, 0), ("INP", 0, 1, 0), ("LCP", 2, 0, 1), ("TTFB", 1, 0, 0)]);
-        let blog = store.stats("blog").unwrap();
+        let blog = store.stats("blog", Window::ALL).unwrap();
         assert_eq!((blog.pageviews, blog.vitals.len()), (1, 0));
     }
 
@@ -375,7 +464,7 @@ mod tests {
         ];
         let mut store = Store::in_memory().unwrap();
         store.insert(&batch("shop", 0, &events), 100, 0).unwrap();
-        let stats = store.stats("shop").unwrap();
+        let stats = store.stats("shop", Window::ALL).unwrap();
         // CSAT 5, 4, 2: 2 of 3 satisfied = 66.67 % → 66.7; mean 11 / 3 = 3.67 → 3.7.
         assert_eq!(stats.csat, CsatTally { responses: 3, top: 2, total: 11 });
         assert_eq!((stats.csat.top_percent(), stats.csat.mean()), (Some(Tenths(667)), Some(Tenths(37))));
@@ -383,7 +472,7 @@ mod tests {
         assert_eq!(stats.ces, CesTally { responses: 3, top: 1, total: 11 });
         assert_eq!((stats.ces.top_percent(), stats.ces.mean()), (Some(Tenths(333)), Some(Tenths(37))));
         assert_eq!((stats.nps.responses(), stats.nps.score()), (1, Some(Tenths(1000))));
-        let other = store.stats("elsewhere").unwrap();
+        let other = store.stats("elsewhere", Window::ALL).unwrap();
         assert_eq!(
             (other.csat.top_percent(), other.csat.mean(), other.ces.mean(), other.ces.top_percent()),
             (None, None, None, None)
@@ -394,7 +483,7 @@ mod tests {
     fn sites_are_kept_apart() {
         let mut store = Store::in_memory().unwrap();
         store.insert(&batch_of(&[9]), 100, 1).unwrap();
-        let other = store.stats("elsewhere").unwrap();
+        let other = store.stats("elsewhere", Window::ALL).unwrap();
         assert_eq!((other.events, other.requests, other.nps.score()), (0, 0, None));
     }
 }
