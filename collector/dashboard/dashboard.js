@@ -27,7 +27,7 @@ function h(tag, attrs = {}, ...children) {
   for (const [name, value] of Object.entries(attrs)) {
     if (value !== undefined && value !== null && value !== false) element.setAttribute(name, value === true ? "" : String(value));
   }
-  element.append(...children.flat().filter((c) => c !== undefined && c !== null && c !== false).map((c) => (typeof c === "object" ? c : String(c))));
+  element.append(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false).map((c) => (typeof c === "object" ? c : String(c))));
   return element;
 }
 
@@ -35,7 +35,7 @@ function h(tag, attrs = {}, ...children) {
 function s(tag, attrs = {}, ...children) {
   const element = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
-  element.append(...children.flat().filter(Boolean).map((c) => (typeof c === "object" ? c : String(c))));
+  element.append(...children.flat(Infinity).filter(Boolean).map((c) => (typeof c === "object" ? c : String(c))));
   return element;
 }
 
@@ -177,8 +177,8 @@ function seriesCard(series) {
 function scoreCard(score, sessions) {
   const title = "Session scores";
   if (!sessions.count) {
-    return card(title, "score", empty("No sessions yet — add cxkit to your pages (", code("cx.init({ endpoint, site })"),
-      " or the script tag); each visit is scored from its frustration signals."));
+    return card(title, "score", empty("No sessions yet — add cxkit to your pages (the script tag, or ", code("init({ endpoint, siteId })"),
+      " from the npm package); each visit is scored from its frustration signals."));
   }
   const max = Math.max(...score.bands.map((b) => b.sessions));
   const bandClass = ["low", "mid", "high"];
@@ -247,7 +247,6 @@ function commentsCard(comments) {
 function render(stats) {
   const board = $("board");
   board.replaceChildren(
-    h("p", { class: "site" }, "Site ", h("b", {}, stats.site), ` · ${plural(stats.events, "event")} stored`),
     h("div", { class: "grid" },
       npsCard(stats.nps), csatCard(stats.csat), cesCard(stats.ces), countsCard(stats),
       seriesCard(stats.series),

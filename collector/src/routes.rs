@@ -118,15 +118,17 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 /// The dashboard's files (collector/dashboard/), in the binary so the collector stays one file.
-const DASHBOARD: [(&str, &str, &str); 3] = [
+const DASHBOARD: [(&str, &str, &str); 4] = [
     ("index.html", "text/html; charset=utf-8", include_str!("../dashboard/index.html")),
     ("dashboard.css", "text/css; charset=utf-8", include_str!("../dashboard/dashboard.css")),
     ("dashboard.js", "text/javascript; charset=utf-8", include_str!("../dashboard/dashboard.js")),
+    ("favicon.svg", "image/svg+xml", include_str!("../dashboard/favicon.svg")),
 ];
 
 /// The demo's strict policy (www/, README "Content Security Policy"), sent as a header with
 /// each dashboard file: no inline script or style, data only from this origin.
-const DASHBOARD_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; \
+const DASHBOARD_CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// `/dashboard/` and its files: public to load (it shows nothing without the admin token,
@@ -651,7 +653,9 @@ mod tests {
             assert_eq!(response.status(), StatusCode::OK, "{uri}");
             assert_eq!(response.headers()[header::CONTENT_TYPE], content_type, "{uri}");
             let csp = response.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-            for directive in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "img-src 'self'"] {
+            for directive in
+                ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "img-src 'self'"]
+            {
                 assert!(csp.split(';').any(|d| d.trim() == directive), "{uri}: {directive} in {csp}");
             }
             assert!(!csp.contains("unsafe"), "{uri}: {csp}");
