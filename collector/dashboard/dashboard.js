@@ -145,7 +145,18 @@ function seriesCard(series) {
   if (!points.some((p) => p.score !== null)) {
     return card(title, "series wide", empty("No NPS answers in this range — show a survey with ", code("cx.showSurvey('nps')"), " or pick a longer range."));
   }
-  const [W, H, left, right, top, bottom] = [640, 220, 40, 12, 12, 28];
+  // Drawn once the card is in the page, at its width (text stays at its size on a phone and a
+  // wide screen alike), and again when the window is resized.
+  const box = h("div", { class: "chart-box" });
+  const first = series[0]?.start;
+  const last = series[series.length - 1]?.start;
+  charts.push(() => box.replaceChildren(npsChart(series, points, box.clientWidth || 640)));
+  return card(title, "series wide", box, h("p", { class: "sub" }, `By day, ${first} to ${last}; a gap is a day without NPS answers.`));
+}
+
+/** The NPS-by-day chart, `width` px wide: −100…100, a line per run of days with answers. */
+function npsChart(series, points, width) {
+  const [W, H, left, right, top, bottom] = [Math.max(240, width), 220, 40, 12, 12, 28];
   const x = (i) => left + (series.length === 1 ? (W - left - right) / 2 : (i / (series.length - 1)) * (W - left - right));
   const y = (score) => top + ((100 - score) / 200) * (H - top - bottom);
   const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "NPS by day, −100 to 100" });
@@ -171,8 +182,12 @@ function seriesCard(series) {
   for (const p of points.filter((p) => p.score !== null)) {
     svg.append(s("circle", { cx: x(p.i), cy: y(p.score), r: 3.5, class: "dot" }, s("title", {}, `${p.day}: NPS ${p.score} (${plural(p.responses, "answer")})`)));
   }
-  return card(title, "series wide", svg, h("p", { class: "sub" }, `By day, ${first} to ${last}; a gap is a day without NPS answers.`));
+  return svg;
 }
+
+/** Charts drawn at their container's width once the board is shown. */
+const charts = [];
+addEventListener("resize", () => charts.forEach((draw) => draw()));
 
 function scoreCard(score, sessions) {
   const title = "Session scores";
@@ -246,6 +261,7 @@ function commentsCard(comments) {
 /** Draws `stats` into the board. */
 function render(stats) {
   const board = $("board");
+  charts.length = 0;
   board.replaceChildren(
     h("div", { class: "grid" },
       npsCard(stats.nps), csatCard(stats.csat), cesCard(stats.ces), countsCard(stats),
@@ -253,6 +269,7 @@ function render(stats) {
       scoreCard(stats.score, stats.sessions), funnelCard(stats.funnel, stats.sessions),
       vitalsCard(stats.vitals), commentsCard(stats.comments)));
   board.hidden = false;
+  charts.forEach((draw) => draw());
 }
 
 /** `YYYY-MM-DD` of a UTC day `daysAgo` before today. */
