@@ -49,13 +49,14 @@ WASM_SHIP := --minify-imports-and-exports-and-modules --strip-producers --strip-
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build gen test test-contract test-lint test-types test-node test-size test-shipped test-host test-browser test-e2e demo bench screenshots fuzz clean
+.PHONY: help setup build gen test test-contract test-lint test-types test-node test-size test-shipped test-host test-browser test-e2e demo bench screenshots dashboard-screenshots fuzz clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
 	@echo "make test   build and run every test (host, headless Chromium and Firefox, end to end)"
 	@echo "make bench  size and runtime benchmark, writes bench/results.md"
 	@echo "make screenshots  PNGs of the survey widget (kinds, light/dark, desktop/phone, ar, ja, placements) in screenshots/"
+	@echo "make dashboard-screenshots  PNGs of the collector's dashboard with generated data (desktop, 360 px) in screenshots/"
 	@echo "make gen    rewrite npm/src/contract.ts from the Rust that owns each item"
 	@echo "make fuzz   fuzz the collector's batch decoder for FUZZ_SECONDS (60) on nightly"
 
@@ -172,6 +173,7 @@ test-e2e:
 DEMO_ADMIN_TOKEN ?= cxkit-demo-token
 demo: build
 	@echo "cxkit demo: http://127.0.0.1:8080/"
+	@echo "dashboard:  http://127.0.0.1:8080/dashboard/  (admin token: $(DEMO_ADMIN_TOKEN))"
 	@echo "stats:      curl -H 'Authorization: Bearer $(DEMO_ADMIN_TOKEN)' 'http://127.0.0.1:8080/v1/stats?site=demo'"
 	CXKIT_ADMIN_TOKEN='$(DEMO_ADMIN_TOKEN)' $(COLLECTOR) --port 8080 --db target/demo.sqlite --www www --dist npm/dist
 
@@ -186,6 +188,14 @@ screenshots: build
 	@start=$$(date +%s)
 	ONLY='$(ONLY)' node tests/screenshots.mjs
 	@echo "screenshots: $$(( $$(date +%s) - start )) s"
+
+# PNGs of the collector's dashboard at /dashboard/ with generated events (tests/dashboard-screenshots.mjs):
+# desktop 1280×900 and phone 360 px, full page, and the empty states; nothing is compared, but a CSP
+# violation, a page error or a page wider than the phone fails the run.
+dashboard-screenshots: build
+	@start=$$(date +%s)
+	node tests/dashboard-screenshots.mjs
+	@echo "dashboard-screenshots: $$(( $$(date +%s) - start )) s"
 
 # The fuzzer's own corpus grows here, kept between runs; fuzz/corpus holds the committed seeds.
 # No sanitizer: the domain crate forbids unsafe code, so the fuzzer hunts panics (overflow

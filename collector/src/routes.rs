@@ -1,5 +1,6 @@
 //! HTTP: `POST /v1/batch` (with CORS, for any origin), `GET /v1/stats` (schema/stats.schema.json)
-//! and `GET /v1/export` (NDJSON, streamed) behind the admin token without CORS, and the demo files.
+//! and `GET /v1/export` (NDJSON, streamed) behind the admin token without CORS, the dashboard at
+//! `/dashboard/` (its files built into the binary) and the demo files.
 
 use std::path::{Component, Path, PathBuf};
 use std::pin::Pin;
@@ -109,7 +110,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/stats", get(stats))
         .route("/v1/export", get(export))
         .route_layer(middleware::from_fn_with_state(Arc::new(app.admin.clone()), auth::require));
-    let mut router = Router::new().merge(ingest).merge(admin);
+    let mut router = Router::new().merge(ingest).merge(admin).merge(dashboard_routes());
     if app.control.is_some() {
         let control = Router::new()
             .route("/v1/test/script", post(load_script).options(preflight))
@@ -119,6 +120,44 @@ pub fn router(app: Arc<App>) -> Router {
         router = router.merge(control);
     }
     router.fallback(get(static_file)).with_state(app)
+}
+
+/// The dashboard's files (collector/dashboard/), in the binary so the collector stays one file.
+const DASHBOARD: [(&str, &str, &str); 4] = [
+    ("index.html", "text/html; charset=utf-8", include_str!("../dashboard/index.html")),
+    ("dashboard.css", "text/css; charset=utf-8", include_str!("../dashboard/dashboard.css")),
+    ("dashboard.js", "text/javascript; charset=utf-8", include_str!("../dashboard/dashboard.js")),
+    ("favicon.svg", "image/svg+xml", include_str!("../dashboard/favicon.svg")),
+];
+
+/// The demo's strict policy (www/, README "Content Security Policy"), sent as a header with
+/// each dashboard file: no inline script or style, data only from this origin.
+const DASHBOARD_CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// `/dashboard/` and its files: public to load (it shows nothing without the admin token,
+/// which the page asks for and sends to `/v1/stats`); `/dashboard` moves to `/dashboard/`.
+fn dashboard_routes() -> Router<Arc<App>> {
+    let mut routes = Router::new()
+        .route("/dashboard", get(|| async { axum::response::Redirect::permanent("/dashboard/") }))
+        .route("/dashboard/", get(|| async { dashboard_file(0) }));
+    for (i, (name, _, _)) in DASHBOARD.iter().enumerate() {
+        routes = routes.route(&format!("/dashboard/{name}"), get(move || async move { dashboard_file(i) }));
+    }
+    routes
+}
+
+fn dashboard_file(i: usize) -> Response {
+    let (_, content_type, body) = DASHBOARD[i];
+    let headers = [
+        (header::CONTENT_TYPE, content_type),
+        (header::CONTENT_SECURITY_POLICY, DASHBOARD_CSP),
+        (header::CACHE_CONTROL, "no-cache"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ];
+    (headers, body).into_response()
 }
 
 fn now_ms() -> i64 {
@@ -752,6 +791,38 @@ mod tests {
         }
         let (status, answer) = get_json(&app, "/v1/stats?site=shop").await;
         assert_eq!((status, &answer["site"]), (StatusCode::OK, &json!("shop")), "the right token reads them");
+    }
+
+    #[tokio::test]
+    async fn the_dashboard_is_served_from_the_binary_under_the_strict_csp() {
+        let app = test_app();
+        for (uri, content_type) in [
+            ("/dashboard/", "text/html; charset=utf-8"),
+            ("/dashboard/index.html", "text/html; charset=utf-8"),
+            ("/dashboard/dashboard.js", "text/javascript; charset=utf-8"),
+            ("/dashboard/dashboard.css", "text/css; charset=utf-8"),
+        ] {
+            let response = ask(&app, "GET", uri, &[]).await;
+            assert_eq!(response.status(), StatusCode::OK, "{uri}");
+            assert_eq!(response.headers()[header::CONTENT_TYPE], content_type, "{uri}");
+            let csp = response.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+            for directive in
+                ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "img-src 'self'"]
+            {
+                assert!(csp.split(';').any(|d| d.trim() == directive), "{uri}: {directive} in {csp}");
+            }
+            assert!(!csp.contains("unsafe"), "{uri}: {csp}");
+            assert!(!response.headers().contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN), "{uri}");
+        }
+        let page = ask(&app, "GET", "/dashboard/", &[]).await;
+        let html = axum::body::to_bytes(page.into_body(), usize::MAX).await.unwrap();
+        let html = String::from_utf8(html.to_vec()).unwrap();
+        assert!(html.contains(r#"<script type="module" src="dashboard.js">"#), "the page loads its module");
+        assert!(!html.contains("style=") && !html.contains("<style"), "no inline style for the CSP to block");
+        let bare = ask(&app, "GET", "/dashboard", &[]).await;
+        assert_eq!(bare.status(), StatusCode::PERMANENT_REDIRECT);
+        assert_eq!(bare.headers()[header::LOCATION], "/dashboard/");
+        assert_eq!(ask(&app, "GET", "/dashboard/nothing.js", &[]).await.status(), StatusCode::NOT_FOUND);
     }
 
     #[tokio::test]
