@@ -64,6 +64,9 @@ fn english_sentences_get_the_expected_labels() {
         ("Love it, super easy and fast", Label::Positive),
         ("Terrible. The page crashed twice and support was rude.", Label::Negative),
         ("Way too expensive and the app is buggy", Label::Negative),
+        // Support, help, care and free name a department or an offer in feedback, not a feeling.
+        ("The delivery was slow and support never answered my email", Label::Negative),
+        ("Free shipping, but the delivery took three weeks and was slow", Label::Negative),
         ("not good", Label::Negative),
         ("It wasn't bad at all", Label::Positive),
         ("I don't like the new design", Label::Negative),
