@@ -47,6 +47,7 @@ const COMMENTS = [
   "Could not find where to enter my address, the page jumped around.",
 ];
 const PRODUCTS = ["/products/espresso", "/products/grinder", "/products/kettle", "/products/beans"];
+const CALM_PRODUCTS = ["/products/espresso", "/products/kettle", "/products/beans", "/products/espresso", "/products/grinder"];
 
 /** The kinds of visitor, in the proportions of a plausible shop. */
 function profile(i) {
@@ -56,17 +57,22 @@ function profile(i) {
     meh: pick(["done", "shipping", "payment", "cart", null]),
     frustrated: pick(["payment", "payment", "shipping", "cart", "done"]),
   }[mood];
+  // The story the moments of truth should find: the grinder's page has a dead "Apply coupon" and
+  // the payment step rage clicks on it; frustrated visitors go through both.
+  const products = Array.from({ length: between(1, 3) }, () => pick(mood === "frustrated" ? PRODUCTS : CALM_PRODUCTS));
+  if (mood === "frustrated" && !products.includes("/products/grinder")) products.push("/products/grinder");
   return {
     mood,
     hoursAgo: between(2, 7 * 24),
-    products: between(1, 3),
+    products,
     // The furthest journey step this visitor goes to (null: never opens the cart).
     stop,
     checkout: stop !== null && stop !== "cart" && chance(0.85),
     ces: { happy: between(6, 7), meh: between(4, 5), frustrated: between(1, 3) }[mood],
     nps: chance(mood === "meh" ? 0.6 : 0.8) ? { happy: between(9, 10), meh: between(7, 8), frustrated: between(0, 6) }[mood] : null,
-    rage: mood === "frustrated" ? chance(0.8) : chance(0.1),
-    dead: mood === "frustrated" ? chance(0.6) : chance(0.15),
+    // Rage bursts at payment (each costs 15 points, up to 45), dead clicks on the grinder's page.
+    rage: mood === "frustrated" ? between(1, 3) : Number(chance(0.1)),
+    dead: mood === "frustrated" ? between(1, 2) : Number(chance(0.1)),
   };
 }
 
@@ -127,7 +133,11 @@ async function visit(browser, i) {
     await page.waitForFunction(() => window.cxkit);
     const ready = await page.evaluate(() => window.cxkit.ready);
     if (!ready.ok) throw new Error(`cxkit did not start: ${JSON.stringify(ready)}`);
-    for (let n = 0; n < who.products; n++) await go(page, pick(PRODUCTS));
+    await sleep(600); // a page view replaced within 100 ms is a redirect, not a view of its own
+    for (const product of who.products) {
+      await go(page, product);
+      if (product === "/products/grinder") for (let n = 0; n < who.dead; n++) await clickCoupon(page, 1);
+    }
     if (who.nps !== null && who.mood !== "frustrated") {
       await page.click("#rate");
       await answer(page, () => who.nps);
@@ -143,8 +153,7 @@ async function visit(browser, i) {
       }
       // Friction where it hurts: the coupon on the payment page (or the cart, for who stops there).
       if (step === "payment" || (step === "cart" && who.stop === "cart")) {
-        if (who.rage) await clickCoupon(page, between(3, 6));
-        if (who.dead) await clickCoupon(page, 1);
+        for (let n = 0; n < who.rage; n++) await clickCoupon(page, between(3, 6));
       }
     }
     if (who.nps !== null && who.mood === "frustrated") {

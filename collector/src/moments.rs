@@ -14,8 +14,11 @@
 //! - `dropout`: a step: the share of those sessions that dropped out *at* it (their furthest
 //!   step, no goal, closed); a page: the share of those sessions that dropped out after visiting it.
 //!
-//! The same four shares over all the site's sessions are the baseline (a site-wide drop-out share
-//! is the share of sessions that dropped out anywhere). **The gap** is the mean, over the shares
+//! The same four shares over all the site's sessions are the baseline, but for a step's drop-out
+//! share: a page's is held against the share of sessions that dropped out anywhere, a step's
+//! against the drop-outs at any step over the sessions that had each step, summed over the steps
+//! (Σ drop-outs at a step / Σ sessions that had a step: what a step would show if drop-outs were
+//! spread evenly over the steps reached). **The gap** is the mean, over the shares
 //! that are not `None` for the touchpoint (and for the site), of the touchpoint's share minus the
 //! site's, in percentage points with one decimal: each share is first rounded to tenths, then the
 //! differences are averaged and rounded half away from zero. A positive gap: the touchpoint's
@@ -122,8 +125,10 @@ pub struct Moment {
 /// The moments of truth and the site's shares they are measured against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Moments {
-    /// The site-wide shares.
+    /// The site-wide shares (the drop-out share: sessions that dropped out anywhere).
     pub site: Shares,
+    /// The baseline of a step's drop-out share: drop-outs at a step per session that had a step.
+    pub step_dropout: Option<Tenths>,
     /// The ranked touchpoints.
     pub ranked: Vec<Moment>,
 }
@@ -202,6 +207,14 @@ pub fn rank(
             had.entry(touchpoint).or_default().push(entry);
         }
     }
+    let (mut at_steps, mut step_sessions) = (0, 0);
+    for (touchpoint, entries) in &had {
+        if let Touchpoint::Step(index) = touchpoint {
+            step_sessions += entries.len() as i64;
+            at_steps += entries.iter().filter(|(s, _)| s.dropout && s.furthest == Some(*index)).count() as i64;
+        }
+    }
+    let step_dropout = Tenths::ratio(at_steps * 100, step_sessions);
     let mut ranked: Vec<Moment> = had
         .into_iter()
         .filter(|(_, entries)| entries.len() as u64 >= MIN_SESSIONS)
@@ -217,12 +230,16 @@ pub fn rank(
                 Touchpoint::Page(path) => Some(path.clone()),
                 Touchpoint::Step(index) => step_names.get(index).cloned().flatten(),
             };
-            Some(Moment { touchpoint: touchpoint.clone(), name, sessions, shares, gap: shares.gap(site)? })
+            let baseline = match touchpoint {
+                Touchpoint::Page(_) => site,
+                Touchpoint::Step(_) => Shares { dropout: step_dropout, ..site },
+            };
+            Some(Moment { touchpoint: touchpoint.clone(), name, sessions, shares, gap: shares.gap(baseline)? })
         })
         .collect();
     ranked.sort_by(|a, b| (b.gap, b.sessions).cmp(&(a.gap, a.sessions)).then_with(|| a.touchpoint.cmp(&b.touchpoint)));
     ranked.truncate(MAX_MOMENTS);
-    Moments { site, ranked }
+    Moments { site, step_dropout, ranked }
 }
 
 #[cfg(test)]
@@ -302,6 +319,7 @@ mod tests {
             moments.site,
             Shares { detractor: pct(500), unsatisfied: pct(500), low_score: pct(200), dropout: pct(600) }
         );
+        assert_eq!(moments.step_dropout, pct(375));
         let seen: Vec<_> = moments
             .ranked
             .iter()
@@ -309,21 +327,23 @@ mod tests {
             .collect();
         let page = |p: &str| Touchpoint::Page(p.into());
         // /cart: a, b, c, e. Detractors a, e of 4 = 50.0 (±0); CSAT c of b, c = 50.0 (±0); low c
-        // = 25.0 (+5.0); dropped out after it: a, c, e = 75.0 (+15.0). Gap (0 + 0 + 50 + 150) / 4 = 5.0.
+        // = 25.0 (+5.0); dropped out after it: a, c, e = 75.0 (+15.0). Gap (0 + 0 + 5.0 + 15.0) / 4 = 5.0.
         // /: a, b, c, d. Detractor a of a, b, c = 33.3 (−16.7); CSAT 50.0 (±0); low c = 25.0 (+5.0);
-        // drop-outs a, c = 50.0 (−10.0). Gap (−167 + 0 + 50 − 100) / 4 = −54.25 → −5.4.
-        // Step 0 (cart): a, b, c, e: as /cart, but dropped out AT cart: c only = 25.0 (−35.0).
-        // Gap (0 + 0 + 50 − 350) / 4 = −7.5.
+        // drop-outs a, c = 50.0 (−10.0). Gap (−16.7 + 0 + 5.0 − 10.0) / 4 = −5.425 → −5.4.
+        // Steps are held against the drop-outs at a step per session that had a step: step 0 had
+        // a, b, c, e, step 1 a, b, e, step 2 b: 8; drop-outs c at 0, a and e at 1: 3 of 8 = 37.5.
+        // Step 0 (cart): a, b, c, e: as /cart, but dropped out AT cart: c only = 25.0 (−12.5).
+        // Gap (0 + 0 + 5.0 − 12.5) / 4 = −1.875 → −1.9 (half away from zero).
         // Step 1 (pay): a, b, e. Detractors a, e of 3 = 66.7 (+16.7); CSAT b: 0 of 1 = 0.0 (−50.0);
-        // low none = 0.0 (−20.0); dropped out AT pay: a, e = 66.7 (+6.7).
-        // Gap (167 − 500 − 200 + 67) / 4 = −116.5 → −11.7 (half away from zero).
+        // low none = 0.0 (−20.0); dropped out AT pay: a, e = 66.7 (+29.2).
+        // Gap (16.7 − 50.0 − 20.0 + 29.2) / 4 = −6.025 → −6.0.
         assert_eq!(
             seen,
             [
                 (page("/cart"), Some("/cart"), 4, [pct(500), pct(500), pct(250), pct(750)], Tenths(50)),
+                (Touchpoint::Step(0), Some("cart"), 4, [pct(500), pct(500), pct(250), pct(250)], Tenths(-19)),
                 (page("/"), Some("/"), 4, [pct(333), pct(500), pct(250), pct(500)], Tenths(-54)),
-                (Touchpoint::Step(0), Some("cart"), 4, [pct(500), pct(500), pct(250), pct(250)], Tenths(-75)),
-                (Touchpoint::Step(1), Some("pay"), 3, [pct(667), pct(0), pct(0), pct(667)], Tenths(-117)),
+                (Touchpoint::Step(1), Some("pay"), 3, [pct(667), pct(0), pct(0), pct(667)], Tenths(-60)),
             ],
             "step 2 (done) had one session only: left out"
         );
