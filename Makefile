@@ -49,10 +49,11 @@ WASM_SHIP := --minify-imports-and-exports-and-modules --strip-producers --strip-
 # The wasm-bindgen CLI must match the crate version in Cargo.lock exactly.
 WASM_BINDGEN_VERSION = $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-.PHONY: help setup build gen test test-contract test-lint test-types test-node test-size test-shipped test-host test-browser test-e2e demo bench screenshots dashboard-screenshots fuzz clean
+.PHONY: help setup build gen test test-contract test-lint test-types test-node test-size test-shipped test-host test-browser test-e2e demo demo-data bench screenshots dashboard-screenshots fuzz clean
 
 help:
 	@echo "make demo   build and serve the demo site and collector on http://127.0.0.1:8080"
+	@echo "make demo-data  while make demo runs (another terminal): ~30 generated visitors through the demo page"
 	@echo "make test   build and run every test (host, headless Chromium and Firefox, end to end)"
 	@echo "make bench  size and runtime benchmark, writes bench/results.md"
 	@echo "make screenshots  PNGs of the survey widget (kinds, light/dark, desktop/phone, ar, ja, placements) in screenshots/"
@@ -176,6 +177,14 @@ demo: build
 	@echo "dashboard:  http://127.0.0.1:8080/dashboard/  (admin token: $(DEMO_ADMIN_TOKEN))"
 	@echo "stats:      curl -H 'Authorization: Bearer $(DEMO_ADMIN_TOKEN)' 'http://127.0.0.1:8080/v1/stats?site=demo'"
 	CXKIT_ADMIN_TOKEN='$(DEMO_ADMIN_TOKEN)' $(COLLECTOR) --port 8080 --db target/demo.sqlite --www www --dist npm/dist
+
+# Generated traffic for the running demo (tests/demo-data.mjs): start `make demo` first, then
+# this in another terminal. It starts nothing itself; DEMO_URL (default http://127.0.0.1:8080),
+# VISITORS (30) and SEED pick another demo, count and mix.
+demo-data:
+	@start=$$(date +%s)
+	CXKIT_ADMIN_TOKEN='$(DEMO_ADMIN_TOKEN)' node tests/demo-data.mjs
+	@echo "demo-data: $$(( $$(date +%s) - start )) s"
 
 bench: build
 	@start=$$(date +%s)

@@ -5,6 +5,7 @@ mod args;
 mod auth;
 mod comments;
 mod control;
+mod moments;
 mod routes;
 mod sessions;
 mod store;

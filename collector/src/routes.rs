@@ -24,6 +24,7 @@ use serde_json::json;
 use crate::auth::{self, AdminToken};
 use crate::comments::{Comments, Lexicons};
 use crate::control::{Attempt, Clock, Control, Script};
+use crate::moments;
 use crate::sessions::{self, Recomputed, Session, Summary, BANDS};
 use crate::store::{ExportKey, ResponseEvent, SiteStats, Store};
 use crate::window::{self, Span, Window};
@@ -329,7 +330,7 @@ async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> 
     let now = app.session_now();
     let read = match app.store.lock() {
         Ok(store) => (|| {
-            let responses = if parsed.buckets.is_some() { store.responses(site, window)? } else { Vec::new() };
+            let responses = store.responses(site, window)?;
             Ok::<_, rusqlite::Error>((
                 store.stats(site, window)?,
                 store.session_events(site, window)?,
@@ -342,11 +343,15 @@ async fn stats(State(app): State<Arc<App>>, Query(query): Query<StatsQuery>) -> 
     let Ok((stats, events, comments, responses)) = read else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    let touched = query.session.is_none().then(|| moments::Touched::of(&events));
     let recomputed = sessions::recompute(events, now);
     match &query.session {
         None => {
             let comments = app.lexicons.summarise(comments);
             let mut answer = site_json(site, &stats, &Summary::of(&recomputed), &comments);
+            let touched = touched.unwrap_or_default();
+            let ranked = moments::rank(&recomputed.sessions, &touched, &responses, &recomputed.step_names);
+            answer["moments"] = moments_json(&ranked);
             if let Some(spans) = &parsed.buckets {
                 answer["series"] = series_json(spans, &responses, recomputed);
             }
@@ -549,6 +554,29 @@ fn site_json(site: &str, stats: &SiteStats, summary: &Summary, comments: &Commen
             "themes": comments.themes.iter().map(|(theme, count)| json!({ "theme": theme, "comments": count })).collect::<Vec<_>>(),
         },
     })
+}
+
+/// `moments` of `GET /v1/stats?site=…`: the ranked touchpoints (crate::moments).
+fn moments_json(moments: &moments::Moments) -> serde_json::Value {
+    let share = |t: Option<Tenths>| t.map(Tenths::as_f64);
+    let ranked = moments.ranked.iter().map(|m| {
+        let (kind, index) = match &m.touchpoint {
+            moments::Touchpoint::Page(_) => ("page", None),
+            moments::Touchpoint::Step(index) => ("step", Some(*index)),
+        };
+        json!({
+            "kind": kind,
+            "name": m.name,
+            "index": index,
+            "sessions": m.sessions,
+            "detractor_share": share(m.shares.detractor),
+            "unsatisfied_share": share(m.shares.unsatisfied),
+            "low_score_share": share(m.shares.low_score),
+            "dropout_share": share(m.shares.dropout),
+            "gap": m.gap.as_f64(),
+        })
+    });
+    serde_json::Value::Array(ranked.collect())
 }
 
 /// `GET /v1/stats?site=…&session=<sid>`: one session as recomputed.
@@ -943,7 +971,8 @@ mod tests {
             },
             "funnel": { "goal": 0, "steps": [{ "index": 0, "name": "cart", "reached": 1, "dropouts": 0 }] },
             "vitals": [{ "name": "LCP", "good": 1, "needs_improvement": 0, "poor": 1 }],
-            "comments": { "latest": [], "themes": [] }
+            "comments": { "latest": [], "themes": [] },
+            "moments": []
         });
         assert_eq!(answer, expected);
         assert_eq!(valid(&answer), Ok(()));
@@ -988,6 +1017,42 @@ mod tests {
         let mut kind = answer.clone();
         kind["score"]["reasons"][0]["kind"] = json!("Rage");
         assert!(valid(&kind).is_err());
+    }
+
+    #[tokio::test]
+    async fn moments_rank_touchpoints_and_validate() {
+        let app = test_app();
+        let t = now_ms() - 10_000;
+        let mut events = Vec::new();
+        for (sid, rage, nps) in [("m1", 4, 2), ("m2", 0, 10), ("m3", 0, 9)] {
+            events.push(("$pageview", t, json!({ "sid": sid, "vid": format!("v{sid}"), "path": "/" })));
+            events.push(("$step", t + 1, json!({ "sid": sid, "step": "cart", "index": 0 })));
+            if rage > 0 {
+                events.push(("$pageview", t + 2, json!({ "sid": sid, "vid": format!("v{sid}"), "path": "/pay" })));
+            }
+            for i in 0..rage {
+                events.push(("$rage", t + 3 + i, json!({ "sid": sid, "clicks": 3 })));
+            }
+            events.push(("$response", t + 9, json!({ "sid": sid, "survey": "nps", "kind": "nps", "value": nps })));
+        }
+        app.store.lock().unwrap().insert(&crate::testing::batch("shop", 0, &events), 500, 0).unwrap();
+        let (status, answer) = get_json(&app, "/v1/stats?site=shop").await;
+        assert_eq!(status, StatusCode::OK);
+        let schema = crate::testing::stats_schema();
+        assert_eq!(crate::testing::check(&schema, &schema, &answer, "$"), Ok(()));
+        // Site: 1 detractor of 3 = 33.3; m1 scores 100 − 45 = 55: no low score; no drop-out (open).
+        // "/" and step 0 were had by all three: every share equals the site's, gap 0.0. "/pay":
+        // one session only, left out.
+        let page = json!({ "kind": "page", "name": "/", "index": null, "sessions": 3, "detractor_share": 33.3,
+            "unsatisfied_share": null, "low_score_share": 0.0, "dropout_share": 0.0, "gap": 0.0 });
+        let step = json!({ "kind": "step", "name": "cart", "index": 0, "sessions": 3, "detractor_share": 33.3,
+            "unsatisfied_share": null, "low_score_share": 0.0, "dropout_share": 0.0, "gap": 0.0 });
+        assert_eq!(answer["moments"], json!([page, step]));
+        let mut few = answer.clone();
+        few["moments"][0]["sessions"] = json!(2);
+        assert!(crate::testing::check(&schema, &schema, &few, "$").is_err(), "fewer than 3 sessions is never listed");
+        let (_, windowed) = get_json(&app, &format!("/v1/stats?site=shop&from={}", t + 5)).await;
+        assert_eq!(windowed["moments"], json!([]), "the window applies: no page view inside it");
     }
 
     #[tokio::test]

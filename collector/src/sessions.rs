@@ -34,6 +34,10 @@ pub struct Observed {
     pub goal: bool,
     /// `step`, when it is a string: the step's name (`$step`).
     pub step: Option<String>,
+    /// `path`, when it is a string (`$pageview`): the touchpoint of crate::moments.
+    pub path: Option<String>,
+    /// `vid`, when it is a string (`$pageview` under granted consent): the visitor id.
+    pub vid: Option<String>,
 }
 
 /// The summary the browser sends at each hide: never read here (docs/tracker.md, "Collector").

@@ -90,13 +90,15 @@ pub struct VitalTally {
 }
 
 /// A `$response` event: when it was given and, when it is one, the scored answer it counts as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseEvent {
     /// Its time, ms since the epoch.
     pub time_ms: i64,
     /// The kind and value it counts as; `None` for an answer without a score (free text, a
     /// choice, a value off the scale).
     pub answer: Option<(SurveyKind, u8)>,
+    /// Its `sid` prop, when a string: the session it was given in.
+    pub sid: Option<String>,
 }
 
 /// One stored event as `GET /v1/export` writes it.
@@ -238,19 +240,20 @@ impl Store {
             "SELECT time_ms,
                     CASE WHEN json_type(props, '$.kind') IS NULL THEN json_extract(props, '$.survey')
                          WHEN json_type(props, '$.kind') = 'text' THEN json_extract(props, '$.kind') END,
-                    CASE WHEN json_type(props, '$.value') = 'integer' THEN json_extract(props, '$.value') END
+                    CASE WHEN json_type(props, '$.value') = 'integer' THEN json_extract(props, '$.value') END,
+                    CASE WHEN json_type(props, '$.sid') = 'text' THEN json_extract(props, '$.sid') END
              FROM events
              WHERE site = ?1 AND name = '$response' AND time_ms >= ?2 AND time_ms < ?3
              ORDER BY time_ms, stream, seq",
         )?;
         let rows = responses.query_map(params![site, window.from_ms, window.to_ms], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<i64>>(2)?))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<i64>>(2)?, r.get(3)?))
         })?;
         rows.map(|row| {
-            let (time_ms, kind, value) = row?;
+            let (time_ms, kind, value, sid) = row?;
             let kind = kind.as_deref().and_then(SurveyKind::from_id);
             let value = value.and_then(|v| u8::try_from(v).ok());
-            Ok(ResponseEvent { time_ms, answer: kind.zip(value) })
+            Ok(ResponseEvent { time_ms, answer: kind.zip(value), sid })
         })
         .collect()
     }
@@ -313,7 +316,9 @@ impl Store {
                     CASE WHEN json_type(props, '$.index') = 'integer' AND json_extract(props, '$.index') >= 0
                          THEN json_extract(props, '$.index') END,
                     json_type(props, '$.goal') IS 'true',
-                    CASE WHEN json_type(props, '$.step') = 'text' THEN json_extract(props, '$.step') END
+                    CASE WHEN json_type(props, '$.step') = 'text' THEN json_extract(props, '$.step') END,
+                    CASE WHEN name = '$pageview' AND json_type(props, '$.path') = 'text' THEN json_extract(props, '$.path') END,
+                    CASE WHEN json_type(props, '$.vid') = 'text' THEN json_extract(props, '$.vid') END
              FROM events WHERE site = ?1 AND json_type(props, '$.sid') = 'text' AND time_ms >= ?2 AND time_ms < ?3
              ORDER BY time_ms, stream, seq",
         )?;
@@ -327,6 +332,8 @@ impl Store {
                 index: r.get::<_, Option<i64>>(5)?.map(|i| i as u64),
                 goal: r.get(6)?,
                 step: r.get(7)?,
+                path: r.get(8)?,
+                vid: r.get(9)?,
             })
         })?;
         rows.collect()
