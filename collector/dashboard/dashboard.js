@@ -258,6 +258,28 @@ function commentsCard(comments) {
       c.themes.length ? h("ul", { class: "chips small" }, c.themes.map((t) => h("li", {}, t))) : null))));
 }
 
+/** Moments of truth: touchpoints ranked by the gap to the site's shares, as `/v1/stats` ranks them. */
+function momentsCard(moments = []) {
+  const title = "Moments of truth";
+  if (!moments.length) {
+    return card(title, "moments wide", empty("Not enough sessions yet — a page or journey step shows here once 3 sessions had it."));
+  }
+  const share = (value) => fig(value, value === null ? "" : " %");
+  const gap = (value) => `${value > 0 ? "+" : ""}${value}`;
+  return card(title, "moments wide",
+    h("p", { class: "sub" }, "Pages and journey steps whose sessions fare worse than the site's: the gap is the mean difference, in points, of their detractor, unsatisfied, low-score and drop-out shares."),
+    h("table", { class: "moments" },
+      h("thead", {}, h("tr", {}, ["Touchpoint", "Sessions", "Detractors", "Unsatisfied", "Score < 50", "Drop-out", "Gap"].map((label) => h("th", { scope: "col" }, label)))),
+      h("tbody", {}, moments.map((m) => h("tr", {},
+        h("th", { scope: "row" }, m.kind === "step" ? `step ${m.name ?? m.index}` : m.name),
+        h("td", {}, count(m.sessions)),
+        h("td", {}, share(m.detractor_share)),
+        h("td", {}, share(m.unsatisfied_share)),
+        h("td", {}, share(m.low_score_share)),
+        h("td", {}, share(m.dropout_share)),
+        h("td", { class: m.gap > 0 ? "worse" : "better" }, gap(m.gap)))))));
+}
+
 /** Draws `stats` into the board. */
 function render(stats) {
   const board = $("board");
@@ -267,7 +289,7 @@ function render(stats) {
       npsCard(stats.nps), csatCard(stats.csat), cesCard(stats.ces), countsCard(stats),
       seriesCard(stats.series),
       scoreCard(stats.score, stats.sessions), funnelCard(stats.funnel, stats.sessions),
-      vitalsCard(stats.vitals), commentsCard(stats.comments)));
+      vitalsCard(stats.vitals), momentsCard(stats.moments), commentsCard(stats.comments)));
   board.hidden = false;
   charts.forEach((draw) => draw());
 }

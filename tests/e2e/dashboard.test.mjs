@@ -71,15 +71,16 @@ describe("dashboard", () => {
     }), HOSTILE);
     assert.deepEqual(hostile, { asText: 1, images: 0 });
 
-    // Every section drew (NPS over time: the chart when this collector answers `series`, else
-    // its empty state saying so).
+    // Every section drew; NPS over time is a chart, since the collector answers `series`.
     const sections = await page.evaluate(() => [...document.querySelectorAll("#board section h2")].map((h) => h.textContent));
-    assert.deepEqual(sections, ["NPS", "CSAT", "CES", "Responses", "NPS over time", "Session scores", "Journey funnel", "Web vitals", "Latest comments"]);
-    const series = await page.evaluate(() => {
-      const card = document.querySelector("section.series");
-      return { chart: card.querySelector("svg.chart") !== null, empty: card.querySelector(".empty")?.textContent ?? "" };
-    });
-    assert.ok(series.chart || /series/.test(series.empty), JSON.stringify(series));
+    assert.deepEqual(sections, ["NPS", "CSAT", "CES", "Responses", "NPS over time", "Session scores", "Journey funnel", "Web vitals", "Moments of truth", "Latest comments"]);
+    const drawn = await page.evaluate(() => ({
+      chart: document.querySelector("section.series svg.chart") !== null,
+      moments: [...document.querySelectorAll("table.moments tbody tr")].map((row) => row.lastElementChild.textContent),
+    }));
+    assert.equal(drawn.chart, true, "the NPS series is drawn");
+    const gaps = stats.moments.map((m) => `${m.gap > 0 ? "+" : ""}${m.gap}`);
+    assert.deepEqual(drawn.moments, gaps, "one row per moment, its gap as /v1/stats ranks it");
     assert.deepEqual(await page.evaluate(() => window.__violations), [], "no CSP violation");
 
     // A wrong token: the error, the board gone, the stored token forgotten.
