@@ -8,27 +8,14 @@
 // Its own harness: the last scenario stops the collector to read its files.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, afterEach, before, describe } from "node:test";
+import { describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
-import { startHarness } from "./lib/harness.mjs";
+import { useHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 import { batchOf, validateBatch, validateStats } from "./lib/schema.mjs";
 import { query } from "./lib/sqlite.mjs";
 
-let harness, collector, pages, browser;
-
-before(async () => {
-  harness = await startHarness();
-  ({ collector, pages, browser } = harness);
-});
-
-afterEach(async () => {
-  await browser.closePages();
-});
-
-after(async () => {
-  await harness?.stop();
-});
+const { collector, pages, browser } = await useHarness();
 
 let sites = 0;
 const newSite = () => `text-${process.pid}-${++sites}`;

@@ -2,26 +2,13 @@
 // tracker's test page with the tracker on (`countBots`) and the in-page fake clock, each
 // trigger's survey dialog is absent just before its moment and present just after.
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe } from "node:test";
+import { describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
-import { startHarness } from "./lib/harness.mjs";
+import { useHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 import { query } from "./lib/sqlite.mjs";
 
-let harness, collector, pages, browser;
-
-before(async () => {
-  harness = await startHarness();
-  ({ collector, pages, browser } = harness);
-});
-
-afterEach(async () => {
-  await browser.closePages();
-});
-
-after(async () => {
-  await harness?.stop();
-});
+const { collector, pages, browser } = await useHarness();
 
 const START = new Date("2026-11-23T12:00:00Z");
 const JOURNEY = [{ step: "landing", url: "/test/tracker.html" }, { step: "cart", url: "/test/cart" }, { step: "purchase" }];

@@ -7,27 +7,14 @@
 // by delivering one more event with no unexpected cxkit console error.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, afterEach, before, describe } from "node:test";
+import { describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
-import { startHarness } from "./lib/harness.mjs";
+import { useHarness } from "./lib/harness.mjs";
 import { runAxe } from "./lib/axe.mjs";
 import { scenario } from "./lib/scenario.mjs";
 import { query } from "./lib/sqlite.mjs";
 
-let harness, collector, pages, browser;
-
-before(async () => {
-  harness = await startHarness();
-  ({ collector, pages, browser } = harness);
-});
-
-afterEach(async () => {
-  await browser.closePages();
-});
-
-after(async () => {
-  await harness?.stop();
-});
+const { collector, pages, browser } = await useHarness();
 
 let sites = 0;
 const newSite = () => `widget-${process.pid}-${++sites}`;

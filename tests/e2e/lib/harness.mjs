@@ -1,5 +1,6 @@
 // One test file's world: the real collector, the page server with the first script
 // (lib/first-script.mjs), and the engine under test (CXKIT_ENGINE, lib/engine.mjs).
+import { after, afterEach } from "node:test";
 import { startCollector } from "./collector.mjs";
 import { launchEngine } from "./engine.mjs";
 import { firstScript } from "./first-script.mjs";
@@ -20,4 +21,16 @@ export async function startHarness(collectorFlags = []) {
       await collector.stop();
     },
   };
+}
+
+/**
+ * A test file's harness, started as the file loads (`const { collector, pages, browser } = await
+ * useHarness();`): the pages each test opened are closed after it, and all of it stops after the
+ * file's last test.
+ */
+export async function useHarness(collectorFlags = []) {
+  const harness = await startHarness(collectorFlags);
+  afterEach(() => harness.browser.closePages());
+  after(() => harness.stop());
+  return harness;
 }
