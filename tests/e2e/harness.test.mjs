@@ -3,20 +3,11 @@
 // Date, performance.now and timers only when the test runs it — so the suites that rely on
 // them can fail.
 import assert from "node:assert/strict";
-import { after, before, describe } from "node:test";
-import { startHarness } from "./lib/harness.mjs";
+import { describe } from "node:test";
+import { useHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 
-let harness, collector, pages, browser;
-
-before(async () => {
-  harness = await startHarness();
-  ({ collector, pages, browser } = harness);
-});
-
-after(async () => {
-  await harness?.stop();
-});
+const { collector, pages, browser } = await useHarness();
 
 describe("harness", () => {
   scenario("the page reports console errors, uncaught errors, rejections and requests, across a reload", async () => {

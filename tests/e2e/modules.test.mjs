@@ -4,28 +4,19 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe } from "node:test";
+import { afterEach, describe } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { eventually, ROOT } from "./lib/collector.mjs";
-import { startHarness } from "./lib/harness.mjs";
+import { useHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 
 const CORE = ["/dist/cxkit.js", "/dist/cxkit.wasm"];
 const SURVEY = ["/dist/cxkit-survey.js", "/dist/cxkit-survey.wasm"];
 const dist = (name) => readFileSync(join(ROOT, "npm/dist", name));
 
-let harness, collector, pages, browser;
-
-before(async () => {
-  harness = await startHarness();
-  ({ collector, pages, browser } = harness);
-});
+const { collector, pages, browser } = await useHarness();
 
 afterEach(() => pages.overrides.clear());
-
-after(async () => {
-  await harness?.stop();
-});
 
 /** Requests per file since `mark` (an index into the page server's request log). */
 function countsSince(mark, paths) {

@@ -3,21 +3,12 @@
 // same Rust tallies — the browser from what it stored across the reloads, the collector from
 // the stored `$response` events.
 import assert from "node:assert/strict";
-import { after, before, describe } from "node:test";
-import { startHarness } from "./lib/harness.mjs";
+import { describe } from "node:test";
+import { useHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 import { validateStats } from "./lib/schema.mjs";
 
-let harness, collector, pages, browser;
-
-before(async () => {
-  harness = await startHarness();
-  ({ collector, pages, browser } = harness);
-});
-
-after(async () => {
-  await harness?.stop();
-});
+const { collector, pages, browser } = await useHarness();
 
 /** The script-tag page's handle, once it is running. */
 async function ready(page) {

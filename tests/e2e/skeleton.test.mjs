@@ -1,23 +1,14 @@
 // The walking skeleton end to end: script tag → wasm → collector → SQLite → stats, on every engine.
 import assert from "node:assert/strict";
-import { after, before, describe } from "node:test";
+import { describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
-import { startHarness } from "./lib/harness.mjs";
+import { useHarness } from "./lib/harness.mjs";
 import { runAxe } from "./lib/axe.mjs";
 import { scenario } from "./lib/scenario.mjs";
 import { batchOf, validateBatch } from "./lib/schema.mjs";
 import { query } from "./lib/sqlite.mjs";
 
-let harness, collector, pages, browser;
-
-before(async () => {
-  harness = await startHarness();
-  ({ collector, pages, browser } = harness);
-});
-
-after(async () => {
-  await harness?.stop();
-});
+const { collector, pages, browser } = await useHarness();
 
 /** The bodies of the batches the page posted to the collector. */
 async function batchesSent(page) {

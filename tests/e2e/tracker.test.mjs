@@ -2,23 +2,14 @@
 // page → the shell's raw entries → the core's tracker → the real collector, on every engine.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, describe } from "node:test";
+import { describe } from "node:test";
 import { eventually } from "./lib/collector.mjs";
-import { startHarness } from "./lib/harness.mjs";
+import { useHarness } from "./lib/harness.mjs";
 import { scenario } from "./lib/scenario.mjs";
 import { batchOf, validateBatch, validateStats } from "./lib/schema.mjs";
 import { query } from "./lib/sqlite.mjs";
 
-let harness, collector, pages, browser;
-
-before(async () => {
-  harness = await startHarness(["--test-control"]);
-  ({ collector, pages, browser } = harness);
-});
-
-after(async () => {
-  await harness?.stop();
-});
+const { collector, pages, browser } = await useHarness(["--test-control"]);
 
 /** The corridor every scenario configures: the tracker page, then the cart, then a purchase. */
 const JOURNEY = [{ step: "landing", url: "/test/tracker.html" }, { step: "cart", url: "/test/cart" }, { step: "purchase" }];
